@@ -1,0 +1,34 @@
+/** Unit tests (`*.test.ts`) run anywhere; integration tests (`*.int.test.ts`) need the stack. */
+const swc = {
+  jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
+  module: { type: 'commonjs' },
+};
+const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', swc] };
+// A few dependencies ship only ES modules; they are compiled like our own sources.
+const transformIgnorePatterns = ['/node_modules/(?!\\.pnpm/cookie@|cookie/)'];
+const roots = ['<rootDir>/services', '<rootDir>/gateway', '<rootDir>/packages', '<rootDir>/tests'];
+const ignore = ['/node_modules/', '/dist/'];
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      roots,
+      transform,
+      transformIgnorePatterns,
+      testEnvironment: 'node',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: [...ignore, '\\.int\\.test\\.ts$'],
+    },
+    {
+      displayName: 'integration',
+      roots,
+      transform,
+      transformIgnorePatterns,
+      testEnvironment: 'node',
+      testMatch: ['**/*.int.test.ts'],
+      testPathIgnorePatterns: ignore,
+      slowTestThreshold: 30,
+    },
+  ],
+};

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { handleError } from './error-handler';
+import { healthRoutes, type ReadinessCheck } from './health';
+import { createMetricsRegistry, metricsRoutes } from './metrics';
+import { CommonErrors } from './errors';
+
+/** A Fastify instance whose routes take TypeBox schemas. */
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface ServiceAppOptions {
+  /** Short name, used in logs, metrics and the OpenAPI title. */
+  name: string;
+  description?: string;
+  version?: string;
+  logger: Logger;
+  bodyLimit?: number;
+  /** Dependencies checked by `/readyz`, by name (`postgres`, `redis`, `kafka`). */
+  readiness?: Record<string, ReadinessCheck>;
+  metrics?: Registry;
+  /** OpenAPI tags with their descriptions. */
+  tags?: { name: string; description: string }[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Reuses a well-formed `x-request-id` from the caller, or makes one. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/**
+ * Builds a service's Fastify app with the shared behaviour: request ids, one error shape,
+ * OpenAPI at `/openapi.json`, health, readiness and metrics. Register routes on the result.
+ */
+export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    genReqId: (req) => requestIdFor(req.headers['x-request-id']),
+    routerOptions: { maxParamLength: 500 },
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    frameworkErrors: (error, request, reply) => {
+      handleError(error, request, reply as unknown as FastifyReply);
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    handleError(CommonErrors.ROUTE_NOT_FOUND(`no route for ${request.method} ${request.url}`), request, reply);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: `Quartermaster ${options.name}`,
+        description: options.description ?? '',
+        version: options.version ?? '0.1.0',
+      },
+      tags: options.tags ?? [],
+    },
+  });
+
+  app.get('/openapi.json', { schema: { hide: true }, logLevel: 'silent' }, async () => app.swagger());
+  healthRoutes(app, options.readiness ?? {});
+  metricsRoutes(app, options.metrics ?? createMetricsRegistry(options.name));
+  return app;
+}

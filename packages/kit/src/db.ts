@@ -1,0 +1,56 @@
+import { Pool, type PoolConfig } from 'pg';
+import { runner } from 'node-pg-migrate';
+import type { Logger } from 'pino';
+
+export type { Pool, PoolClient } from 'pg';
+
+/** A PostgreSQL pool whose idle-client errors are logged instead of crashing the process. */
+export function createPool(connectionString: string, log: Logger, extra: PoolConfig = {}): Pool {
+  const pool = new Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000, ...extra });
+  pool.on('error', (err) => log.warn({ err }, 'idle postgres client failed'));
+  return pool;
+}
+
+export interface MigrateOptions {
+  databaseUrl: string;
+  /** The schema the service owns; created when missing. */
+  schema: string;
+  /** Folder of migration files (SQL with `-- Up Migration` / `-- Down Migration`). */
+  dir: string;
+  log: Logger;
+}
+
+/** Applies a service's pending migrations inside its own schema, under an advisory lock. */
+export async function migrate(options: MigrateOptions): Promise<string[]> {
+  const applied = await runner({
+    databaseUrl: options.databaseUrl,
+    dir: options.dir,
+    direction: 'up',
+    count: Infinity,
+    schema: options.schema,
+    createSchema: true,
+    migrationsSchema: options.schema,
+    createMigrationsSchema: true,
+    migrationsTable: 'migrations',
+    checkOrder: true,
+    singleTransaction: true,
+    verbose: false,
+    log: () => undefined,
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (msg: string) => options.log.warn(msg),
+      error: (msg: string) => options.log.error(msg),
+    },
+  });
+  const names = applied.map((m) => m.name);
+  if (names.length > 0) options.log.info({ schema: options.schema, applied: names }, 'migrations applied');
+  return names;
+}
+
+/** Readiness check for PostgreSQL. */
+export function postgresCheck(pool: Pool): () => Promise<void> {
+  return async () => {
+    await pool.query('select 1');
+  };
+}

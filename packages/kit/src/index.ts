@@ -1,0 +1,13 @@
+export { createServiceApp, requestIdFor, type ServiceApp, type ServiceAppOptions } from './app';
+export { BaseConfig, ConfigError, loadConfig, splitList } from './config';
+export { AppError, CommonErrors, defineErrors, statusText, type ErrorBody } from './errors';
+export { fieldFromPath, handleError, toErrorBody } from './error-handler';
+export { healthRoutes, type ReadinessCheck } from './health';
+export { createMetricsRegistry, metricsRoutes } from './metrics';
+export { createLogger, loggerOptions, type Logger } from './logger';
+export { createPool, migrate, postgresCheck, type Pool, type PoolClient } from './db';
+export { Cache, Redis, createRedis, redisCheck, ttlSeconds } from './cache';
+export { ErrorResponse, errorResponses } from './schemas';
+export { listen, type ListenOptions } from './server';
+export { fetchJson, forwardHeaders, UpstreamError } from './http';
+export { backoffDelay, retry, RetriesExhaustedError, type RetryOptions } from './retry';

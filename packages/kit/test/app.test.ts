@@ -1,0 +1,140 @@
+import { Type } from '@sinclair/typebox';
+import { createLogger, createServiceApp, defineErrors, errorResponses, type ServiceApp } from '../src';
+
+const Errors = defineErrors({ SERIES_TOO_SHORT: [400, 'the series is too short'] });
+
+async function buildApp(): Promise<ServiceApp> {
+  const app = await createServiceApp({
+    name: 'test',
+    logger: createLogger('test', 'silent'),
+    bodyLimit: 2048,
+    readiness: { redis: async () => undefined },
+  });
+  app.post(
+    '/v1/things/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ horizon: Type.Integer({ minimum: 1 }), tag: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({ id: Type.String(), horizon: Type.Integer() }), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      if (request.body.tag === 'short') throw Errors.SERIES_TOO_SHORT(undefined, { field: 'tag' });
+      if (request.body.tag === 'boom') throw new Error('secret internals');
+      return { id: request.params.id, horizon: request.body.horizon };
+    },
+  );
+  await app.ready();
+  return app;
+}
+
+describe('service app', () => {
+  let app: ServiceApp;
+  beforeAll(async () => {
+    app = await buildApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const post = (payload: string, url = '/v1/things/a') =>
+    app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+
+  it('answers a valid request and echoes a given request id', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/things/%C3%A9t%C3%A9',
+      payload: { horizon: 7 },
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id: 'été', horizon: 7 });
+    expect(res.headers['x-request-id']).toBe('abc-123');
+  });
+
+  it('makes a request id when the caller sends none', async () => {
+    const res = await post('{"horizon": 1}');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rejects a wrong type naming the field', async () => {
+    const res = await post('{"horizon": "seven"}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', field: 'horizon' });
+  });
+
+  it('rejects truncated JSON with the error shape and no stack', async () => {
+    const res = await post('{"horizon": 1');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INVALID_JSON', error: 'Bad Request' });
+    expect(res.body).not.toMatch(/at .*\.js/);
+  });
+
+  it('rejects an empty JSON body', async () => {
+    const res = await post('');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('EMPTY_BODY');
+  });
+
+  it('answers 413 for a body over the limit', async () => {
+    const res = await post(JSON.stringify({ horizon: 1, tag: 'x'.repeat(2048) }));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers 400 for an invalid percent-encoding in the path', async () => {
+    const res = await post('{"horizon": 1}', '/v1/things/%E0%A4%A');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'BAD_PATH' });
+  });
+
+  it('turns a coded error into its status and code', async () => {
+    const res = await post('{"horizon": 1, "tag": "short"}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'SERIES_TOO_SHORT', field: 'tag' });
+  });
+
+  it('hides the internals of an unknown error behind a plain 500', async () => {
+    const res = await post('{"horizon": 1, "tag": "boom"}');
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ code: 'INTERNAL', message: 'internal server error' });
+    expect(res.body).not.toContain('secret');
+  });
+
+  it('answers 404 with the error shape for an unknown route', async () => {
+    const res = await app.inject({ method: 'GET', url: '/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('serves health, readiness, metrics and OpenAPI', async () => {
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await app.inject('/readyz')).json()).toMatchObject({ status: 'ready' });
+    expect((await app.inject('/metrics')).body).toContain('http_request_duration_seconds');
+    const doc = (await app.inject('/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toContain('/v1/things/{id}');
+  });
+});
+
+describe('readiness', () => {
+  it('answers 503 naming the dependency that is down', async () => {
+    const app = await createServiceApp({
+      name: 'test',
+      logger: createLogger('test', 'silent'),
+      readiness: {
+        postgres: async () => undefined,
+        redis: async () => {
+          throw new Error('connection refused');
+        },
+      },
+    });
+    try {
+      const res = await app.inject('/readyz');
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'unavailable', failing: ['redis'] });
+    } finally {
+      await app.close();
+    }
+  });
+});
