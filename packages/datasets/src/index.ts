@@ -7,3 +7,8 @@ export {
   readOnlineRetail,
   type RetailLine,
 } from './online-retail';
+export * from './clickstream';
+export * from './taobao';
+export * from './rees46';
+export * from './yoochoose';
+export * from './diginetica';

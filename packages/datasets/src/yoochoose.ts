@@ -1,0 +1,41 @@
+import { columnProblem, sourceId, type ClickRecord, type RowProblem } from './clickstream';
+import { dataFile, readCsv } from './files';
+
+/** The training part only; the prepared test day is kept aside for evaluation. */
+export const YOOCHOOSE_FILE = [
+  'clickstream-yoochoose-100k',
+  'yoochoose-clicks-100k_train_full.tsv.gz',
+];
+
+/** Parses one YOOCHOOSE row: `SessionId\tItemId\tTime` (Unix seconds with a fraction). */
+export function parseYoochooseRecord(record: string[], row: number): ClickRecord | RowProblem {
+  const short = columnProblem(record, 3);
+  if (short) return { row, problem: short };
+  const [sessionId, itemId, time] = record;
+  const seconds = Number(time);
+  if (time.trim() === '' || !Number.isFinite(seconds)) {
+    return { row, problem: `bad Time ${JSON.stringify(time)}` };
+  }
+  return {
+    row,
+    source: 'yoochoose',
+    eventId: `yoochoose:${row}`,
+    action: 'view',
+    userId: '',
+    sessionId: sourceId('yoochoose', sessionId),
+    itemId: sourceId('yoochoose', itemId),
+    category: '',
+    price: 0,
+    occurredAt: new Date(Math.round(seconds * 1000)),
+  };
+}
+
+/** Streams the YOOCHOOSE training clicks (header row skipped) in file order. */
+export async function* readYoochoose(dataDir: string): AsyncGenerator<ClickRecord | RowProblem> {
+  let row = -1;
+  const path = dataFile(dataDir, ...YOOCHOOSE_FILE);
+  for await (const record of readCsv(path, { from_line: 2, delimiter: '\t' })) {
+    row++;
+    yield parseYoochooseRecord(record, row);
+  }
+}
