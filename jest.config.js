@@ -28,6 +28,8 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['**/*.int.test.ts'],
       testPathIgnorePatterns: ignore,
+      globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
       slowTestThreshold: 30,
     },
   ],
