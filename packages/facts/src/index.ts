@@ -1,0 +1,18 @@
+export { FACTS_MIGRATIONS_DIR, migrateFacts } from './migrate';
+export {
+  FactsGroups,
+  startFactsWriter,
+  type ConsumerRunner,
+  type FactsWriter,
+  type FactsWriterOptions,
+} from './writer';
+export {
+  countFacts,
+  getOrder,
+  type FactCounts,
+  type OrderFact,
+  type OrderLineFact,
+} from './queries';
+export { storeClickEvents, storeProducts, storeSaleLines } from './store';
+export { clickEventProblem, productProblem, saleLineProblem } from './validate';
+export { clickTypeName, saleKindName } from './rows';

@@ -1,0 +1,97 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import {
+  ClickEventSchema,
+  ProductUpsertSchema,
+  SaleLineSchema,
+  decode,
+  topicName,
+  type ClickEvent,
+  type ProductUpsert,
+  type SaleLine,
+} from '@qm/contracts';
+import type { ConsumerHandle, ConsumerSpec, IncomingEvent } from '@qm/events';
+import { storeClickEvents, storeProducts, storeSaleLines } from './store';
+import { clickEventProblem, productProblem, saleLineProblem } from './validate';
+
+/** The part of the event bus the writer uses. */
+export interface ConsumerRunner {
+  runConsumer<T>(spec: ConsumerSpec<T>): Promise<ConsumerHandle>;
+}
+
+export interface FactsWriterOptions {
+  bus: ConsumerRunner;
+  pool: Pool;
+  log: Logger;
+  /** The deployment's topic prefix (`QM_KAFKA_TOPIC_PREFIX`). */
+  topicPrefix?: string;
+}
+
+/** The running fact consumers. */
+export interface FactsWriter {
+  readonly consumers: ConsumerHandle[];
+  stop(): Promise<void>;
+}
+
+/** Consumer groups of the writer, one per topic. */
+export const FactsGroups = {
+  sales: 'facts.sales',
+  clickstream: 'facts.clickstream',
+  products: 'facts.products',
+} as const;
+
+function values<T>(events: IncomingEvent<T>[]): T[] {
+  return events.map((e) => e.value);
+}
+
+/**
+ * Starts the consumers that store sales, clickstream and product facts. Invalid events go to
+ * the dead-letter topics with their reason; each batch is one idempotent statement.
+ */
+export async function startFactsWriter(options: FactsWriterOptions): Promise<FactsWriter> {
+  const { bus, pool, topicPrefix = '' } = options;
+  const log = options.log.child({ component: 'facts-writer' });
+
+  const specs = [
+    {
+      groupId: FactsGroups.sales,
+      topic: topicName('sales', topicPrefix),
+      decode: (bytes: Buffer) => decode(SaleLineSchema, bytes),
+      validate: saleLineProblem,
+      handle: (events: IncomingEvent<SaleLine>[]) => storeSaleLines(pool, values(events)),
+    } satisfies ConsumerSpec<SaleLine>,
+    {
+      groupId: FactsGroups.clickstream,
+      topic: topicName('clickstream', topicPrefix),
+      decode: (bytes: Buffer) => decode(ClickEventSchema, bytes),
+      validate: clickEventProblem,
+      handle: (events: IncomingEvent<ClickEvent>[]) => storeClickEvents(pool, values(events)),
+    } satisfies ConsumerSpec<ClickEvent>,
+    {
+      groupId: FactsGroups.products,
+      topic: topicName('products', topicPrefix),
+      decode: (bytes: Buffer) => decode(ProductUpsertSchema, bytes),
+      validate: productProblem,
+      handle: (events: IncomingEvent<ProductUpsert>[]) => storeProducts(pool, values(events)),
+    } satisfies ConsumerSpec<ProductUpsert>,
+  ];
+
+  const consumers: ConsumerHandle[] = [];
+  try {
+    consumers.push(await bus.runConsumer(specs[0]));
+    consumers.push(await bus.runConsumer(specs[1]));
+    consumers.push(await bus.runConsumer(specs[2]));
+  } catch (err) {
+    await Promise.allSettled(consumers.map((c) => c.stop()));
+    throw err;
+  }
+  log.info({ groups: consumers.map((c) => c.groupId), topicPrefix }, 'facts writer started');
+
+  return {
+    consumers,
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
+      log.info('facts writer stopped');
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import {
+  ClickEventSchema,
+  ClickType,
+  ProductUpsertSchema,
+  SaleKind,
+  SaleLineSchema,
+  create,
+  timestampFromDate,
+} from '@qm/contracts';
+import { clickEventProblem, productProblem, saleLineProblem } from '../src';
+
+const at = timestampFromDate(new Date('2010-12-01T08:26:00Z'));
+
+function sale(extra: object = {}) {
+  return create(SaleLineSchema, {
+    eventId: 'online-retail:0',
+    orderId: '536365',
+    sku: '85123A',
+    quantity: 6,
+    unitPrice: 2.55,
+    currency: 'GBP',
+    occurredAt: at,
+    kind: SaleKind.SALE,
+    ...extra,
+  });
+}
+
+describe('fact validation', () => {
+  it('accepts a complete sale line, return and cancellation', () => {
+    expect(saleLineProblem(sale())).toBeUndefined();
+    expect(saleLineProblem(sale({ kind: SaleKind.RETURN, quantity: -1 }))).toBeUndefined();
+    expect(saleLineProblem(sale({ kind: SaleKind.CANCELLATION, quantity: -2 }))).toBeUndefined();
+  });
+
+  it.each([
+    [{ sku: ' ' }, 'empty sku'],
+    [{ occurredAt: undefined }, 'missing occurredAt'],
+    [{ orderId: '' }, 'missing orderId'],
+    [{ quantity: 0 }, 'zero quantity'],
+    [{ quantity: -3 }, 'negative quantity on a sale'],
+    [{ kind: SaleKind.RETURN }, 'positive quantity on a return or cancellation'],
+    [{ kind: SaleKind.UNSPECIFIED }, 'unknown kind'],
+    [{ unitPrice: -11062.06 }, 'negative or non-finite unitPrice'],
+  ])('rejects a sale line with %j because of "%s"', (extra, reason) => {
+    expect(saleLineProblem(sale(extra))).toBe(reason);
+  });
+
+  it('requires a user or a session, and an item unless the click is a search', () => {
+    const click = (extra: object) =>
+      create(ClickEventSchema, { eventId: 'e', type: ClickType.VIEW, occurredAt: at, ...extra });
+    expect(clickEventProblem(click({ sessionId: 's', itemId: 'i' }))).toBeUndefined();
+    expect(clickEventProblem(click({ itemId: 'i' }))).toBe('missing userId and sessionId');
+    expect(clickEventProblem(click({ userId: 'u' }))).toBe('missing itemId');
+    expect(clickEventProblem(click({ userId: 'u', type: ClickType.SEARCH }))).toBe(
+      'missing query on a search',
+    );
+    expect(
+      clickEventProblem(click({ userId: 'u', type: ClickType.SEARCH, query: 'lantern' })),
+    ).toBeUndefined();
+  });
+
+  it('rejects a product without a SKU or a time', () => {
+    expect(productProblem(create(ProductUpsertSchema, { sku: 'A', updatedAt: at }))).toBeUndefined();
+    expect(productProblem(create(ProductUpsertSchema, { updatedAt: at }))).toBe('empty sku');
+    expect(productProblem(create(ProductUpsertSchema, { sku: 'A' }))).toBe('missing updatedAt');
+  });
+});
