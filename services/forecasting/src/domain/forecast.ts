@@ -1,0 +1,103 @@
+import { autoSelect, type BacktestRow, type Forecaster } from './auto';
+import { LOCAL_MODELS, runLocal, toBands, type ModelOutput } from './models';
+import { addSteps, PERIOD, type Frequency, type Series } from './series';
+
+/** A model trained across many daily series, loaded ahead of time. */
+export interface GlobalForecaster {
+  readonly maxHorizon: number;
+  /** Point forecasts and standard deviations; `firstDate` is the first forecast day. */
+  forecast(y: number[], firstDate: string, horizon: number): ModelOutput;
+}
+
+export const MODEL_NAMES = [...Object.keys(LOCAL_MODELS), 'global', 'auto'] as const;
+
+export interface ForecastOptions {
+  horizon: number;
+  frequency: Frequency;
+  levels: number[];
+  model: string;
+}
+
+export interface ForecastResult {
+  id: string;
+  model: string;
+  start: string;
+  mean: number[];
+  lower: Record<string, number[]>;
+  upper: Record<string, number[]>;
+  warnings: string[];
+  backtest?: BacktestRow[];
+}
+
+/** The global model applies to daily series with some history; local models otherwise. */
+const GLOBAL_MIN_POINTS = 14;
+
+function globalFor(
+  series: Series,
+  options: ForecastOptions,
+  global: GlobalForecaster | undefined,
+): Forecaster | undefined {
+  if (!global || options.frequency !== 'D' || series.y.length < GLOBAL_MIN_POINTS) return undefined;
+  if (options.horizon > global.maxHorizon) return undefined;
+  return (y, h) => global.forecast(y, addSteps(series.start, y.length, 'D'), h);
+}
+
+/** Forecasts one regular series with the named model (`auto` picks by backtest). */
+export function forecastSeries(
+  series: Series,
+  options: ForecastOptions,
+  global?: GlobalForecaster,
+  withBacktest = false,
+): ForecastResult {
+  const { horizon, frequency, levels } = options;
+  const period = PERIOD[frequency];
+  const warnings = [...series.warnings];
+  const viaGlobal = globalFor(series, options, global);
+  let model = options.model;
+  let output: ModelOutput;
+  let backtest: BacktestRow[] | undefined;
+
+  if (model === 'auto' || withBacktest) {
+    const extra: Record<string, Forecaster> = viaGlobal ? { global: viaGlobal } : {};
+    const auto = autoSelect(series.y, horizon, period, extra);
+    backtest = auto.backtest;
+    if (model === 'auto' && viaGlobal) {
+      // The global model backtests better than local ones on daily retail demand almost
+      // everywhere; per-series backtests are too short to overrule it reliably.
+      model = 'global';
+      output = viaGlobal(series.y, horizon);
+    } else if (model === 'auto') {
+      model = auto.model;
+      output = auto.output;
+    } else {
+      output = runModel(model, series, options, viaGlobal, warnings);
+    }
+  } else {
+    output = runModel(model, series, options, viaGlobal, warnings);
+  }
+
+  const nonNegative = series.y.every((v) => v >= 0);
+  const bands = toBands(output.mean, output.sigma, levels, nonNegative);
+  return {
+    id: series.id,
+    model: output.variant && model !== 'auto' && !model.startsWith('combination') ? output.variant : model,
+    start: addSteps(series.start, series.y.length, frequency),
+    ...bands,
+    warnings: [...warnings, ...output.warnings],
+    ...(backtest ? { backtest } : {}),
+  };
+}
+
+function runModel(
+  model: string,
+  series: Series,
+  options: ForecastOptions,
+  viaGlobal: Forecaster | undefined,
+  warnings: string[],
+): ModelOutput {
+  const period = PERIOD[options.frequency];
+  if (model !== 'global') return runLocal(model, { y: series.y, horizon: options.horizon, period });
+  if (viaGlobal) return viaGlobal(series.y, options.horizon);
+  warnings.push('the global model is not available for this series: used ets');
+  return runLocal('ets', { y: series.y, horizon: options.horizon, period });
+}
