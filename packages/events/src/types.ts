@@ -9,7 +9,11 @@ export interface OutgoingMessage {
 
 /** Publishes keyed messages; the request id, when given, travels in the `x-request-id` header. */
 export interface Publisher {
-  publish(topic: string, messages: OutgoingMessage[], options?: { requestId?: string }): Promise<void>;
+  publish(
+    topic: string,
+    messages: OutgoingMessage[],
+    options?: { requestId?: string },
+  ): Promise<void>;
 }
 
 /** A consumed message after decoding. */
@@ -48,6 +52,10 @@ export interface ConsumerSpec<T> {
 export interface ConsumerHandle {
   readonly groupId: string;
   readonly topic: string;
+  /** False once stopped or failed. */
+  isRunning(): boolean;
+  /** The error that stopped the consumer, if one did. */
+  failure(): Error | undefined;
   stop(): Promise<void>;
 }
 

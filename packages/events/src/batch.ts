@@ -1,0 +1,201 @@
+import type { Batch, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
+import type { Logger } from 'pino';
+import { retry } from '@qm/kit';
+import { ConsumerFailedError, isTransientError, messageOf } from './errors';
+import { Headers, headersToRecord } from './headers';
+import type { SendRaw } from './publisher';
+import type { ConsumerStatsRecorder } from './stats';
+import type { ConsumerSpec, IncomingEvent } from './types';
+import { deadLetterTopic } from '@qm/contracts';
+
+/** Backoff for handler retries. */
+export interface HandlerRetryOptions {
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** What processing a batch needs besides the batch itself. */
+export interface BatchContext<T> {
+  spec: ConsumerSpec<T>;
+  log: Logger;
+  sendRaw: SendRaw;
+  stats: ConsumerStatsRecorder;
+  /** Messages per `handle` call; a long batch is cut so that offsets advance as it goes. */
+  chunkSize: number;
+  retry: HandlerRetryOptions;
+}
+
+/** Wraps kafkajs errors (heartbeat, rebalance) so the handler retry lets them through. */
+class KafkaPassthrough extends Error {
+  constructor(readonly inner: unknown) {
+    super(messageOf(inner));
+  }
+}
+
+/** Runs a handler step with bounded retries of transient errors and heartbeats in between. */
+async function withRetries<T>(
+  ctx: BatchContext<T>,
+  heartbeat: () => Promise<void>,
+  step: () => Promise<void>,
+): Promise<void> {
+  try {
+    await retry(
+      async (attempt) => {
+        if (attempt > 0)
+          await heartbeat().catch((e: unknown) => Promise.reject(new KafkaPassthrough(e)));
+        await step();
+      },
+      {
+        ...ctx.retry,
+        isRetriable: (e) => !(e instanceof KafkaPassthrough) && isTransientError(e),
+        onRetry: (err, attempt, delayMs) =>
+          ctx.log.warn({ err, attempt, delayMs }, 'handler failed, retrying'),
+      },
+    );
+  } catch (error) {
+    if (error instanceof KafkaPassthrough) throw error.inner;
+    throw new ConsumerFailedError(ctx.spec.groupId, ctx.spec.topic, error);
+  }
+}
+
+/** The dead-letter copy of a message: original key, bytes and headers, plus why and whence. */
+export function deadLetterMessage(
+  message: KafkaMessage,
+  source: { topic: string; partition: number; groupId: string },
+  reason: string,
+): Message {
+  return {
+    key: message.key,
+    value: message.value,
+    headers: {
+      ...message.headers,
+      [Headers.dlqReason]: reason,
+      [Headers.dlqSourceTopic]: source.topic,
+      [Headers.dlqSourcePartition]: String(source.partition),
+      [Headers.dlqSourceOffset]: message.offset,
+      [Headers.dlqConsumerGroup]: source.groupId,
+    },
+  };
+}
+
+/** Decodes and validates one message: the event, or the reason it is rejected. */
+function decodeMessage<T>(
+  spec: ConsumerSpec<T>,
+  value: Buffer,
+): { event: T; reason?: undefined } | { reason: string } {
+  let event: T;
+  try {
+    event = spec.decode(value);
+  } catch (error) {
+    return { reason: `decode failed: ${messageOf(error)}` };
+  }
+  try {
+    const problem = spec.validate?.(event);
+    return problem === undefined ? { event } : { reason: `invalid: ${problem}` };
+  } catch (error) {
+    return { reason: `validation failed: ${messageOf(error)}` };
+  }
+}
+
+interface ChunkCounts {
+  consumed: number;
+  deadLettered: number;
+}
+
+/**
+ * Applies one slice of a batch in order: events go to `handle` in runs, a tombstone ends
+ * the run before it, rejected messages are copied to the dead-letter topic. Resolves only
+ * when every effect is stored, so the caller may then resolve and commit the offsets.
+ */
+async function processChunk<T>(
+  ctx: BatchContext<T>,
+  batch: Batch,
+  messages: KafkaMessage[],
+  heartbeat: () => Promise<void>,
+): Promise<ChunkCounts> {
+  const { spec } = ctx;
+  const source = { topic: batch.topic, partition: batch.partition, groupId: spec.groupId };
+  const deadLetters: Message[] = [];
+  let pending: IncomingEvent<T>[] = [];
+  let consumed = 0;
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const events = pending;
+    pending = [];
+    await withRetries(ctx, heartbeat, () => spec.handle(events));
+    consumed += events.length;
+  };
+
+  for (const message of messages) {
+    const key = message.key === null ? null : message.key.toString();
+    if (message.value === null) {
+      await flush();
+      const { onTombstone } = spec;
+      if (onTombstone !== undefined) await withRetries(ctx, heartbeat, () => onTombstone(key));
+      consumed += 1;
+      continue;
+    }
+
+    const decoded = decodeMessage(spec, message.value);
+    if (decoded.reason !== undefined) {
+      deadLetters.push(deadLetterMessage(message, source, decoded.reason));
+      continue;
+    }
+    const headers = headersToRecord(message.headers);
+    pending.push({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key,
+      value: decoded.event,
+      headers,
+      requestId: headers[Headers.requestId],
+    });
+  }
+  await flush();
+
+  if (deadLetters.length > 0) {
+    const reasons = [...new Set(deadLetters.map((m) => (m.headers ?? {})[Headers.dlqReason]))];
+    ctx.log.warn(
+      { count: deadLetters.length, reasons: reasons.slice(0, 5) },
+      'messages dead-lettered',
+    );
+    try {
+      await ctx.sendRaw(deadLetterTopic(batch.topic), deadLetters);
+    } catch (error) {
+      throw new ConsumerFailedError(spec.groupId, spec.topic, error);
+    }
+  }
+  return { consumed, deadLettered: deadLetters.length };
+}
+
+/**
+ * The `eachBatch` of every consumer: slices, applies, then resolves and commits each slice's
+ * offsets. Stops between slices when the consumer stops or the partition was reassigned.
+ */
+export async function processBatch<T>(
+  ctx: BatchContext<T>,
+  payload: EachBatchPayload,
+): Promise<void> {
+  const { batch } = payload;
+  let lastDone: string | undefined;
+
+  for (let start = 0; start < batch.messages.length; start += ctx.chunkSize) {
+    if (!payload.isRunning() || payload.isStale()) break;
+    const chunk = batch.messages.slice(start, start + ctx.chunkSize);
+    const counts = await processChunk(ctx, batch, chunk, payload.heartbeat);
+
+    lastDone = chunk[chunk.length - 1].offset;
+    payload.resolveOffset(lastDone);
+    await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+    await ctx.stats.record(ctx.spec.groupId, batch.topic, counts.consumed, counts.deadLettered);
+    await payload.heartbeat();
+  }
+
+  if (lastDone !== undefined) {
+    const lag = Number(batch.highWatermark) - Number(lastDone) - 1;
+    ctx.stats.setLag(ctx.spec.groupId, batch.topic, batch.partition, lag);
+  }
+}

@@ -1,0 +1,22 @@
+export type {
+  ConsumerHandle,
+  ConsumerSpec,
+  ConsumerStats,
+  IncomingEvent,
+  OutgoingMessage,
+  PoolClient,
+  Publisher,
+} from './types';
+export { createEventBus, type ConsumerSettings, type EventBus, type EventBusOptions } from './bus';
+export { claimEvents } from './claim';
+export { ConsumerFailedError, isTransientError } from './errors';
+export { Headers, headersToRecord } from './headers';
+export { deadLetterMessage, type HandlerRetryOptions } from './batch';
+export {
+  ConsumerStatsRecorder,
+  pipelineStatus,
+  statsKey,
+  type PipelineStatusOptions,
+  type StatsOptions,
+} from './stats';
+export { ensureTopics, topicSpecs, type EnsureTopicsOptions, type TopicSpec } from './topics';
