@@ -1,0 +1,236 @@
+import { countQuantile, weightedMoments, weightedQuantile } from './stats';
+
+/** A forecast path as the forecasting service publishes it (daily, from tomorrow). */
+export interface ForecastPath {
+  mean: number[];
+  lower95: number[];
+  upper95: number[];
+}
+
+/** How far ahead a replenishment decision must protect, and how surely. */
+export interface Protection {
+  leadTimeDays: number;
+  /** Standard deviation of the lead time in days; 0 when it is fixed. */
+  leadTimeSdDays: number;
+  reviewPeriodDays: number;
+  serviceLevel: number;
+}
+
+/** Tuning of the history-based estimate; the defaults were chosen on an early window. */
+export interface EmpiricalOptions {
+  /** Days of history the windows are drawn from. */
+  windowDays: number;
+  /** Age in days at which a window counts half as much as today's. */
+  halfLifeDays: number;
+  /** Fewest selling days in the window for the empirical method. */
+  minSellingDays: number;
+}
+
+export const DEFAULT_EMPIRICAL: EmpiricalOptions = {
+  windowDays: 182,
+  halfLifeDays: 56,
+  minSellingDays: 10,
+};
+
+export type DemandMethod =
+  | 'no-demand'
+  | 'dormant'
+  | 'empirical-bootstrap'
+  | 'negative-binomial'
+  | 'forecast-quantile';
+
+/** Syntetos-Boylan classes, from the interval between sales and the spread of their sizes. */
+export type DemandClass = 'none' | 'smooth' | 'erratic' | 'intermittent' | 'lumpy';
+
+/** Demand over the protection interval (lead time plus review period). */
+export interface LeadTimeDemand {
+  method: DemandMethod;
+  demandClass: DemandClass;
+  /** Expected demand per day looking forward. */
+  dailyMean: number;
+  /** Days protected: mean lead time plus review period. */
+  protectionDays: number;
+  mean: number;
+  /** The service-level quantile of demand over the protection interval. */
+  quantile: number;
+}
+
+/** Classifies a daily series: average inter-demand interval 1.32 and squared CV 0.49. */
+export function classifyDemand(history: number[]): DemandClass {
+  const sizes = history.filter((q) => q > 0);
+  if (sizes.length === 0) return 'none';
+  const adi = history.length / sizes.length;
+  const { mean, variance } = weightedMoments(sizes, sizes.map(() => 1));
+  const cv2 = mean > 0 ? variance / (mean * mean) : 0;
+  if (adi < 1.32) return cv2 < 0.49 ? 'smooth' : 'erratic';
+  return cv2 < 0.49 ? 'intermittent' : 'lumpy';
+}
+
+/**
+ * Lead times to mix over: the mean alone when it is fixed, else five points of a discretised
+ * normal (at -2..2 sd) with their weights, so a late delivery is protected against too.
+ */
+export function leadTimeSpread(mean: number, sd: number): { days: number; weight: number }[] {
+  if (!(sd > 0)) return [{ days: Math.max(0, Math.round(mean)), weight: 1 }];
+  const points = new Map<number, number>();
+  for (const k of [-2, -1, 0, 1, 2]) {
+    const days = Math.max(0, Math.round(mean + k * sd));
+    points.set(days, (points.get(days) ?? 0) + Math.exp((-k * k) / 2));
+  }
+  return [...points].map(([days, weight]) => ({ days, weight }));
+}
+
+/**
+ * True when the run of zero days at the end of the history would be unlikely (below
+ * 1 - service level) if the SKU still sold as often as before the run: demand has stopped,
+ * and stocking for the old rate would only make excess.
+ */
+export function demandStopped(history: number[], serviceLevel: number, windowDays: number): boolean {
+  let run = 0;
+  while (run < history.length && history[history.length - 1 - run] === 0) run++;
+  if (run === 0 || run === history.length) return false;
+  const before = history.slice(Math.max(0, history.length - run - windowDays), history.length - run);
+  const sellingShare = before.filter((q) => q > 0).length / before.length;
+  return (1 - sellingShare) ** run < (1 - serviceLevel) / 10;
+}
+
+function recencyWeight(age: number, halfLifeDays: number): number {
+  return halfLifeDays > 0 ? 0.5 ** (age / halfLifeDays) : 1;
+}
+
+/**
+ * The empirical estimate: every run of consecutive days of the protection length in the recent
+ * history is one sample of lead-time demand (blocks keep the weekly rhythm and the clustering
+ * of big orders), weighted by recency and by the chance of that lead time.
+ */
+function empirical(history: number[], p: Protection, o: EmpiricalOptions): LeadTimeDemand {
+  const recent = history.slice(-o.windowDays);
+  const prefix = [0];
+  for (const q of recent) prefix.push(prefix[prefix.length - 1] + q);
+  const review = Math.max(1, p.reviewPeriodDays);
+  const cycle: number[] = [];
+  const lead: number[] = [];
+  const weights: number[] = [];
+  for (const lt of leadTimeSpread(p.leadTimeDays, p.leadTimeSdDays)) {
+    const span = Math.min(recent.length, lt.days + review);
+    const leadSpan = Math.max(0, span - review);
+    for (let end = span; end <= recent.length; end++) {
+      cycle.push(prefix[end] - prefix[end - span]);
+      lead.push(prefix[end - span + leadSpan] - prefix[end - span]);
+      weights.push(lt.weight * recencyWeight(recent.length - end, o.halfLifeDays));
+    }
+  }
+  const dailyWeights = recent.map((_, i) => recencyWeight(recent.length - 1 - i, o.halfLifeDays));
+  const daily = weightedMoments(recent, dailyWeights);
+  const quantile = Math.max(
+    weightedQuantile(cycle, weights, p.serviceLevel),
+    fillRateLevel(cycle, lead, weights, (1 - p.serviceLevel) * daily.mean * review),
+  );
+  return {
+    method: 'empirical-bootstrap',
+    demandClass: classifyDemand(recent),
+    dailyMean: daily.mean,
+    protectionDays: p.leadTimeDays + p.reviewPeriodDays,
+    mean: weightedMoments(cycle, weights).mean,
+    quantile,
+  };
+}
+
+/**
+ * The lowest reorder level whose expected units short per review cycle stay within the
+ * allowed shortfall: short per cycle = E[(D(L+R) - s)+] - E[(D(L) - s)+], each pair of
+ * samples starting on the same day. This targets the fill rate (units served), which lumpy
+ * wholesale orders pull far from the cycle service level.
+ */
+export function fillRateLevel(
+  cycle: number[],
+  lead: number[],
+  weights: number[],
+  allowedShort: number,
+): number {
+  const total = weights.reduce((a, w) => a + w, 0);
+  if (total <= 0 || cycle.length === 0) return 0;
+  const short = (s: number) => {
+    let sum = 0;
+    for (let i = 0; i < cycle.length; i++) {
+      sum += weights[i] * (Math.max(0, cycle[i] - s) - Math.max(0, lead[i] - s));
+    }
+    return sum / total;
+  };
+  let lo = 0;
+  let hi = Math.max(...cycle);
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (short(mid) <= allowedShort) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Daily mean and variance scaled to the protection interval, plus the lead-time spread term. */
+function countModel(dailyMean: number, dailyVariance: number, p: Protection) {
+  const days = p.leadTimeDays + p.reviewPeriodDays;
+  const mean = dailyMean * days;
+  const variance = dailyVariance * days + dailyMean ** 2 * p.leadTimeSdDays ** 2;
+  return { days, mean, quantile: countQuantile(mean, variance, p.serviceLevel) };
+}
+
+/** Lead-time demand from the SKU's own daily history (oldest first). */
+export function demandFromHistory(
+  history: number[],
+  p: Protection,
+  o: EmpiricalOptions = DEFAULT_EMPIRICAL,
+): LeadTimeDemand {
+  const recent = history.slice(-o.windowDays);
+  const demandClass = classifyDemand(recent);
+  const zero = { demandClass, dailyMean: 0, protectionDays: p.leadTimeDays + p.reviewPeriodDays,
+    mean: 0, quantile: 0 };
+  if (demandClass === 'none') return { method: 'no-demand', ...zero };
+  if (demandStopped(history, p.serviceLevel, o.windowDays)) return { method: 'dormant', ...zero };
+
+  const sellingDays = recent.filter((q) => q > 0).length;
+  const span = p.leadTimeDays + p.reviewPeriodDays;
+  if (sellingDays >= o.minSellingDays && recent.length >= 2 * span) return empirical(history, p, o);
+
+  // Too little history for the blocks to say much: a negative binomial on the daily moments.
+  const weights = recent.map((_, i) => recencyWeight(recent.length - 1 - i, o.halfLifeDays));
+  const daily = weightedMoments(recent, weights);
+  const model = countModel(daily.mean, daily.variance, p);
+  return { method: 'negative-binomial', demandClass, dailyMean: daily.mean,
+    protectionDays: model.days, mean: model.mean, quantile: model.quantile };
+}
+
+/**
+ * Lead-time demand from a forecast path: means summed over the protection interval (the last
+ * day repeated when the path is shorter), the daily spread read off the 95% bounds.
+ */
+export function demandFromForecast(
+  forecast: ForecastPath,
+  p: Protection,
+  demandClass: DemandClass,
+): LeadTimeDemand {
+  const span = Math.max(1, Math.round(p.leadTimeDays + p.reviewPeriodDays));
+  const at = (xs: number[], i: number) => (xs.length === 0 ? 0 : xs[Math.min(i, xs.length - 1)]);
+  let mean = 0;
+  let variance = 0;
+  for (let i = 0; i < span; i++) {
+    const m = Math.max(0, finite(at(forecast.mean, i)));
+    const sd = Math.max(0, finite(at(forecast.upper95, i)) - finite(at(forecast.lower95, i))) / 3.92;
+    mean += m;
+    variance += sd * sd;
+  }
+  const dailyMean = mean / span;
+  variance += dailyMean ** 2 * p.leadTimeSdDays ** 2;
+  return {
+    method: 'forecast-quantile',
+    demandClass,
+    dailyMean,
+    protectionDays: p.leadTimeDays + p.reviewPeriodDays,
+    mean,
+    quantile: countQuantile(mean, variance, p.serviceLevel),
+  };
+}
+
+function finite(x: number): number {
+  return Number.isFinite(x) ? x : 0;
+}

@@ -1,0 +1,84 @@
+/** Small numeric helpers the replenishment policy is built from. */
+
+/** The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269,
+    -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
+    -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+/**
+ * The p-quantile of a count with the given mean and variance: negative binomial when the
+ * variance exceeds the mean (lumpy demand), Poisson otherwise. Walks the pmf, so it is exact.
+ */
+export function countQuantile(mean: number, variance: number, p: number): number {
+  if (!(mean > 0)) return 0;
+  const v = Math.max(variance, mean);
+  // Far into the normal regime the walk is long and the normal is accurate enough.
+  if (mean > 5000) return Math.max(0, Math.ceil(mean + normalQuantile(p) * Math.sqrt(v)));
+  let pmf: number;
+  let next: (k: number, prev: number) => number;
+  if (v <= mean * 1.0001) {
+    pmf = Math.exp(-mean);
+    next = (k, prev) => (prev * mean) / k;
+  } else {
+    const size = (mean * mean) / (v - mean);
+    const success = mean / v;
+    pmf = Math.exp(size * Math.log(success));
+    next = (k, prev) => (prev * (k - 1 + size) * (1 - success)) / k;
+  }
+  let cdf = pmf;
+  let k = 0;
+  const cap = Math.ceil(mean + 40 * Math.sqrt(v)) + 10;
+  while (cdf < p && k < cap) {
+    k++;
+    pmf = next(k, pmf);
+    cdf += pmf;
+  }
+  return k;
+}
+
+/** The p-quantile of weighted samples (the smallest value whose cumulative weight reaches p). */
+export function weightedQuantile(values: number[], weights: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const order = values.map((_, i) => i).sort((x, y) => values[x] - values[y]);
+  const total = weights.reduce((s, w) => s + w, 0);
+  let acc = 0;
+  for (const i of order) {
+    acc += weights[i];
+    if (acc >= p * total - 1e-12) return values[i];
+  }
+  return values[order[order.length - 1]];
+}
+
+/** Weighted mean and variance of samples. */
+export function weightedMoments(values: number[], weights: number[]): { mean: number; variance: number } {
+  let total = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    total += weights[i];
+    sum += weights[i] * values[i];
+  }
+  if (total <= 0) return { mean: 0, variance: 0 };
+  const mean = sum / total;
+  let sq = 0;
+  for (let i = 0; i < values.length; i++) sq += weights[i] * (values[i] - mean) ** 2;
+  return { mean, variance: sq / total };
+}
