@@ -1,0 +1,148 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  CommonErrors,
+  handleError,
+  healthRoutes,
+  requestIdFor,
+  type ReadinessCheck,
+} from '@qm/kit';
+import type { Config } from './config';
+import { CircuitBreaker } from './domain/breaker';
+import { KeyResolver } from './domain/key-cache';
+import type { KeyRecord, KeyStore } from './domain/keys';
+import { AREAS, type Upstreams } from './domain/routing';
+import { SCOPES } from './domain/scopes';
+import { authenticate } from './plugins/auth';
+import { allowOrigins, limitRate, shedLoad } from './plugins/limits';
+import { observability } from './plugins/observability';
+import { keyRoutes } from './routes/keys';
+import { proxyRoutes } from './routes/proxy';
+
+export interface GatewayDeps {
+  config: Config;
+  log: Logger;
+  keys: KeyStore;
+  /** Rate-limit counters; without it they are kept in memory. */
+  redis?: Redis;
+  readiness?: Record<string, ReadinessCheck>;
+  metrics?: Registry;
+}
+
+/** Service base URLs from the configuration. */
+export function upstreamsFrom(config: Config): Upstreams {
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  return {
+    forecasts: trim(config.QM_FORECASTING_URL),
+    recommendations: trim(config.QM_RECOMMENDATIONS_URL),
+    inventory: trim(config.QM_INVENTORY_URL),
+    pricing: trim(config.QM_PRICING_URL),
+    support: trim(config.QM_SUPPORT_URL),
+    fraud: trim(config.QM_FRAUD_URL),
+  };
+}
+
+function masterRecord(config: Config): KeyRecord {
+  return {
+    id: 'master',
+    name: 'master',
+    scopes: [...SCOPES],
+    rateLimitPerMinute: config.QM_MASTER_RATE_LIMIT_PER_MINUTE,
+    allowedOrigins: [],
+    expiresAt: null,
+    revokedAt: null,
+    createdAt: new Date(0),
+  };
+}
+
+/** Builds the gateway from its dependencies; `server.ts` and the tests both use it. */
+export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: config.QM_BODY_LIMIT_BYTES,
+    genReqId: (req) => requestIdFor(req.headers['x-request-id']),
+    // One access-log line per request is written by the observability hook instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 500 },
+    frameworkErrors: (error, request, reply) => {
+      handleError(error, request, reply as unknown as FastifyReply);
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    const error = CommonErrors.ROUTE_NOT_FOUND(`no route for ${request.method} ${request.url}`);
+    handleError(error, request, reply);
+  });
+
+  const registry = deps.metrics ?? new Registry();
+  if (deps.metrics === undefined) {
+    registry.setDefaultLabels({ service: 'gateway' });
+    collectDefaultMetrics({ register: registry });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Quartermaster gateway', version: '0.1.0' },
+    },
+  });
+  const upstreamMetrics = observability(app, registry);
+  healthRoutes(app, deps.readiness ?? {});
+
+  const limits = {
+    redis: deps.redis,
+    redisPrefix: config.QM_REDIS_PREFIX,
+    maxEventLoopDelayMs: config.QM_MAX_EVENT_LOOP_DELAY_MS,
+  };
+  await shedLoad(app, limits);
+
+  const resolver = new KeyResolver({
+    lookup: (hash) => deps.keys.findByHash(hash),
+    ttlMs: config.QM_KEY_CACHE_MS,
+    master:
+      config.QM_MASTER_KEY === ''
+        ? undefined
+        : { key: config.QM_MASTER_KEY, record: masterRecord(config) },
+  });
+  authenticate(app, resolver);
+  await allowOrigins(app);
+  await limitRate(app, limits);
+
+  await app.register(keyRoutes, {
+    store: deps.keys,
+    resolver,
+    defaultRateLimitPerMinute: config.QM_DEFAULT_RATE_LIMIT_PER_MINUTE,
+  });
+
+  const breakers = new Map(
+    AREAS.map((a) => [
+      a.service,
+      new CircuitBreaker({
+        failureThreshold: config.QM_BREAKER_FAILURES,
+        cooldownMs: config.QM_BREAKER_COOLDOWN_MS,
+      }),
+    ]),
+  );
+  await app.register(proxyRoutes, {
+    upstreams: upstreamsFrom(config),
+    breakers,
+    metrics: upstreamMetrics,
+    timeoutMs: config.QM_UPSTREAM_TIMEOUT_MS,
+    connections: config.QM_UPSTREAM_CONNECTIONS,
+  });
+
+  return app;
+}

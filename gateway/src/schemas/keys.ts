@@ -1,0 +1,41 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { SCOPES } from '../domain/scopes';
+
+const Scope = Type.Union(SCOPES.map((s) => Type.Literal(s)));
+
+export const CreateKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Array(Scope, { minItems: 1, uniqueItems: true }),
+    rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+    allowedOrigins: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$', maxLength: 200 }), {
+        maxItems: 50,
+      }),
+    ),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateKeyBody = Static<typeof CreateKeyBody>;
+
+export const KeyIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export type KeyIdParams = Static<typeof KeyIdParams>;
+
+const KeyFields = {
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  rateLimitPerMinute: Type.Integer(),
+  allowedOrigins: Type.Array(Type.String()),
+  expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+};
+
+export const KeyView = Type.Object(KeyFields);
+export const CreatedKey = Type.Object({
+  ...KeyFields,
+  key: Type.String({ description: 'The key itself; shown only in this answer' }),
+});
+export const KeyList = Type.Object({ keys: Type.Array(KeyView) });

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import {
+  createPool,
+  createRedis,
+  listen,
+  loggerOptions,
+  migrate,
+  postgresCheck,
+  redisCheck,
+} from '@qm/kit';
+import { buildApp } from './app';
+import { readConfig } from './config';
+import { PgKeyStore } from './adapters/key-store';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = pino(loggerOptions('gateway', config.QM_LOG_LEVEL));
+
+  await migrate({
+    databaseUrl: config.QM_DATABASE_URL,
+    schema: 'gateway',
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const redis = createRedis(config.QM_REDIS_URL, log);
+  // Rate-limit calls fail fast when Redis is away instead of queueing behind a reconnect.
+  const limiterRedis = createRedis(config.QM_REDIS_URL, log, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 200,
+  });
+
+  const app = await buildApp({
+    config,
+    log,
+    keys: new PgKeyStore(pool),
+    redis: limiterRedis,
+    readiness: { postgres: postgresCheck(pool), redis: redisCheck(redis) },
+  });
+
+  app.addHook('onClose', async () => {
+    redis.disconnect();
+    limiterRedis.disconnect();
+    await pool.end();
+  });
+
+  if (config.QM_MASTER_KEY === '') log.warn('QM_MASTER_KEY is not set: no admin key exists');
+  await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
