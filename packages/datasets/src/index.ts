@@ -12,3 +12,4 @@ export * from './taobao';
 export * from './rees46';
 export * from './yoochoose';
 export * from './diginetica';
+export * from './bitext';

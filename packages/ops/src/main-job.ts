@@ -1,0 +1,134 @@
+import pino from 'pino';
+import { Redis } from 'ioredis';
+import { createPool, loggerOptions, splitList } from '@qm/kit';
+import { resolveDataDir } from '@qm/datasets';
+import { createEventBus } from '@qm/events';
+import { countFacts, type FactCounts } from '@qm/facts';
+import { replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
+import { waitForCatchUp } from './catch-up';
+import { loadMainJobConfig } from './config';
+import { tallyDeadLetters } from './dead-letters';
+import { liveAnswers } from './live';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function setsFromArgs(argv: string[]): SetName[] {
+  const names = argv.filter((a) => !a.startsWith('-'));
+  if (names.length === 0) return [...SET_NAMES];
+  for (const name of names) {
+    if (!(SET_NAMES as readonly string[]).includes(name)) {
+      throw new Error(`unknown data set ${name}; known: ${SET_NAMES.join(', ')}`);
+    }
+  }
+  return names as SetName[];
+}
+
+async function factsOrNothing(
+  pool: ReturnType<typeof createPool>,
+): Promise<FactCounts | undefined> {
+  try {
+    return await countFacts(pool);
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const config = loadMainJobConfig();
+  const sets = setsFromArgs(process.argv.slice(2));
+  const log = pino(loggerOptions('main-job', config.QM_LOG_LEVEL), pino.destination(2));
+  const redis = new Redis(config.QM_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const bus = createEventBus({
+    brokers: splitList(config.QM_KAFKA_BROKERS),
+    clientId: 'qm-main-job',
+    log,
+    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+    stats: { redis },
+  });
+
+  try {
+    const before = await factsOrNothing(pool);
+    out(`replay:   ${sets.join(', ')} from ${resolveDataDir(config.QM_DATA_DIR)}`);
+    let lastPrint = 0;
+    const summary = await replay({
+      publisher: bus.publisher,
+      topicPrefix: bus.topicPrefix,
+      dataDir: resolveDataDir(config.QM_DATA_DIR),
+      sets,
+      onProgress: (p) => {
+        if (Date.now() - lastPrint < 5000) return;
+        lastPrint = Date.now();
+        out(
+          `          ${p.set}: ${p.read.toLocaleString('en')} read, ${p.produced.toLocaleString('en')} produced`,
+        );
+      },
+    });
+    out(formatSummary(summary));
+
+    out('catch-up: waiting until every consumer group has no lag');
+    let lastLagPrint = 0;
+    const catchUp = await waitForCatchUp(bus, config.QM_CATCH_UP_SECONDS * 1000, (consumers) => {
+      if (Date.now() - lastLagPrint < 10_000) return;
+      lastLagPrint = Date.now();
+      const lag = consumers.reduce((n, c) => n + c.lag, 0);
+      out(`          ${consumers.length} group/topic pairs, total lag ${lag.toLocaleString('en')}`);
+    });
+    const elapsedMs = summary.elapsedMs + catchUp.waitedMs;
+    out(
+      `          ${catchUp.caughtUp ? 'caught up' : 'NOT caught up'} after ${(catchUp.waitedMs / 1000).toFixed(1)} s`,
+    );
+    out('');
+    out('consumer group                     topic                         consumed  dead  lag');
+    for (const c of catchUp.consumers) {
+      out(
+        `${c.group.padEnd(34)} ${c.topic.padEnd(28)} ${String(c.consumed).padStart(9)} ` +
+          `${String(c.deadLettered).padStart(5)} ${String(c.lag).padStart(4)}`,
+      );
+    }
+
+    const after = await factsOrNothing(pool);
+    const deadLetters = await tallyDeadLetters(bus);
+    out('');
+    out(
+      `events in:      ${summary.produced.toLocaleString('en')} produced from ${summary.read.toLocaleString('en')} rows`,
+    );
+    if (after) {
+      out(
+        `events stored:  ${after.saleLines.toLocaleString('en')} sale lines, ` +
+          `${after.clickEvents.toLocaleString('en')} click events, ` +
+          `${after.products.toLocaleString('en')} products, ${after.orders.toLocaleString('en')} orders ` +
+          `(new this run: ${(after.saleLines - (before?.saleLines ?? 0)).toLocaleString('en')} lines, ` +
+          `${(after.clickEvents - (before?.clickEvents ?? 0)).toLocaleString('en')} clicks)`,
+      );
+    } else {
+      out('events stored:  unknown (the facts store is not migrated: is customer-service up?)');
+    }
+    for (const t of deadLetters) {
+      out(`dead-lettered:  ${t.topic}: ${t.total}`);
+      for (const [reason, n] of Object.entries(t.reasons))
+        out(`                  ${n} × ${reason}`);
+    }
+    out(
+      `elapsed:        ${(elapsedMs / 1000).toFixed(1)} s, ${Math.round((summary.produced * 1000) / elapsedMs).toLocaleString('en')} events/s end to end`,
+    );
+    out('');
+    out('live answers through the gateway:');
+    for (const line of await liveAnswers(config.QM_GATEWAY_URL, config.QM_MASTER_KEY)) out(line);
+    return catchUp.caughtUp ? 0 : 1;
+  } finally {
+    await bus.close();
+    await pool.end();
+    redis.disconnect();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`main job failed: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);
