@@ -14,8 +14,11 @@ export { Headers, headersToRecord } from './headers';
 export { deadLetterMessage, type HandlerRetryOptions } from './batch';
 export {
   ConsumerStatsRecorder,
+  listConsumerGroups,
   pipelineStatus,
+  SERVICE_GROUP_PREFIXES,
   statsKey,
+  type PipelineAdmin,
   type PipelineStatusOptions,
   type StatsOptions,
 } from './stats';

@@ -103,6 +103,9 @@ export class ConsumerStatsRecorder {
   }
 }
 
+/** The admin calls that pipeline reports make. */
+export type PipelineAdmin = Pick<Admin, 'fetchOffsets' | 'fetchTopicOffsets' | 'listGroups'>;
+
 /** Parts {@link pipelineStatus} needs. */
 export interface PipelineStatusOptions {
   admin: Pick<Admin, 'fetchOffsets' | 'fetchTopicOffsets'>;
@@ -183,4 +186,28 @@ export async function pipelineStatus(
     .flat()
     .sort((a, b) => a.group.localeCompare(b.group) || a.topic.localeCompare(b.topic));
   return { consumers };
+}
+
+/** Group id prefixes of the services' consumers (`<service>.<topic-short>`). */
+export const SERVICE_GROUP_PREFIXES = [
+  'forecasting.',
+  'recommendations.',
+  'inventory.',
+  'pricing.',
+  'customer-service.',
+  'fraud.',
+  'facts.',
+];
+
+/** Consumer groups known to the cluster whose ids start with one of the prefixes. */
+export async function listConsumerGroups(
+  admin: Pick<Admin, 'listGroups'>,
+  prefixes: string[] = SERVICE_GROUP_PREFIXES,
+): Promise<string[]> {
+  const { groups } = await admin.listGroups();
+  return groups
+    .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
+    .map((g) => g.groupId)
+    .filter((id) => prefixes.length === 0 || prefixes.some((p) => id.startsWith(p)))
+    .sort();
 }
