@@ -1,0 +1,129 @@
+/**
+ * Intent quality on held-out variation families and on the other Bitext sample, then the
+ * latency of POST /v1/support/messages on a listening app at a bounded rate.
+ *
+ *   pnpm bench:support [--families Z,Q,M,P] [--rate 200] [--seconds 15]
+ */
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { Cache, createPool, createRedis } from '@qm/kit';
+import { loadBitextQa, loadBitextUtterances, resolveDataDir } from '@qm/datasets';
+import { redisConversationStore } from '../src/adapters/conversations';
+import { factsOrderLookup } from '../src/adapters/orders';
+import { buildApp } from '../src/app';
+import { readConfig } from '../src/config';
+import { IntentModel } from '../src/nlu/intent-model';
+import { CALIBRATION, modelPath } from '../src/nlu/support-model';
+import { evaluate, fitTemperature, trainIntentModel, type Scores } from '../src/nlu/training';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+function show(label: string, s: Scores, ms: number): void {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  console.log(
+    `${label.padEnd(34)} n=${String(s.n).padStart(5)}  accuracy ${pct(s.accuracy)}  ` +
+      `macro-F1 ${s.macroF1.toFixed(3)}  fallback ${pct(s.fallbackRate)}  ` +
+      `answered-accuracy ${pct(s.answeredAccuracy)}  (trained in ${(ms / 1000).toFixed(1)} s)`,
+  );
+}
+
+async function quality(dataDir: string): Promise<void> {
+  const base = await loadBitextUtterances(dataDir);
+  const qa = await loadBitextQa(dataDir);
+  const all = [...base, ...qa];
+  const families = arg('families', 'Z,Q,M,P').split(',');
+  console.log('intent quality (best guess; fallback under the calibrated rule)');
+
+  const pooled = { n: 0, correct: 0, f1: 0 };
+  for (const flag of families) {
+    const t0 = Date.now();
+    const model = trainIntentModel(all.filter((u) => !u.flags.includes(flag)));
+    const ms = Date.now() - t0;
+    const held = all.filter((u) => u.flags.includes(flag));
+    model.temperature = fitTemperature(model, held);
+    const s = evaluate(model, held);
+    show(`held-out family ${flag} (T=${model.temperature})`, s, ms);
+    pooled.n += s.n;
+    pooled.correct += s.accuracy * s.n;
+    pooled.f1 += s.macroF1;
+  }
+  console.log(
+    `flag families pooled: accuracy ${((pooled.correct / pooled.n) * 100).toFixed(1)}%  ` +
+      `mean macro-F1 ${(pooled.f1 / families.length).toFixed(3)}`,
+  );
+
+  const t0 = Date.now();
+  const crossModel = trainIntentModel(base);
+  const ms = Date.now() - t0;
+  crossModel.temperature = CALIBRATION.temperature;
+  crossModel.rule = { minConfidence: CALIBRATION.minConfidence, minMargin: CALIBRATION.minMargin };
+  show('other sample: 20k file -> 4,514 rows', evaluate(crossModel, qa), ms);
+}
+
+async function latency(): Promise<void> {
+  const config = readConfig();
+  const log = pino({ level: 'warn' });
+  const classifier = await IntentModel.load(modelPath(config.QM_SUPPORT_MODEL_PATH));
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const redis = createRedis(config.QM_REDIS_URL, log);
+  const prefix = `${config.QM_REDIS_PREFIX}bench-support-${process.pid}:`;
+  const app = await buildApp({
+    log,
+    classifier,
+    orders: factsOrderLookup(pool),
+    conversations: redisConversationStore(new Cache(redis, prefix, 60), 60),
+    handoffs: { handOff: async () => undefined },
+    transcriber: { transcribe: async () => '' },
+    policies: { refund: 'refund policy', cancellation: 'cancellation policy' },
+    escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
+    voiceLimitBytes: 1 << 20,
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const texts = [
+    'where is my order 536365?',
+    'I want to cancel my purchase',
+    'how do I get a refund for a damaged item',
+    'can I pay with paypal',
+    'I need to talk to a real person',
+    'i forgot my password pls help',
+  ];
+  const rate = Number(arg('rate', '200'));
+  const seconds = Number(arg('seconds', '15'));
+  try {
+    const result = await autocannon({
+      url: `${address}/v1/support/messages`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: texts.map((text) => ({ body: JSON.stringify({ text }) })),
+      connections: 10,
+      overallRate: rate,
+      duration: seconds,
+    });
+    const l = result.latency;
+    console.log(
+      `latency POST /v1/support/messages at ${rate} msg/s for ${seconds} s: ` +
+        `p50 ${l.p50} ms  p90 ${l.p90} ms  p99 ${l.p99} ms  max ${l.max} ms  ` +
+        `requests ${result.requests.total}  non-2xx ${result.non2xx}  errors ${result.errors}`,
+    );
+  } finally {
+    await app.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await pool.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolveDataDir(readConfig().QM_DATA_DIR);
+  if (!process.argv.includes('--latency-only')) await quality(dataDir);
+  if (!process.argv.includes('--quality-only')) await latency();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SupportErrors } from '../errors';
+import { decodeWav, encodeWav, resample } from '../domain/wav';
+
+/** Turns a WAV recording into text. */
+export interface Transcriber {
+  transcribe(wav: Buffer): Promise<string>;
+}
+
+function run(command: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * Offline recognition with CMU PocketSphinx and its US English model (Debian packages
+ * `pocketsphinx` and `pocketsphinx-en-us`). The model wants 16 kHz mono, so audio is
+ * resampled here first.
+ */
+export function pocketsphinxTranscriber(command: string, timeoutMs: number): Transcriber {
+  return {
+    async transcribe(wav) {
+      const pcm = decodeWav(wav);
+      if (pcm === undefined) throw SupportErrors.AUDIO_INVALID();
+      const dir = await mkdtemp(join(tmpdir(), 'qm-voice-'));
+      try {
+        const file = join(dir, 'speech.wav');
+        await writeFile(file, encodeWav(resample(pcm, 16_000)));
+        let out: string;
+        try {
+          out = await run(command, ['-infile', file, '-logfn', '/dev/null'], timeoutMs);
+        } catch (err) {
+          throw SupportErrors.RECOGNISER_UNAVAILABLE(undefined, { cause: err });
+        }
+        return out
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l.length > 0)
+          .join(' ');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

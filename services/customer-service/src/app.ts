@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import { createServiceApp, type ReadinessCheck, type ServiceApp } from '@qm/kit';
+import type { ConversationStore } from './adapters/conversations';
+import type { HandoffSink } from './adapters/handoffs';
+import type { OrderLookup } from './adapters/orders';
+import type { Transcriber } from './adapters/transcriber';
+import type { IntentClassifier } from './domain/assistant';
+import type { Policies } from './domain/replies';
+import { messageRoutes } from './routes/messages';
+import { voiceRoutes } from './routes/voice';
+
+export interface AppDeps {
+  log: Logger;
+  classifier: IntentClassifier;
+  orders: OrderLookup;
+  conversations: ConversationStore;
+  handoffs: HandoffSink;
+  transcriber: Transcriber;
+  policies: Policies;
+  escalateSentiment: number;
+  bodyLimit?: number;
+  voiceLimitBytes: number;
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+/** The customer-service HTTP app, built from its dependencies. */
+export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+  const app = await createServiceApp({
+    name: 'customer-service',
+    description: "Understands a shopper's message and answers it, or hands it to a person.",
+    logger: deps.log,
+    bodyLimit: deps.bodyLimit,
+    readiness: deps.readiness,
+    tags: [{ name: 'support', description: 'Shopper messages and voice' }],
+  });
+  const assistant = {
+    classifier: deps.classifier,
+    orders: deps.orders,
+    conversations: deps.conversations,
+    handoffs: deps.handoffs,
+    policies: deps.policies,
+    escalateSentiment: deps.escalateSentiment,
+    log: deps.log.child({ component: 'assistant' }),
+  };
+  messageRoutes(app, assistant);
+  voiceRoutes(app, assistant, deps.transcriber, deps.voiceLimitBytes);
+  return app;
+}

@@ -1,0 +1,32 @@
+import { Type } from '@sinclair/typebox';
+import { BaseConfig, loadConfig } from '@qm/kit';
+
+const REFUND_POLICY =
+  'Refunds go back to the original payment method within 5 to 10 working days after the ' +
+  'returned items reach our warehouse. Items can be returned within 30 days of delivery.';
+const CANCELLATION_POLICY =
+  'An order can be cancelled free of charge until it leaves the warehouse; after that it ' +
+  'can be returned within 30 days of delivery for a full refund.';
+
+export const ConfigSchema = {
+  ...BaseConfig,
+  QM_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8085 }),
+  QM_DATA_DIR: Type.Optional(Type.String()),
+  /** Where the trained intent model lives; relative paths start at the repository root. */
+  QM_SUPPORT_MODEL_PATH: Type.String({ default: '.qm/models/support/intent.json' }),
+  QM_SUPPORT_CONVERSATION_TTL_SECONDS: Type.Integer({ minimum: 60, default: 1800 }),
+  QM_SUPPORT_REFUND_POLICY: Type.String({ default: REFUND_POLICY }),
+  QM_SUPPORT_CANCELLATION_POLICY: Type.String({ default: CANCELLATION_POLICY }),
+  /** Sentiment score (from -1 to 1) at or below which a person takes over. */
+  QM_SUPPORT_ESCALATE_SENTIMENT: Type.Number({ minimum: -1, maximum: 0, default: -0.8 }),
+  QM_SUPPORT_VOICE_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 2_097_152 }),
+  /** The recogniser's command; `pocketsphinx_continuous` from Debian's pocketsphinx. */
+  QM_SUPPORT_ASR_COMMAND: Type.String({ default: 'pocketsphinx_continuous' }),
+  QM_SUPPORT_ASR_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+};
+
+export function readConfig(env?: Record<string, string | undefined>) {
+  return loadConfig(ConfigSchema, env);
+}
+
+export type Config = ReturnType<typeof readConfig>;

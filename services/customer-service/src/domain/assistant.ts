@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ConversationState, ConversationStore } from '../adapters/conversations';
+import type { HandoffSink } from '../adapters/handoffs';
+import type { OrderLookup } from '../adapters/orders';
+import type { Classification } from '../nlu/intent-model';
+import { SupportErrors } from '../errors';
+import { extractEntities, orderKey, type Entity } from './entities';
+import { detectLanguage } from './language';
+import {
+  ORDER_INTENTS,
+  FALLBACK_REPLY,
+  FOREIGN_REPLY,
+  HANDOFF_REPLY,
+  askOrderReply,
+  fixedReply,
+  orderNotFoundReply,
+  orderReply,
+  type Policies,
+} from './replies';
+import { scoreSentiment, type SentimentResult } from './sentiment';
+import { stripControl } from '../nlu/text';
+
+export interface IntentClassifier {
+  classify(text: string): Classification;
+}
+
+export interface AssistantDeps {
+  classifier: IntentClassifier;
+  orders: OrderLookup;
+  conversations: ConversationStore;
+  handoffs: HandoffSink;
+  policies: Policies;
+  /** Sentiment score at or below which a person takes over. */
+  escalateSentiment: number;
+  log: Logger;
+}
+
+export interface IncomingMessage {
+  conversationId?: string;
+  customerId?: string;
+  text: string;
+  requestId?: string;
+}
+
+export interface SupportAnswer {
+  conversationId: string;
+  intent: string;
+  confidence: number;
+  entities: Entity[];
+  sentiment: SentimentResult;
+  reply: string;
+  escalate: boolean;
+  handoffReason: string | null;
+}
+
+export type HandoffReason =
+  | 'asked for a person'
+  | 'complaint'
+  | 'strongly negative sentiment'
+  | 'not understood twice'
+  | 'not in English';
+
+const HANDOFF_TIMEOUT_MS = 1000;
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Why a person should take over, or undefined when the assistant can go on. */
+function handoffReason(
+  intent: string,
+  sentiment: SentimentResult,
+  fallbacks: number,
+  threshold: number,
+): HandoffReason | undefined {
+  if (intent === 'contact_human_agent') return 'asked for a person';
+  if (intent === 'complaint') return 'complaint';
+  if (sentiment.score <= threshold) return 'strongly negative sentiment';
+  if (fallbacks >= 2) return 'not understood twice';
+  return undefined;
+}
+
+async function loadState(deps: AssistantDeps, input: IncomingMessage): Promise<ConversationState> {
+  try {
+    return await deps.conversations.load(input.conversationId, input.customerId);
+  } catch (err) {
+    // Without Redis the message is still answered, as the first of a new conversation.
+    deps.log.warn({ err }, 'conversation state unavailable');
+    return {
+      id: input.conversationId ?? randomUUID(),
+      customerId: input.customerId ?? '',
+      fallbacks: 0,
+      escalated: false,
+      turns: [],
+    };
+  }
+}
+
+async function replyForOrder(
+  deps: AssistantDeps,
+  intent: string,
+  orderNumber: string,
+): Promise<string> {
+  try {
+    const order = await deps.orders.getOrder(orderNumber);
+    if (order === undefined) return orderNotFoundReply(orderNumber);
+    return orderReply(intent, order, deps.policies);
+  } catch (err) {
+    deps.log.warn({ err, orderNumber }, 'order lookup failed');
+    return `I cannot look up order ${orderNumber} right now. Please try again in a few minutes.`;
+  }
+}
+
+async function handOff(
+  deps: AssistantDeps,
+  state: ConversationState,
+  reason: string,
+  text: string,
+  intent: string,
+  requestId?: string,
+): Promise<void> {
+  const handoff = {
+    conversationId: state.id,
+    customerId: state.customerId,
+    reason,
+    lastMessage: text,
+    intent,
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('hand-off publish timed out')), HANDOFF_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([deps.handoffs.handOff(handoff, requestId), timeout]);
+  } catch (err) {
+    deps.log.error({ err, conversationId: state.id }, 'hand-off not published');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Understands one shopper message in its conversation, answers it, and decides whether a
+ * person should take over. Control characters are stripped before anything is stored.
+ */
+export async function answerMessage(
+  deps: AssistantDeps,
+  input: IncomingMessage,
+): Promise<SupportAnswer> {
+  const text = stripControl(input.text).trim();
+  if (text.length === 0) {
+    throw SupportErrors.TEXT_REQUIRED(undefined, { field: 'text' });
+  }
+
+  const state = await loadState(deps, input);
+  const entities = extractEntities(text);
+  const sentiment = scoreSentiment(text);
+  const language = detectLanguage(text);
+  const orderEntity = entities.find((e) => e.type === 'order_number');
+
+  let intent: string;
+  let confidence: number;
+  let reply: string;
+  let reason: HandoffReason | undefined;
+
+  if (!language.english) {
+    intent = 'fallback';
+    confidence = 0;
+    reason = 'not in English';
+    reply = FOREIGN_REPLY;
+  } else {
+    const hasWords = /\p{L}{2,}/u.test(text);
+    const c = hasWords ? deps.classifier.classify(text) : undefined;
+    intent = c?.intent ?? 'fallback';
+    confidence = c?.confidence ?? 0;
+
+    // An order number after we asked for one answers that question, unless the message
+    // is itself about another order.
+    if (state.pendingIntent && orderEntity && !ORDER_INTENTS.has(intent)) {
+      intent = state.pendingIntent;
+      confidence = c?.best.intent === intent ? c.best.confidence : 1;
+    }
+
+    state.fallbacks = intent === 'fallback' ? state.fallbacks + 1 : 0;
+    reason = handoffReason(intent, sentiment, state.fallbacks, deps.escalateSentiment);
+
+    if (intent === 'fallback') {
+      reply = FALLBACK_REPLY;
+      state.pendingIntent = undefined;
+    } else if (ORDER_INTENTS.has(intent)) {
+      if (orderEntity) {
+        reply = await replyForOrder(deps, intent, orderKey(orderEntity.value));
+        state.pendingIntent = undefined;
+      } else {
+        reply = askOrderReply(intent);
+        state.pendingIntent = intent;
+      }
+    } else {
+      reply = fixedReply(intent, deps.policies);
+      state.pendingIntent = undefined;
+    }
+    if (reason !== undefined && intent !== 'contact_human_agent' && intent !== 'complaint') {
+      reply = `${reply} ${HANDOFF_REPLY}`;
+    }
+  }
+
+  const now = new Date().toISOString();
+  state.turns.push({ from: 'shopper', text, intent, at: now });
+  state.turns.push({ from: 'assistant', text: reply, at: now });
+  if (reason !== undefined) {
+    state.escalated = true;
+    await handOff(deps, state, reason, text, intent, input.requestId);
+  }
+  try {
+    await deps.conversations.save(state);
+  } catch (err) {
+    deps.log.warn({ err, conversationId: state.id }, 'conversation state not saved');
+  }
+
+  return {
+    conversationId: state.id,
+    intent,
+    confidence: round(confidence),
+    entities,
+    sentiment,
+    reply,
+    escalate: reason !== undefined,
+    handoffReason: reason ?? null,
+  };
+}

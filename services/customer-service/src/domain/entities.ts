@@ -1,0 +1,76 @@
+/** An entity found in a message, with its character span. */
+export interface Entity {
+  type: EntityType;
+  value: string;
+  start: number;
+  end: number;
+}
+
+export type EntityType = 'order_number' | 'email' | 'amount' | 'date' | 'sku' | 'postcode';
+
+const MONTHS =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|' +
+  'sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+
+/**
+ * Patterns in priority order: an earlier pattern wins an overlapping span. Order numbers
+ * are Online Retail invoice numbers (six digits, `C` first when cancelled) or any long
+ * number after a word such as "order" or "invoice".
+ */
+const RULES: { type: EntityType; pattern: RegExp; group?: number }[] = [
+  { type: 'email', pattern: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g },
+  {
+    type: 'amount',
+    pattern:
+      /(?:[$€£]\s?\d[\d,]*(?:\.\d{1,2})?|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)/gi,
+  },
+  {
+    type: 'date',
+    pattern: new RegExp(
+      String.raw`\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|` +
+        String.raw`\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:${MONTHS})\.?(?:,?\s+\d{4})?|` +
+        String.raw`(?:${MONTHS})\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?)\b`,
+      'gi',
+    ),
+  },
+  {
+    type: 'sku',
+    pattern:
+      /\b(?:sku|item|product|article|stock\s*code|code)\s*(?:no\.?|number|#)?\s*:?\s*#?([0-9]{4,6}[A-Za-z]{0,2})\b|\b([0-9]{5}[A-Za-z]{1,2})\b/gi,
+  },
+  {
+    type: 'order_number',
+    pattern:
+      /(?:\b(?:order|purchase|invoice|bill|receipt|reference|ref)\s*(?:no\.?|number|num|id|#)?\s*:?\s*)(#?[A-Za-z]?\d[\d-]{3,24})\b|#?\b([Cc]?\d{6,20})\b/gi,
+  },
+  {
+    type: 'postcode',
+    pattern:
+      /\b([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b|\b(?:zip|postcode|postal code)\s*:?\s*(\d{5}(?:-\d{4})?)\b/g,
+  },
+];
+
+function overlaps(a: { start: number; end: number }, list: Entity[]): boolean {
+  return list.some((b) => a.start < b.end && b.start < a.end);
+}
+
+/** Finds the entities of a message; spans index into the text as given. */
+export function extractEntities(text: string): Entity[] {
+  const found: Entity[] = [];
+  for (const rule of RULES) {
+    for (const m of text.matchAll(rule.pattern)) {
+      const captured = m.slice(1).find((g) => g !== undefined);
+      const value = captured ?? m[0];
+      const offset = captured === undefined ? 0 : m[0].lastIndexOf(captured);
+      const start = (m.index ?? 0) + offset;
+      const span = { start, end: start + value.length };
+      if (!overlaps(span, found)) found.push({ type: rule.type, value, ...span });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** The order number as stored: no `#`, upper case. */
+export function orderKey(value: string): string {
+  return value.replace(/^#/, '').toUpperCase();
+}

@@ -1,0 +1,8 @@
+import { defineErrors } from '@qm/kit';
+
+export const SupportErrors = defineErrors({
+  TEXT_REQUIRED: [400, 'text must contain something other than blanks'],
+  AUDIO_INVALID: [400, 'the body is not a PCM WAV recording'],
+  AUDIO_EMPTY: [422, 'no speech was recognised in the recording'],
+  RECOGNISER_UNAVAILABLE: [503, 'the speech recogniser is not available'],
+});

@@ -1,0 +1,42 @@
+/**
+ * Text normalisation shared by training and serving, so both see the same tokens.
+ * Entities are replaced by placeholder words: the intent does not depend on which order
+ * number or amount was written, and unseen numbers would otherwise be noise.
+ */
+
+/** Removes NUL and other control characters (tabs and line breaks become spaces). */
+export function stripControl(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (code === 9 || code === 10 || code === 13) out += ' ';
+    else if (code >= 32 && (code < 127 || code >= 160)) out += ch;
+  }
+  return out;
+}
+
+const MASKS: [RegExp, string][] = [
+  [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' xemail '],
+  [/\bhttps?:\/\/\S+/g, ' xurl '],
+  [/[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars?|euros?|pounds?|usd|eur|gbp|bucks)\b/g, ' xamount '],
+  [/#?\b[a-z]*\d[\w-]*/g, ' xnum '],
+];
+
+/** Lower case, accents removed, entities masked, punctuation gone, repeats collapsed. */
+export function normalise(text: string): string {
+  let t = stripControl(text)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+  for (const [pattern, token] of MASKS) t = t.replace(pattern, token);
+  return t
+    .replace(/['’`]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/([a-z])\1{2,}/g, '$1$1')
+    .trim();
+}
+
+/** Whitespace tokens of normalised text. */
+export function words(normalised: string): string[] {
+  return normalised.length === 0 ? [] : normalised.split(' ');
+}

@@ -1,0 +1,136 @@
+import { augment } from './augment';
+import { DEFAULT_FEATURES, Vectoriser, type FeatureOptions, type SparseVector } from './features';
+import { IntentModel } from './intent-model';
+import { DEFAULT_TRAINING, seededRandom, trainSoftmax, type SoftmaxTrainOptions } from './softmax';
+import { normalise } from './text';
+
+export interface LabelledText {
+  text: string;
+  intent: string;
+}
+
+export interface TrainOptions {
+  features: FeatureOptions;
+  softmax: SoftmaxTrainOptions;
+  /** Examples drawn per class and epoch: small classes are repeated, big ones subsampled. */
+  perClass: number;
+  /** Noisy copies made of each utterance (see `augment`). */
+  noisyCopies: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  features: DEFAULT_FEATURES,
+  softmax: DEFAULT_TRAINING,
+  perClass: 500,
+  noisyCopies: 2,
+};
+
+/** Trains the intent model on labelled texts; the temperature is left at 1. */
+export function trainIntentModel(
+  examples: LabelledText[],
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+): IntentModel {
+  const random = seededRandom(options.softmax.seed + 1);
+  const clean = examples.map((e) => ({ text: normalise(e.text), intent: e.intent }));
+  const vectoriser = Vectoriser.fit(
+    clean.map((e) => e.text),
+    options.features,
+  );
+  const classes = [...new Set(clean.map((e) => e.intent))].sort();
+  const classIndex = new Map(classes.map((c, i) => [c, i]));
+
+  // Per class, the vectors of every utterance and its noisy copies.
+  const pools: SparseVector[][] = classes.map(() => []);
+  for (const e of clean) {
+    const pool = pools[classIndex.get(e.intent) ?? 0];
+    pool.push(vectoriser.transform(e.text));
+    for (let n = 0; n < options.noisyCopies; n++) {
+      pool.push(vectoriser.transform(augment(e.text, random)));
+    }
+  }
+
+  const draw = (_epoch: number, rnd: () => number): { x: SparseVector; y: number }[] => {
+    const batch: { x: SparseVector; y: number }[] = [];
+    pools.forEach((pool, y) => {
+      for (let i = 0; i < options.perClass; i++) {
+        batch.push({ x: pool[Math.floor(rnd() * pool.length)], y });
+      }
+    });
+    for (let i = batch.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [batch[i], batch[j]] = [batch[j], batch[i]];
+    }
+    return batch;
+  };
+
+  const softmax = trainSoftmax(classes, vectoriser.size, draw, options.softmax);
+  return new IntentModel(vectoriser, softmax, 1, undefined, {
+    examples: examples.length,
+    features: vectoriser.size,
+  });
+}
+
+/** Picks the temperature that minimises the negative log-likelihood of held-out texts. */
+export function fitTemperature(model: IntentModel, held: LabelledText[]): number {
+  const classIndex = new Map(model.classes.map((c, i) => [c, i]));
+  const rows = held
+    .filter((e) => classIndex.has(e.intent))
+    .map((e) => ({ text: normalise(e.text), y: classIndex.get(e.intent) ?? 0 }));
+  let best = { t: 1, nll: Infinity };
+  for (let t = 0.2; t <= 3.001; t += 0.1) {
+    let nll = 0;
+    for (const r of rows) nll -= Math.log(Math.max(1e-12, model.probabilities(r.text, t)[r.y]));
+    if (nll < best.nll) best = { t, nll };
+  }
+  return Math.round(best.t * 100) / 100;
+}
+
+export interface Scores {
+  n: number;
+  accuracy: number;
+  macroF1: number;
+  /** Share answered `fallback` under the model's decision rule. */
+  fallbackRate: number;
+  /** Accuracy among the answers that were not `fallback`. */
+  answeredAccuracy: number;
+}
+
+/** Accuracy and macro-F1 of the best guess, plus how the fallback rule behaves. */
+export function evaluate(model: IntentModel, held: LabelledText[]): Scores {
+  const tp = new Map<string, number>();
+  const fp = new Map<string, number>();
+  const fn = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string): void => {
+    m.set(k, (m.get(k) ?? 0) + 1);
+  };
+  let correct = 0;
+  let fallbacks = 0;
+  let answeredCorrect = 0;
+  for (const e of held) {
+    const c = model.classify(e.text);
+    if (c.intent === 'fallback') fallbacks++;
+    if (c.best.intent === e.intent) {
+      correct++;
+      bump(tp, e.intent);
+      if (c.intent !== 'fallback') answeredCorrect++;
+    } else {
+      bump(fp, c.best.intent);
+      bump(fn, e.intent);
+    }
+  }
+  const labels = new Set(held.map((e) => e.intent));
+  let f1Sum = 0;
+  for (const label of labels) {
+    const t = tp.get(label) ?? 0;
+    const denom = 2 * t + (fp.get(label) ?? 0) + (fn.get(label) ?? 0);
+    f1Sum += denom === 0 ? 0 : (2 * t) / denom;
+  }
+  const n = held.length;
+  return {
+    n,
+    accuracy: n === 0 ? 0 : correct / n,
+    macroF1: labels.size === 0 ? 0 : f1Sum / labels.size,
+    fallbackRate: n === 0 ? 0 : fallbacks / n,
+    answeredAccuracy: n - fallbacks === 0 ? 0 : answeredCorrect / (n - fallbacks),
+  };
+}

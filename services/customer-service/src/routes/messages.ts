@@ -1,0 +1,22 @@
+import { errorResponses, type ServiceApp } from '@qm/kit';
+import { answerMessage, type AssistantDeps } from '../domain/assistant';
+import { MessageBody, SupportAnswer } from '../schemas/messages';
+
+export function messageRoutes(app: ServiceApp, deps: AssistantDeps): void {
+  app.post(
+    '/v1/support/messages',
+    {
+      schema: {
+        tags: ['support'],
+        summary: "Answer a shopper's message, or hand the conversation to a person",
+        body: MessageBody,
+        response: { 200: SupportAnswer, ...errorResponses(400, 413) },
+      },
+    },
+    async (request) =>
+      answerMessage(deps, {
+        ...request.body,
+        requestId: request.id,
+      }),
+  );
+}

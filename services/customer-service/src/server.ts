@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import {
+  Cache,
+  createPool,
+  createRedis,
+  listen,
+  loggerOptions,
+  migrate,
+  postgresCheck,
+  redisCheck,
+  splitList,
+} from '@qm/kit';
+import { resolveDataDir } from '@qm/datasets';
+import { createEventBus } from '@qm/events';
+import { migrateFacts, startFactsWriter } from '@qm/facts';
+import { redisConversationStore } from './adapters/conversations';
+import { allSinks, kafkaHandoffSink, pgHandoffLog } from './adapters/handoffs';
+import { factsOrderLookup } from './adapters/orders';
+import { pocketsphinxTranscriber } from './adapters/transcriber';
+import { buildApp } from './app';
+import { readConfig } from './config';
+import { loadOrTrainSupportModel, modelPath } from './nlu/support-model';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = pino(loggerOptions('customer-service', config.QM_LOG_LEVEL));
+
+  const classifier = await loadOrTrainSupportModel(
+    modelPath(config.QM_SUPPORT_MODEL_PATH),
+    resolveDataDir(config.QM_DATA_DIR),
+    log,
+  );
+
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  await migrate({
+    databaseUrl: config.QM_DATABASE_URL,
+    schema: 'support',
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
+  // This process also owns the order facts: their schemas and the writer that fills them.
+  await migrateFacts(config.QM_DATABASE_URL, log);
+
+  const redis = createRedis(config.QM_REDIS_URL, log);
+  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}support:`, config.QM_CACHE_TTL_SECONDS);
+  const bus = createEventBus({
+    brokers: splitList(config.QM_KAFKA_BROKERS),
+    clientId: 'customer-service',
+    log,
+    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+  });
+
+  const app = await buildApp({
+    log,
+    classifier,
+    orders: factsOrderLookup(pool),
+    conversations: redisConversationStore(cache, config.QM_SUPPORT_CONVERSATION_TTL_SECONDS),
+    handoffs: allSinks(
+      pgHandoffLog(pool),
+      kafkaHandoffSink(bus.publisher, config.QM_KAFKA_TOPIC_PREFIX),
+    ),
+    transcriber: pocketsphinxTranscriber(
+      config.QM_SUPPORT_ASR_COMMAND,
+      config.QM_SUPPORT_ASR_TIMEOUT_MS,
+    ),
+    policies: {
+      refund: config.QM_SUPPORT_REFUND_POLICY,
+      cancellation: config.QM_SUPPORT_CANCELLATION_POLICY,
+    },
+    escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
+    bodyLimit: config.QM_BODY_LIMIT_BYTES,
+    voiceLimitBytes: config.QM_SUPPORT_VOICE_LIMIT_BYTES,
+    readiness: {
+      postgres: postgresCheck(pool),
+      redis: redisCheck(redis),
+      kafka: () => bus.check(),
+    },
+  });
+
+  const writer = await startFactsWriter({
+    bus,
+    pool,
+    log,
+    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+  });
+
+  app.addHook('onClose', async () => {
+    await writer.stop();
+    await bus.close();
+    redis.disconnect();
+    await pool.end();
+  });
+
+  await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
