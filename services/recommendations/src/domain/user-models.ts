@@ -1,0 +1,295 @@
+import { factorScores, trainAls, type FactorModel } from './als';
+import { buildItemNeighbours, buildRules, invertSets, type Neighbours } from './cooccurrence';
+import { type TrainingData } from './dataset';
+import { popularity } from './popularity';
+import { decay, type ScoreMap } from './types';
+
+/** The user-list recommenders a blend combines. */
+export const COMPONENTS = [
+  'repeat',
+  'repeatLong',
+  'repeatRecent',
+  'repeatRate',
+  'repeatInSeason',
+  'itemCf',
+  'recentCo',
+  'userCf',
+  'factors',
+  'popular',
+  'trending',
+] as const;
+export type Component = (typeof COMPONENTS)[number];
+export type Weights = Record<Component, number>;
+
+export interface UserModelOptions {
+  repeatHalfLifeDays: number;
+  cfHalfLifeDays: number;
+  recentHalfLifeDays: number;
+  popularWindowDays: number;
+  popularHalfLifeDays: number;
+  itemNeighbours: number;
+  itemShrink: number;
+  itemAlpha: number;
+  userNeighbours: number;
+  factors: number;
+  alsIterations: number;
+  /** Users with more distinct items than this are trimmed to their latest ones for training. */
+  maxHistory: number;
+}
+
+export const DEFAULT_USER_OPTIONS: UserModelOptions = {
+  repeatHalfLifeDays: 90,
+  cfHalfLifeDays: 60,
+  recentHalfLifeDays: 14,
+  popularWindowDays: 30,
+  popularHalfLifeDays: 14,
+  itemNeighbours: 50,
+  itemShrink: 5,
+  itemAlpha: 0.5,
+  userNeighbours: 50,
+  factors: 16,
+  alsIterations: 4,
+  maxHistory: 150,
+};
+
+/** One user's interactions as item indexes, oldest first (model history plus live events). */
+export interface QueryHistory {
+  items: readonly number[];
+  times: readonly number[];
+  weights: readonly number[];
+  baskets: readonly string[];
+}
+
+/** Trained user-list recommenders over one snapshot of interactions. */
+export class UserModels {
+  readonly itemCf: Neighbours;
+  readonly coPurchase: Neighbours;
+  readonly popular: Float64Array;
+  readonly trending: Float64Array;
+  /** Per item, the share of its buyers who bought it again in another basket. */
+  readonly repeatRate: Float64Array;
+  /** Per item, recent popularity relative to its long-run rate, shrunk toward 1. */
+  readonly inSeason: Float64Array;
+  readonly factors: FactorModel | undefined;
+  private readonly userSets: Int32Array[];
+  private readonly usersByItem: Int32Array[];
+  private readonly itemIdf: Float64Array;
+
+  constructor(
+    readonly data: TrainingData,
+    readonly options: UserModelOptions,
+  ) {
+    const nItems = data.items.size;
+    this.userSets = data.histories.map((h) => latestDistinct(h.items, options.maxHistory));
+    this.itemCf = buildItemNeighbours(this.userSets, nItems, {
+      shrink: options.itemShrink,
+      neighbours: options.itemNeighbours,
+      alpha: options.itemAlpha,
+    });
+    this.coPurchase = buildRules(data.baskets, nItems, { minCount: 2, minLift: 1, keep: 50 });
+    this.popular = popularity(data, {
+      windowDays: options.popularWindowDays,
+      halfLifeDays: options.popularHalfLifeDays,
+    });
+    this.trending = popularity(data, { windowDays: 7, halfLifeDays: 3 });
+    this.repeatRate = repeatRates(data);
+    const longRun = popularity(data, { windowDays: 365, halfLifeDays: 0 });
+    this.inSeason = Float64Array.from(
+      this.popular,
+      (p, i) => (p + 1) / ((longRun[i] * options.popularWindowDays) / 365 + 1),
+    );
+    this.usersByItem = invertSets(this.userSets, nItems);
+    this.itemIdf = Float64Array.from(this.usersByItem, (u) => 1 / Math.log2(2 + u.length));
+    this.factors =
+      options.factors > 0 && data.histories.length > 0 ? this.trainFactors(nItems) : undefined;
+  }
+
+  /** Each component's scores for a user, every map scaled so its best item scores 1. */
+  components(user: number | undefined, history: QueryHistory, now: number): Record<Component, ScoreMap> {
+    const o = this.options;
+    const repeat: ScoreMap = new Map();
+    const repeatLong: ScoreMap = new Map();
+    const repeatRecent: ScoreMap = new Map();
+    const cfSources: ScoreMap = new Map();
+    const recentSources: ScoreMap = new Map();
+    const seenBasket = new Set<string>();
+    for (let t = 0; t < history.items.length; t++) {
+      const item = history.items[t];
+      const age = now - history.times[t];
+      const key = `${history.baskets[t]}\u0000${item}`;
+      if (!seenBasket.has(key)) {
+        seenBasket.add(key);
+        const w = history.weights[t] / 5;
+        bump(repeat, item, w * decay(age, o.repeatHalfLifeDays));
+        bump(repeatLong, item, w * decay(age, 365));
+        bump(repeatRecent, item, w * decay(age, o.recentHalfLifeDays));
+      }
+      bump(cfSources, item, decay(age, o.cfHalfLifeDays));
+      bump(recentSources, item, decay(age, o.recentHalfLifeDays));
+    }
+    return {
+      repeat: scaled(repeat),
+      repeatLong: scaled(repeatLong),
+      repeatRecent: scaled(repeatRecent),
+      repeatRate: scaled(weighted(repeat, this.repeatRate)),
+      repeatInSeason: scaled(weighted(repeatLong, this.inSeason)),
+      itemCf: scaled(spread(cfSources, this.itemCf)),
+      recentCo: scaled(spread(recentSources, this.coPurchase)),
+      userCf: scaled(this.userCf(user, cfSources)),
+      factors: scaled(this.factorMap(user)),
+      popular: scaled(this.popularMap(100)),
+      trending: scaled(topOf(this.trending, 100)),
+    };
+  }
+
+  /** The most popular items as a score map. */
+  popularMap(n: number): ScoreMap {
+    return topOf(this.popular, n);
+  }
+
+  private userCf(user: number | undefined, sources: ScoreMap): ScoreMap {
+    const overlap = new Map<number, number>();
+    for (const item of sources.keys()) {
+      const idf = this.itemIdf[item] ?? 0;
+      for (const other of this.usersByItem[item] ?? []) {
+        if (other !== user) overlap.set(other, (overlap.get(other) ?? 0) + idf);
+      }
+    }
+    const size = Math.sqrt(Math.max(1, sources.size));
+    const sims = [...overlap]
+      .map(([v, o]): [number, number] => [v, o / (size * Math.sqrt(this.userSets[v].length))])
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, this.options.userNeighbours);
+    const out: ScoreMap = new Map();
+    for (const [v, sim] of sims) for (const item of this.userSets[v]) bump(out, item, sim);
+    return out;
+  }
+
+  private factorMap(user: number | undefined): ScoreMap {
+    const out: ScoreMap = new Map();
+    if (this.factors === undefined || user === undefined || user >= this.data.histories.length) {
+      return out;
+    }
+    const scores = factorScores(this.factors, user);
+    const order = Array.from(scores.keys())
+      .sort((a, b) => scores[b] - scores[a])
+      .slice(0, 100);
+    for (const i of order) if (scores[i] > 0) out.set(i, scores[i]);
+    return out;
+  }
+
+  private trainFactors(nItems: number): FactorModel {
+    const cols: Int32Array[] = [];
+    const vals: Float32Array[] = [];
+    this.data.histories.forEach((h, u) => {
+      const strength = new Map<number, number>();
+      for (let t = 0; t < h.items.length; t++) bump(strength, h.items[t], h.weights[t] / 5);
+      cols[u] = Int32Array.from(strength.keys());
+      vals[u] = Float32Array.from(strength.values(), (v) => Math.log1p(v));
+    });
+    return trainAls({ cols, vals }, nItems, {
+      factors: this.options.factors,
+      iterations: this.options.alsIterations,
+      regularization: 0.1,
+      alpha: 20,
+      seed: 7,
+    });
+  }
+}
+
+/** The `n` largest entries of a dense score array. */
+export function topOf(values: ArrayLike<number>, n: number): ScoreMap {
+  const order = Array.from({ length: values.length }, (_, i) => i)
+    .filter((i) => values[i] > 0)
+    .sort((a, b) => values[b] - values[a] || a - b)
+    .slice(0, n);
+  return new Map(order.map((i) => [i, values[i]]));
+}
+
+function weighted(map: ScoreMap, by: Float64Array): ScoreMap {
+  const out: ScoreMap = new Map();
+  for (const [k, v] of map) out.set(k, v * (by[k] ?? 0));
+  return out;
+}
+
+function repeatRates(data: TrainingData): Float64Array {
+  const buyers = new Float64Array(data.items.size);
+  const again = new Float64Array(data.items.size);
+  for (const h of data.histories) {
+    const baskets = new Map<number, Set<string>>();
+    for (let t = 0; t < h.items.length; t++) {
+      let set = baskets.get(h.items[t]);
+      if (set === undefined) baskets.set(h.items[t], (set = new Set()));
+      set.add(h.baskets[t]);
+    }
+    for (const [item, set] of baskets) {
+      buyers[item]++;
+      if (set.size > 1) again[item]++;
+    }
+  }
+  // Smoothed toward a prior so items with few buyers do not swing to 0 or 1.
+  return Float64Array.from(buyers, (b, i) => (again[i] + 1) / (b + 4));
+}
+
+function latestDistinct(items: Int32Array, max: number): Int32Array {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (let t = items.length - 1; t >= 0 && out.length < max; t--) {
+    if (!seen.has(items[t])) {
+      seen.add(items[t]);
+      out.push(items[t]);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+function bump(map: ScoreMap, key: number, by: number): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Sums neighbour scores over weighted source items. */
+export function spread(sources: ScoreMap, neighbours: Neighbours): ScoreMap {
+  const out: ScoreMap = new Map();
+  for (const [item, w] of sources) {
+    const items = neighbours.items[item];
+    if (items === undefined) continue;
+    const scores = neighbours.scores[item];
+    for (let n = 0; n < items.length; n++) bump(out, items[n], w * scores[n]);
+  }
+  return out;
+}
+
+/** The map divided by its largest value. */
+export function scaled(map: ScoreMap): ScoreMap {
+  let max = 0;
+  for (const v of map.values()) if (v > max) max = v;
+  if (!(max > 0)) return new Map();
+  const out: ScoreMap = new Map();
+  for (const [k, v] of map) out.set(k, v / max);
+  return out;
+}
+
+/** Weighted sum of component scores, with the component that contributed most per item. */
+export function blend(
+  parts: Record<Component, ScoreMap>,
+  weights: Weights,
+): Map<number, { score: number; top: Component; best: number }> {
+  const out = new Map<number, { score: number; top: Component; best: number }>();
+  for (const c of COMPONENTS) {
+    const w = weights[c];
+    if (!(w > 0)) continue;
+    for (const [item, v] of parts[c]) {
+      const contribution = w * v;
+      const entry = out.get(item);
+      if (entry === undefined) out.set(item, { score: contribution, top: c, best: contribution });
+      else {
+        entry.score += contribution;
+        if (contribution > entry.best) {
+          entry.best = contribution;
+          entry.top = c;
+        }
+      }
+    }
+  }
+  return out;
+}
