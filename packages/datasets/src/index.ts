@@ -13,3 +13,4 @@ export * from './rees46';
 export * from './yoochoose';
 export * from './diginetica';
 export * from './bitext';
+export * from './fraud-ecommerce';

@@ -1,0 +1,158 @@
+import type { Redis } from 'ioredis';
+import {
+  emptySnapshot,
+  ENTITY_KINDS,
+  ENTRIES_PER_ENTITY,
+  LONGEST_WINDOW_MS,
+  toCents,
+  WINDOWS,
+  type EntityKind,
+  type Observation,
+  type Observed,
+  type RecordMode,
+  type VelocityStore,
+} from '../domain/velocity';
+
+/**
+ * One round trip per order: reads every window of every entity and, when asked, counts the
+ * order (see `RecordMode`), in one Lua script (atomic, so concurrent orders of one device see each other).
+ * Members are `id \t customer \t cents`; scores are event times in ms. The script mirrors
+ * `MemoryVelocityStore`.
+ */
+const SCRIPT = `
+local at = tonumber(ARGV[1])
+local id = ARGV[2]
+local customer = ARGV[3]
+local cents = tonumber(ARGV[4])
+local mode = ARGV[5]
+local cap = tonumber(ARGV[6])
+local ttl = tonumber(ARGV[7])
+local historyTtl = tonumber(ARGV[8])
+local windows = {}
+for i = 9, #ARGV do windows[#windows + 1] = tonumber(ARGV[i]) end
+local longest = windows[#windows]
+local out = {}
+local nkeys = #KEYS - 1
+local customerOld = nil
+local total = cents
+for k = 1, nkeys do
+  local key = KEYS[k]
+  local rows = redis.call('ZRANGEBYSCORE', key, at - longest, at, 'WITHSCORES')
+  local old, oldCents = nil, 0
+  for w = 1, #windows do
+    local from = at - windows[w]
+    local orders, amount, others, seen = 0, 0, 0, {}
+    for r = 1, #rows, 2 do
+      local t = tonumber(rows[r + 1])
+      local rid, rcust, rcents = string.match(rows[r], '^(.-)\\t(.-)\\t(-?%d+)$')
+      if rid == id then
+        old = rows[r]
+        oldCents = tonumber(rcents)
+      elseif t >= from then
+        orders = orders + 1
+        amount = amount + tonumber(rcents)
+        if rcust ~= customer and not seen[rcust] then
+          seen[rcust] = true
+          others = others + 1
+        end
+      end
+    end
+    out[#out + 1] = orders
+    out[#out + 1] = others
+    out[#out + 1] = amount
+  end
+  if k == nkeys and old then customerOld = oldCents end
+  if mode ~= '0' then
+    total = cents
+    if mode == '2' and old then total = cents + oldCents end
+    if old then redis.call('ZREM', key, old) end
+    redis.call('ZADD', key, at, id .. '\\t' .. customer .. '\\t' .. total)
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (at - longest))
+    redis.call('ZREMRANGEBYRANK', key, 0, -cap - 1)
+    redis.call('PEXPIRE', key, ttl)
+  end
+end
+local h = KEYS[#KEYS]
+local hist = redis.call('HMGET', h, 'n', 'sum', 'sumsq')
+out[#out + 1] = hist[1] or '0'
+out[#out + 1] = hist[2] or '0'
+out[#out + 1] = hist[3] or '0'
+if mode ~= '0' and (customerOld == nil or mode == '2') then
+  local before = (customerOld or 0) / 100
+  local after = total / 100
+  if customerOld == nil then redis.call('HINCRBY', h, 'n', 1) end
+  redis.call('HINCRBYFLOAT', h, 'sum', after - before)
+  redis.call('HINCRBYFLOAT', h, 'sumsq', after * after - before * before)
+  redis.call('PEXPIRE', h, historyTtl)
+end
+return out
+`;
+
+const RECORD_MODES: Record<RecordMode, string> = { read: '0', replace: '1', add: '2' };
+
+/** How long an idle entity's entries stay in Redis, in wall-clock time. */
+const IDLE_TTL_MS = LONGEST_WINDOW_MS + 86_400_000;
+
+type VelocityRedis = Redis & {
+  fraudVelocity(numKeys: number, ...args: (string | number)[]): Promise<(number | string)[]>;
+};
+
+export class RedisVelocityStore implements VelocityStore {
+  private readonly redis: VelocityRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    /** Customer histories outlive velocity windows. */
+    private readonly historyTtlMs = 400 * 86_400_000,
+  ) {
+    if (!('fraudVelocity' in redis)) redis.defineCommand('fraudVelocity', { lua: SCRIPT });
+    this.redis = redis as VelocityRedis;
+  }
+
+  async observe(observation: Observation, mode: RecordMode): Promise<Observed> {
+    // The customer key comes last among the entity keys: its ZADD tells whether the order
+    // is new to the customer's history.
+    const kinds: EntityKind[] = ENTITY_KINDS.filter(
+      (k) =>
+        k !== 'customer' && observation.entities[k] !== undefined && observation.entities[k] !== '',
+    );
+    kinds.push('customer');
+    const keys = kinds.map((k) =>
+      k === 'customer'
+        ? `${this.prefix}fraud:v:customer:${observation.customerId}`
+        : `${this.prefix}fraud:v:${k}:${observation.entities[k]}`,
+    );
+    const historyKey = `${this.prefix}fraud:h:${observation.customerId}`;
+    const reply = await this.redis.fraudVelocity(
+      keys.length + 1,
+      ...keys,
+      historyKey,
+      observation.at,
+      observation.transactionId.replace(/\t/g, ' '),
+      observation.customerId.replace(/\t/g, ' '),
+      toCents(observation.amount),
+      RECORD_MODES[mode],
+      ENTRIES_PER_ENTITY,
+      IDLE_TTL_MS,
+      this.historyTtlMs,
+      ...WINDOWS.map((w) => w.ms),
+    );
+
+    const velocity = emptySnapshot();
+    let i = 0;
+    for (const kind of kinds) {
+      for (const stats of velocity[kind]) {
+        stats.orders = Number(reply[i++]);
+        stats.others = Number(reply[i++]);
+        stats.amount = Number(reply[i++]) / 100;
+      }
+    }
+    const history = {
+      count: Number(reply[i++]),
+      sum: Number(reply[i++]),
+      sumSq: Number(reply[i++]),
+    };
+    return { velocity, history };
+  }
+}

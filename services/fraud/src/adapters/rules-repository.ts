@@ -1,0 +1,135 @@
+import type { Pool } from 'pg';
+import {
+  emptyRules,
+  LIMIT_NAMES,
+  LIST_KINDS,
+  normaliseListValue,
+  type LimitName,
+  type Limits,
+  type ListAction,
+  type ListKind,
+  type RuleSet,
+} from '../domain/rules';
+
+export interface ListContents {
+  kind: ListKind;
+  block: string[];
+  allow: string[];
+}
+
+/**
+ * Lists and limits in PostgreSQL, cached in the process for `ttlMs` so scoring never waits
+ * on the database; writes through this repository refresh the cache at once.
+ */
+export class RulesRepository {
+  private cached: { rules: RuleSet; at: number } | undefined;
+  private loading: Promise<RuleSet> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly ttlMs: number,
+    private readonly schema = 'fraud',
+  ) {}
+
+  /** The current rules; a stale cache is served while it refreshes. */
+  async current(): Promise<RuleSet> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.rules;
+    if (this.cached) {
+      void this.refresh().catch(() => undefined);
+      return this.cached.rules;
+    }
+    return this.refresh();
+  }
+
+  private refresh(): Promise<RuleSet> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<RuleSet> {
+    const [entries, limits] = await Promise.all([
+      this.pool.query<{ kind: ListKind; value: string; action: ListAction }>(
+        `select kind, value, action from ${this.schema}.list_entries`,
+      ),
+      this.pool.query<{ name: LimitName; value: number }>(
+        `select name, value from ${this.schema}.limits`,
+      ),
+    ]);
+    const rules = emptyRules();
+    const block = rules.lists.block as Record<ListKind, Set<string>>;
+    const allow = rules.lists.allow as Record<ListKind, Set<string>>;
+    for (const e of entries.rows) (e.action === 'block' ? block : allow)[e.kind].add(e.value);
+    for (const l of limits.rows) if (LIMIT_NAMES.includes(l.name)) rules.limits[l.name] = l.value;
+    this.cached = { rules, at: Date.now() };
+    return rules;
+  }
+
+  async list(kind: ListKind): Promise<ListContents> {
+    const rules = await this.refresh();
+    return {
+      kind,
+      block: [...rules.lists.block[kind]].sort(),
+      allow: [...rules.lists.allow[kind]].sort(),
+    };
+  }
+
+  /** Replaces one kind's block and allow lists; a value on both is blocked. */
+  async replaceList(kind: ListKind, block: string[], allow: string[]): Promise<ListContents> {
+    const blocked = [...new Set(block.map((v) => normaliseListValue(kind, v)).filter(Boolean))];
+    const allowed = [
+      ...new Set(allow.map((v) => normaliseListValue(kind, v)).filter(Boolean)),
+    ].filter((v) => !blocked.includes(v));
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`delete from ${this.schema}.list_entries where kind = $1`, [kind]);
+      await client.query(
+        `insert into ${this.schema}.list_entries (kind, value, action)
+         select $1, v, a from unnest($2::text[], $3::text[]) as t(v, a)`,
+        [
+          kind,
+          [...blocked, ...allowed],
+          [...blocked.map(() => 'block'), ...allowed.map(() => 'allow')],
+        ],
+      );
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    } finally {
+      client.release();
+    }
+    return this.list(kind);
+  }
+
+  async limits(): Promise<Limits> {
+    return (await this.refresh()).limits;
+  }
+
+  /** Replaces the hard limits; a limit left out is removed. */
+  async replaceLimits(limits: Limits): Promise<Limits> {
+    const names = LIMIT_NAMES.filter((n) => limits[n] !== undefined);
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`delete from ${this.schema}.limits`);
+      await client.query(
+        `insert into ${this.schema}.limits (name, value)
+         select n, v from unnest($1::text[], $2::float8[]) as t(n, v)`,
+        [names, names.map((n) => limits[n])],
+      );
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    } finally {
+      client.release();
+    }
+    return this.limits();
+  }
+}
+
+export { LIST_KINDS };

@@ -1,0 +1,58 @@
+import { decode, SaleKind, SaleLineSchema, timestampMs, type SaleLine } from '@qm/contracts';
+import { claimEvents, type ConsumerSpec } from '@qm/events';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { saleObservations } from '../domain/sales';
+import type { VelocityStore } from '../domain/velocity';
+
+/**
+ * Sale lines update customers' velocity and history. New event ids are claimed in the same
+ * transaction that waits for Redis, so a redelivered line adds nothing; if the commit itself
+ * fails after Redis was written, the redelivered lines are added a second time.
+ */
+export function salesConsumer(deps: {
+  pool: Pool;
+  velocity: VelocityStore;
+  topic: string;
+  log: Logger;
+}): ConsumerSpec<SaleLine> {
+  return {
+    groupId: 'fraud.sales',
+    topic: deps.topic,
+    decode: (value) => decode(SaleLineSchema, value),
+    validate: (line) => (line.eventId === '' ? 'eventId is empty' : undefined),
+    async handle(events) {
+      const client = await deps.pool.connect();
+      try {
+        await client.query('begin');
+        const lines = events.map((e) => e.value);
+        const fresh = await claimEvents(
+          client,
+          'fraud.processed_events',
+          lines.map((l) => l.eventId),
+        );
+        const observations = saleObservations(
+          lines
+            .filter((l) => fresh.has(l.eventId))
+            .map((l) => ({
+              eventId: l.eventId,
+              orderId: l.orderId,
+              customerId: l.customerId,
+              quantity: l.quantity,
+              unitPrice: l.unitPrice,
+              isSale: l.kind === SaleKind.SALE,
+              at: l.occurredAt ? timestampMs(l.occurredAt) : Date.now(),
+            })),
+        );
+        for (const o of observations) await deps.velocity.observe(o, 'add');
+        await client.query('commit');
+        deps.log.debug({ lines: lines.length, orders: observations.length }, 'sales applied');
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

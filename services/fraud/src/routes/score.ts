@@ -1,0 +1,74 @@
+import { errorResponses, type ServiceApp } from '@qm/kit';
+import type { FraudDesk } from '../domain/fraud-desk';
+import type { Order } from '../domain/order';
+import { FraudErrors } from '../errors';
+import {
+  FeedbackBody,
+  FeedbackResponse,
+  ModelResponse,
+  ScoreBody,
+  ScoreResponse,
+} from '../schemas/score';
+
+function time(value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms))
+    throw FraudErrors.INVALID_TIME(`${field} is not a valid date`, { field });
+  return ms;
+}
+
+/** The request body as the domain's order. */
+export function toOrder(body: ScoreBody): Order {
+  if (!Number.isFinite(body.amount) || body.amount < 0) {
+    throw FraudErrors.INVALID_AMOUNT(undefined, { field: 'amount' });
+  }
+  return {
+    ...body,
+    createdAt: time(body.createdAt, 'createdAt'),
+    accountCreatedAt:
+      body.accountCreatedAt === undefined
+        ? undefined
+        : time(body.accountCreatedAt, 'accountCreatedAt'),
+  };
+}
+
+export function scoreRoutes(app: ServiceApp, desk: FraudDesk): void {
+  app.post(
+    '/v1/fraud/score',
+    {
+      schema: {
+        tags: ['fraud'],
+        summary: 'Score an order: fraud probability, decision and reasons',
+        body: ScoreBody,
+        response: { 200: ScoreResponse, ...errorResponses(400, 413, 415) },
+      },
+    },
+    async (request) => desk.score(toOrder(request.body)),
+  );
+
+  app.post(
+    '/v1/fraud/feedback',
+    {
+      schema: {
+        tags: ['fraud'],
+        summary: 'Label a scored transaction as fraud or legit, for the next training',
+        body: FeedbackBody,
+        response: { 200: FeedbackResponse, ...errorResponses(400) },
+      },
+    },
+    async (request) =>
+      desk.feedback(request.body.transactionId, request.body.label, request.body.note),
+  );
+
+  app.get(
+    '/v1/fraud/model',
+    {
+      schema: {
+        tags: ['fraud'],
+        summary: 'The model in use, or why the service scores by rules only',
+        response: { 200: ModelResponse },
+      },
+    },
+    async () => desk.model(),
+  );
+}

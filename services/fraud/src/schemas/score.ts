@@ -1,0 +1,69 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Id = Type.String({ minLength: 1, maxLength: 200 });
+const Text = Type.String({ maxLength: 256 });
+const Time = Type.String({ format: 'date-time', description: 'ISO 8601 date and time' });
+
+/** Larger amounts are taken for input mistakes rather than orders. */
+export const MAX_AMOUNT = 10_000_000;
+
+export const ScoreBody = Type.Object({
+  transactionId: Id,
+  customerId: Id,
+  amount: Type.Number({ minimum: 0, maximum: MAX_AMOUNT, description: 'Order value' }),
+  currency: Type.Optional(Type.String({ maxLength: 8 })),
+  createdAt: Time,
+  accountCreatedAt: Type.Optional(Time),
+  deviceId: Type.Optional(Text),
+  ipAddress: Type.Optional(Type.String({ maxLength: 64, description: 'IPv4 dotted quad' })),
+  channel: Type.Optional(Text),
+  browser: Type.Optional(Text),
+  customerAge: Type.Optional(Type.Number()),
+  customerSex: Type.Optional(Text),
+  email: Type.Optional(Text),
+  billingCountry: Type.Optional(Text),
+  shippingCountry: Type.Optional(Text),
+  paymentMethod: Type.Optional(Text),
+});
+export type ScoreBody = Static<typeof ScoreBody>;
+
+export const Reason = Type.Object({
+  code: Type.String(),
+  detail: Type.String(),
+  weight: Type.Number(),
+});
+
+export const ScoreResponse = Type.Object({
+  transactionId: Type.String(),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  riskLevel: Type.Union([
+    Type.Literal('normal'),
+    Type.Literal('elevated'),
+    Type.Literal('highest'),
+  ]),
+  decision: Type.Union([Type.Literal('approve'), Type.Literal('review'), Type.Literal('decline')]),
+  reasons: Type.Array(Reason),
+  modelVersion: Type.String(),
+});
+
+export const FeedbackBody = Type.Object({
+  transactionId: Id,
+  label: Type.Union([Type.Literal('fraud'), Type.Literal('legit')]),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+export type FeedbackBody = Static<typeof FeedbackBody>;
+
+export const FeedbackResponse = Type.Object({
+  transactionId: Type.String(),
+  label: Type.String(),
+  decisionKnown: Type.Boolean(),
+  receivedAt: Type.String(),
+});
+
+export const ModelResponse = Type.Object({
+  mode: Type.Union([Type.Literal('model'), Type.Literal('training'), Type.Literal('rules-only')]),
+  modelVersion: Type.String(),
+  detail: Type.String(),
+  thresholds: Type.Optional(Type.Object({ review: Type.Number(), decline: Type.Number() })),
+  features: Type.Optional(Type.Integer()),
+});
