@@ -3,12 +3,7 @@ export type ClickSource = 'taobao' | 'rees46' | 'yoochoose' | 'diginetica';
 
 /** What a visitor did, in the system's own words (the contracts' ClickType). */
 export type ClickAction =
-  | 'view'
-  | 'add_to_cart'
-  | 'remove_from_cart'
-  | 'purchase'
-  | 'search'
-  | 'favourite';
+  'view' | 'add_to_cart' | 'remove_from_cart' | 'purchase' | 'search' | 'favourite';
 
 /** One event of a clickstream set, normalised; every id carries the set's name and a colon. */
 export interface ClickRecord {

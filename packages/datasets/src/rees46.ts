@@ -1,4 +1,10 @@
-import { columnProblem, sourceId, type ClickAction, type ClickRecord, type RowProblem } from './clickstream';
+import {
+  columnProblem,
+  sourceId,
+  type ClickAction,
+  type ClickRecord,
+  type RowProblem,
+} from './clickstream';
 import { dataFile, readCsv } from './files';
 
 export const REES46_FILE = ['clickstream-rees46-oct2019-head', '2019-Oct_head17k.csv.gz'];

@@ -1,4 +1,10 @@
-import { columnProblem, sourceId, type ClickAction, type ClickRecord, type RowProblem } from './clickstream';
+import {
+  columnProblem,
+  sourceId,
+  type ClickAction,
+  type ClickRecord,
+  type RowProblem,
+} from './clickstream';
 import { dataFile, readCsv } from './files';
 
 export const TAOBAO_FILE = ['clickstream-taobao-userbehavior-110k', 'UserBehavior_110k.csv.gz'];

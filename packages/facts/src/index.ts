@@ -1,6 +1,7 @@
 export { FACTS_MIGRATIONS_DIR, migrateFacts } from './migrate';
 export {
   FactsGroups,
+  factsGroupId,
   startFactsWriter,
   type ConsumerRunner,
   type FactsWriter,
@@ -16,3 +17,4 @@ export {
 export { storeClickEvents, storeProducts, storeSaleLines } from './store';
 export { clickEventProblem, productProblem, saleLineProblem } from './validate';
 export { clickTypeName, saleKindName } from './rows';
+export { consumerLag, topicSize } from './lag';

@@ -23,7 +23,10 @@ export interface FactsWriterOptions {
   bus: ConsumerRunner;
   pool: Pool;
   log: Logger;
-  /** The deployment's topic prefix (`QM_KAFKA_TOPIC_PREFIX`). */
+  /**
+   * The deployment's topic prefix (`QM_KAFKA_TOPIC_PREFIX`). It prefixes the group ids too, so
+   * that deployments (and tests) sharing a cluster do not join each other's groups.
+   */
   topicPrefix?: string;
 }
 
@@ -40,6 +43,11 @@ export const FactsGroups = {
   products: 'facts.products',
 } as const;
 
+/** A writer group's id under a deployment's prefix. */
+export function factsGroupId(key: keyof typeof FactsGroups, topicPrefix = ''): string {
+  return topicPrefix + FactsGroups[key];
+}
+
 function values<T>(events: IncomingEvent<T>[]): T[] {
   return events.map((e) => e.value);
 }
@@ -52,35 +60,33 @@ export async function startFactsWriter(options: FactsWriterOptions): Promise<Fac
   const { bus, pool, topicPrefix = '' } = options;
   const log = options.log.child({ component: 'facts-writer' });
 
-  const specs = [
-    {
-      groupId: FactsGroups.sales,
-      topic: topicName('sales', topicPrefix),
-      decode: (bytes: Buffer) => decode(SaleLineSchema, bytes),
-      validate: saleLineProblem,
-      handle: (events: IncomingEvent<SaleLine>[]) => storeSaleLines(pool, values(events)),
-    } satisfies ConsumerSpec<SaleLine>,
-    {
-      groupId: FactsGroups.clickstream,
-      topic: topicName('clickstream', topicPrefix),
-      decode: (bytes: Buffer) => decode(ClickEventSchema, bytes),
-      validate: clickEventProblem,
-      handle: (events: IncomingEvent<ClickEvent>[]) => storeClickEvents(pool, values(events)),
-    } satisfies ConsumerSpec<ClickEvent>,
-    {
-      groupId: FactsGroups.products,
-      topic: topicName('products', topicPrefix),
-      decode: (bytes: Buffer) => decode(ProductUpsertSchema, bytes),
-      validate: productProblem,
-      handle: (events: IncomingEvent<ProductUpsert>[]) => storeProducts(pool, values(events)),
-    } satisfies ConsumerSpec<ProductUpsert>,
-  ];
+  const sales: ConsumerSpec<SaleLine> = {
+    groupId: factsGroupId('sales', topicPrefix),
+    topic: topicName('sales', topicPrefix),
+    decode: (bytes) => decode(SaleLineSchema, bytes),
+    validate: saleLineProblem,
+    handle: (events) => storeSaleLines(pool, values(events)),
+  };
+  const clicks: ConsumerSpec<ClickEvent> = {
+    groupId: factsGroupId('clickstream', topicPrefix),
+    topic: topicName('clickstream', topicPrefix),
+    decode: (bytes) => decode(ClickEventSchema, bytes),
+    validate: clickEventProblem,
+    handle: (events) => storeClickEvents(pool, values(events)),
+  };
+  const products: ConsumerSpec<ProductUpsert> = {
+    groupId: factsGroupId('products', topicPrefix),
+    topic: topicName('products', topicPrefix),
+    decode: (bytes) => decode(ProductUpsertSchema, bytes),
+    validate: productProblem,
+    handle: (events) => storeProducts(pool, values(events)),
+  };
 
   const consumers: ConsumerHandle[] = [];
   try {
-    consumers.push(await bus.runConsumer(specs[0]));
-    consumers.push(await bus.runConsumer(specs[1]));
-    consumers.push(await bus.runConsumer(specs[2]));
+    consumers.push(await bus.runConsumer(sales));
+    consumers.push(await bus.runConsumer(clicks));
+    consumers.push(await bus.runConsumer(products));
   } catch (err) {
     await Promise.allSettled(consumers.map((c) => c.stop()));
     throw err;

@@ -64,9 +64,10 @@ describe('fact store', () => {
       orderedAt: '2010-12-01T08:26:00.000Z',
     });
     expect(order?.lines.map((l) => l.sku)).toEqual(['SKU-0', 'SKU-1', 'SKU-2']);
-    const customer = await db.pool.query('SELECT orders FROM sales.customers WHERE customer_id = $1', [
-      '17850',
-    ]);
+    const customer = await db.pool.query(
+      'SELECT orders FROM sales.customers WHERE customer_id = $1',
+      ['17850'],
+    );
     expect(customer.rows[0].orders).toBe(1);
   });
 
@@ -102,7 +103,13 @@ describe('fact store', () => {
   it('keeps the newest product upsert even when an older one arrives later', async () => {
     const at = (iso: string) => timestampFromDate(new Date(iso));
     const product = (title: string, price: number, when: string) =>
-      create(ProductUpsertSchema, { sku: '85123A', title, price, currency: 'GBP', updatedAt: at(when) });
+      create(ProductUpsertSchema, {
+        sku: '85123A',
+        title,
+        price,
+        currency: 'GBP',
+        updatedAt: at(when),
+      });
     await storeProducts(db.pool, [
       product('OLD', 2.55, '2010-12-01T00:00:00Z'),
       product('NEW', 2.95, '2011-01-01T00:00:00Z'),

@@ -60,7 +60,9 @@ describe('fact validation', () => {
   });
 
   it('rejects a product without a SKU or a time', () => {
-    expect(productProblem(create(ProductUpsertSchema, { sku: 'A', updatedAt: at }))).toBeUndefined();
+    expect(
+      productProblem(create(ProductUpsertSchema, { sku: 'A', updatedAt: at })),
+    ).toBeUndefined();
     expect(productProblem(create(ProductUpsertSchema, { updatedAt: at }))).toBe('empty sku');
     expect(productProblem(create(ProductUpsertSchema, { sku: 'A' }))).toBe('missing updatedAt');
   });

@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { resolveSets, type SetName } from './sources';
+
+export interface ReplayArgs {
+  sets: SetName[];
+  speed: number;
+  limit: number;
+  batchSize: number;
+  json: boolean;
+  help: boolean;
+}
+
+export const USAGE = `Usage: pnpm replay [sets...] [--speed N] [--limit N] [--batch N] [--json]
+
+Streams data sets from the data directory (QM_DATA_DIR) into Kafka as events.
+Sets: online-retail, taobao, rees46, yoochoose, diginetica, all (default).
+  --speed N   replay N times faster than the data's own clock (3600 = one hour of data
+              per second); without it, as fast as possible
+  --limit N   read at most N rows of each set
+  --batch N   messages per publish (default 2000)
+  --json      print the final summary as JSON on stdout`;
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+/** Reads the command line; throws with a readable message on a bad option or set name. */
+export function parseReplayArgs(argv: string[]): ReplayArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      speed: { type: 'string' },
+      limit: { type: 'string' },
+      batch: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  return {
+    sets: resolveSets(positionals),
+    speed: positive('speed', values.speed, 0),
+    limit: Math.floor(positive('limit', values.limit, Infinity)),
+    batchSize: Math.floor(positive('batch', values.batch, 2000)),
+    json: values.json === true,
+    help: values.help === true,
+  };
+}

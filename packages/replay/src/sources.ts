@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  encode,
+  ClickEventSchema,
+  ProductUpsertSchema,
+  SaleLineSchema,
+  type TopicKey,
+} from '@qm/contracts';
+import {
+  DIGINETICA_FILE,
+  ONLINE_RETAIL_FILE,
+  REES46_FILE,
+  TAOBAO_FILE,
+  YOOCHOOSE_FILE,
+  isRowProblem,
+  openData,
+  readDiginetica,
+  readOnlineRetail,
+  readRees46,
+  readTaobao,
+  readYoochoose,
+  type ClickRecord,
+  type RowProblem,
+} from '@qm/datasets';
+import {
+  InvoicePositions,
+  RetailCatalog,
+  clickEventFromRecord,
+  saleLineFromRetail,
+} from './events';
+
+/** The sets the replay knows, in the order `all` replays them. */
+export const SET_NAMES = ['online-retail', 'taobao', 'rees46', 'yoochoose', 'diginetica'] as const;
+export type SetName = (typeof SET_NAMES)[number];
+
+/** One message ready for Kafka, with the event time that paces a time-compressed replay. */
+export interface OutgoingEvent {
+  topic: TopicKey;
+  key: string;
+  value: Buffer;
+  /** Event time in ms since the epoch. */
+  at: number;
+}
+
+/** What a set yields: messages, and rows that could not be parsed. */
+export type SourceItem = OutgoingEvent | RowProblem;
+
+interface SetInfo {
+  file: string[];
+  /** Who publishes the set, for the message shown when it is missing. */
+  publisher: string;
+  read(dataDir: string, limit: number): AsyncGenerator<SourceItem>;
+}
+
+async function* clickItems(
+  records: AsyncGenerator<ClickRecord | RowProblem>,
+  limit: number,
+): AsyncGenerator<SourceItem> {
+  let count = 0;
+  for await (const record of records) {
+    if (count++ >= limit) break;
+    if (isRowProblem(record)) {
+      yield record;
+      continue;
+    }
+    yield {
+      topic: 'clickstream',
+      key: record.userId || record.sessionId,
+      value: encode(ClickEventSchema, clickEventFromRecord(record)),
+      at: record.occurredAt.getTime(),
+    };
+  }
+}
+
+/** Every line as a sale event, then one product upsert per StockCode seen. */
+async function* retailItems(dataDir: string, limit: number): AsyncGenerator<SourceItem> {
+  const positions = new InvoicePositions();
+  const catalog = new RetailCatalog();
+  let count = 0;
+  let last = 0;
+  for await (const line of readOnlineRetail(dataDir)) {
+    if (count++ >= limit) break;
+    if ('problem' in line) {
+      yield line;
+      continue;
+    }
+    catalog.add(line);
+    last = line.invoiceDate.getTime();
+    const sale = saleLineFromRetail(line, positions.take(line.invoiceNo));
+    yield { topic: 'sales', key: sale.sku, value: encode(SaleLineSchema, sale), at: last };
+  }
+  for (const product of catalog.products()) {
+    yield {
+      topic: 'products',
+      key: product.sku,
+      value: encode(ProductUpsertSchema, product),
+      at: last,
+    };
+  }
+}
+
+export const SETS: Record<SetName, SetInfo> = {
+  'online-retail': {
+    file: ONLINE_RETAIL_FILE,
+    publisher:
+      'UCI Machine Learning Repository, "Online Retail" (id 352), donated by Dr Daqing Chen, ' +
+      'London South Bank University',
+    read: retailItems,
+  },
+  taobao: {
+    file: TAOBAO_FILE,
+    publisher: 'Alibaba Tianchi, data set 649 "User Behavior Data from Taobao for Recommendation"',
+    read: (dir, limit) => clickItems(readTaobao(dir), limit),
+  },
+  rees46: {
+    file: REES46_FILE,
+    publisher:
+      'REES46 Open CDP, "eCommerce behavior data from multi category store" (Kaggle, ' +
+      'mkechinov/ecommerce-behavior-data-from-multi-category-store)',
+    read: (dir, limit) => clickItems(readRees46(dir), limit),
+  },
+  yoochoose: {
+    file: YOOCHOOSE_FILE,
+    publisher: 'YOOCHOOSE GmbH, RecSys Challenge 2015 (yoochoose-clicks.dat)',
+    read: (dir, limit) => clickItems(readYoochoose(dir), limit),
+  },
+  diginetica: {
+    file: DIGINETICA_FILE,
+    publisher: 'DIGINETICA, CIKM Cup 2016 Track 2 (train-item-views.csv)',
+    read: (dir, limit) => clickItems(readDiginetica(dir), limit),
+  },
+};
+
+/** The sets named on the command line; `all` (or nothing) means every set. */
+export function resolveSets(names: string[]): SetName[] {
+  if (names.length === 0 || names.includes('all')) return [...SET_NAMES];
+  const unknown = names.filter((n) => !(SET_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown data set ${unknown.join(', ')}; known: ${SET_NAMES.join(', ')}, all`);
+  }
+  return [...new Set(names)] as SetName[];
+}
+
+/** The file path of each requested set that is not in the data directory. */
+export function missingFiles(dataDir: string, sets: SetName[]): { set: SetName; path: string }[] {
+  return sets
+    .map((set) => ({ set, path: join(dataDir, ...SETS[set].file) }))
+    .filter(({ path }) => !existsSync(path));
+}
+
+/** Explains where missing sets come from; nothing is downloaded by the replay. */
+export function missingDataMessage(
+  dataDir: string,
+  missing: { set: SetName; path: string }[],
+): string {
+  const lines = [
+    `The data directory ${dataDir} lacks ${missing.length} of the requested data set(s):`,
+    ...missing.map(({ set, path }) => `  ${set}: ${path}\n    published by ${SETS[set].publisher}`),
+    '',
+    'The replay reads the public data sets from a local directory and does not download',
+    'them: this machine cannot reach the internet. Fetch the files from their publishers',
+    'on a machine that can, place them as shown above (each folder has a README with its',
+    'source and columns), and point QM_DATA_DIR at that directory.',
+  ];
+  return lines.join('\n');
+}
+
+/** Rows in a set's file (lines, less the header), to size the progress bar. */
+export async function expectedRows(dataDir: string, set: SetName): Promise<number> {
+  let lines = 0;
+  for await (const chunk of openData(join(dataDir, ...SETS[set].file))) {
+    const bytes = chunk as Buffer;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
+  }
+  return set === 'taobao' ? lines : Math.max(0, lines - 1);
+}
