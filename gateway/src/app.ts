@@ -24,7 +24,9 @@ import { SCOPES } from './domain/scopes';
 import { authenticate } from './plugins/auth';
 import { allowOrigins, limitRate, shedLoad } from './plugins/limits';
 import { observability } from './plugins/observability';
+import { eventRoutes, type EventRoutesOptions } from './routes/events';
 import { keyRoutes } from './routes/keys';
+import { pipelineRoutes, type PipelineRoutesOptions } from './routes/pipeline';
 import { proxyRoutes } from './routes/proxy';
 
 export interface GatewayDeps {
@@ -35,6 +37,10 @@ export interface GatewayDeps {
   redis?: Redis;
   readiness?: Record<string, ReadinessCheck>;
   metrics?: Registry;
+  /** `POST /v1/events` (scope events:write); left out when absent. */
+  ingestion?: EventRoutesOptions;
+  /** `GET /v1/ops/pipeline` (scope admin); left out when absent. */
+  pipeline?: PipelineRoutesOptions;
 }
 
 /** Service base URLs from the configuration. */
@@ -126,6 +132,10 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     resolver,
     defaultRateLimitPerMinute: config.QM_DEFAULT_RATE_LIMIT_PER_MINUTE,
   });
+
+  // The gateway's own routes; their scopes come from the scope table like every other route.
+  if (deps.ingestion !== undefined) await app.register(eventRoutes, deps.ingestion);
+  if (deps.pipeline !== undefined) await app.register(pipelineRoutes, deps.pipeline);
 
   const breakers = new Map(
     AREAS.map((a) => [

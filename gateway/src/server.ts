@@ -8,7 +8,9 @@ import {
   migrate,
   postgresCheck,
   redisCheck,
+  splitList,
 } from '@qm/kit';
+import { createEventBus, type PipelineAdmin } from '@qm/events';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { PgKeyStore } from './adapters/key-store';
@@ -32,15 +34,31 @@ async function main(): Promise<void> {
     commandTimeout: 200,
   });
 
+  const bus = createEventBus({
+    brokers: splitList(config.QM_KAFKA_BROKERS),
+    clientId: 'gateway',
+    log,
+    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+  });
+  // The admin client connects on first use, so the gateway starts while Kafka is away.
+  const admin: PipelineAdmin = {
+    listGroups: async () => (await bus.admin()).listGroups(),
+    fetchOffsets: async (options) => (await bus.admin()).fetchOffsets(options),
+    fetchTopicOffsets: async (topic) => (await bus.admin()).fetchTopicOffsets(topic),
+  };
+
   const app = await buildApp({
     config,
     log,
     keys: new PgKeyStore(pool),
     redis: limiterRedis,
     readiness: { postgres: postgresCheck(pool), redis: redisCheck(redis) },
+    ingestion: { publisher: bus.publisher, topicPrefix: config.QM_KAFKA_TOPIC_PREFIX },
+    pipeline: { admin, redis, keyPrefix: config.QM_REDIS_PREFIX },
   });
 
   app.addHook('onClose', async () => {
+    await bus.close();
     redis.disconnect();
     limiterRedis.disconnect();
     await pool.end();

@@ -1,0 +1,206 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServiceApp } from '@qm/kit';
+import { startStubService } from './support/fakes';
+import { buildTestGateway, createKey, MASTER } from './support/gateway';
+import type { MemoryKeyStore } from './support/fakes';
+
+describe('gateway keys, scopes and limits', () => {
+  let fraud: { app: ServiceApp; url: string };
+  let gateway: FastifyInstance;
+  let keys: MemoryKeyStore;
+
+  beforeAll(async () => {
+    fraud = await startStubService('fraud');
+    ({ app: gateway, keys } = await buildTestGateway({ QM_FRAUD_URL: fraud.url }));
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await fraud.app.close();
+  });
+
+  const call = (key?: string, extra: Record<string, string> = {}) =>
+    gateway.inject({
+      method: 'POST',
+      url: '/v1/fraud/score',
+      headers: { ...(key === undefined ? {} : { 'x-api-key': key }), ...extra },
+      payload: { transactionId: 't1' },
+    });
+
+  it('answers 401 when no key is sent', async () => {
+    const response = await call();
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toMatchObject({
+      code: 'MISSING_API_KEY',
+      requestId: expect.any(String),
+    });
+  });
+
+  it('answers 401 for a key it does not know', async () => {
+    const response = await call('qm_not-a-real-key');
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('INVALID_API_KEY');
+  });
+
+  it('answers 403 naming the scope when a storefront key calls fraud scoring', async () => {
+    const { key } = await createKey(gateway, {
+      name: 'storefront',
+      scopes: ['recommendations:read', 'events:write'],
+    });
+    const response = await call(key);
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({
+      code: 'MISSING_SCOPE',
+      message: 'this call needs the scope fraud:score',
+      details: { requiredScope: 'fraud:score' },
+    });
+  });
+
+  it('lets a key with the scope through to the service', async () => {
+    const { key } = await createKey(gateway, { name: 'checkout', scopes: ['fraud:score'] });
+    expect((await call(key)).statusCode).toBe(404);
+  });
+
+  it('refuses a revoked key at once on the gateway that revoked it', async () => {
+    const { id, key } = await createKey(gateway, { name: 'old', scopes: ['fraud:score'] });
+    expect((await call(key)).statusCode).not.toBe(401);
+
+    const revoked = await gateway.inject({
+      method: 'DELETE',
+      url: `/v1/admin/keys/${id}`,
+      headers: { 'x-api-key': MASTER },
+    });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json().revokedAt).toEqual(expect.any(String));
+
+    const response = await call(key);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('KEY_REVOKED');
+  });
+
+  it('refuses an expired key with 401', async () => {
+    const { key } = await createKey(gateway, {
+      name: 'short-lived',
+      scopes: ['fraud:score'],
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    const response = await call(key);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('KEY_EXPIRED');
+  });
+
+  it('answers 429 with Retry-After and the rate-limit headers past the per-minute limit', async () => {
+    const { key } = await createKey(gateway, {
+      name: 'tiny',
+      scopes: ['fraud:score'],
+      rateLimitPerMinute: 2,
+    });
+    const first = await call(key);
+    expect(first.headers['ratelimit-limit']).toBe('2');
+    expect(first.headers['ratelimit-remaining']).toBe('1');
+    await call(key);
+
+    const limited = await call(key);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+    expect(limited.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+  });
+
+  it('refuses a storefront key from an origin it does not allow', async () => {
+    const { key } = await createKey(gateway, {
+      name: 'shop',
+      scopes: ['fraud:score'],
+      allowedOrigins: ['https://shop.example'],
+    });
+    const other = await call(key, { origin: 'https://evil.example' });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().code).toBe('ORIGIN_NOT_ALLOWED');
+
+    const own = await call(key, { origin: 'https://shop.example' });
+    expect(own.statusCode).not.toBe(403);
+    expect(own.headers['access-control-allow-origin']).toBe('https://shop.example');
+  });
+
+  it('answers a CORS preflight without a key', async () => {
+    const response = await gateway.inject({
+      method: 'OPTIONS',
+      url: '/v1/fraud/score',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-api-key,content-type',
+      },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-headers']).toContain('x-api-key');
+  });
+
+  describe('admin keys endpoints', () => {
+    it('creates a key shown once and stores only its hash', async () => {
+      const created = await gateway.inject({
+        method: 'POST',
+        url: '/v1/admin/keys',
+        headers: { 'x-api-key': MASTER },
+        payload: { name: 'warehouse', scopes: ['inventory:read'], rateLimitPerMinute: 120 },
+      });
+      expect(created.statusCode).toBe(201);
+      const { id, key } = created.json<{ id: string; key: string }>();
+      expect(key).toMatch(/^qm_[A-Za-z0-9_-]{43}$/);
+
+      const stored = keys.records.get(id);
+      expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(stored)).not.toContain(key);
+
+      const listed = await gateway.inject({
+        url: '/v1/admin/keys',
+        headers: { 'x-api-key': MASTER },
+      });
+      expect(listed.statusCode).toBe(200);
+      const entry = listed.json().keys.find((k: { id: string }) => k.id === id);
+      expect(entry).toMatchObject({
+        name: 'warehouse',
+        scopes: ['inventory:read'],
+        rateLimitPerMinute: 120,
+      });
+      expect(listed.body).not.toContain(key);
+    });
+
+    it('refuses an unknown scope naming the field', async () => {
+      const response = await gateway.inject({
+        method: 'POST',
+        url: '/v1/admin/keys',
+        headers: { 'x-api-key': MASTER },
+        payload: { name: 'x', scopes: ['everything'] },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().field).toMatch(/^scopes/);
+    });
+
+    it('answers 404 for revoking a key that does not exist and 400 for a malformed id', async () => {
+      const headers = { 'x-api-key': MASTER };
+      const missing = await gateway.inject({
+        method: 'DELETE',
+        url: '/v1/admin/keys/00000000-0000-4000-8000-000000000000',
+        headers,
+      });
+      expect(missing.statusCode).toBe(404);
+      const malformed = await gateway.inject({
+        method: 'DELETE',
+        url: '/v1/admin/keys/42',
+        headers,
+      });
+      expect(malformed.statusCode).toBe(400);
+    });
+
+    it('is closed to keys without the admin scope', async () => {
+      const { key } = await createKey(gateway, { name: 'reader', scopes: ['forecasts:read'] });
+      const response = await gateway.inject({
+        url: '/v1/admin/keys',
+        headers: { 'x-api-key': key },
+      });
+      expect(response.statusCode).toBe(403);
+      expect(response.json().message).toContain('admin');
+    });
+  });
+});
