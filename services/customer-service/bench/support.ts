@@ -7,7 +7,13 @@
 import autocannon from 'autocannon';
 import pino from 'pino';
 import { Cache, createPool, createRedis } from '@qm/kit';
-import { loadBitextQa, loadBitextUtterances, resolveDataDir } from '@qm/datasets';
+import {
+  loadBitextQa,
+  loadBitextUtterances,
+  resolveDataDir,
+  type SupportUtterance,
+} from '@qm/datasets';
+import { extractEntities } from '../src/domain/entities';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
@@ -61,6 +67,35 @@ async function quality(dataDir: string): Promise<void> {
   crossModel.temperature = CALIBRATION.temperature;
   crossModel.rule = { minConfidence: CALIBRATION.minConfidence, minMargin: CALIBRATION.minMargin };
   show('other sample: 20k file -> 4,514 rows', evaluate(crossModel, qa), ms);
+  entities(qa);
+}
+
+/** Entity spans of the 4,514-row file that our rules find, by value (a leading # aside). */
+function entities(qa: SupportUtterance[]): void {
+  const ours: Record<string, string> = {
+    order_id: 'order_number',
+    invoice_id: 'order_number',
+    refund_amount: 'amount',
+  };
+  const counts: Record<string, { n: number; found: number; sameSpan: number }> = {};
+  for (const row of qa) {
+    const want = row.entity && ours[row.entity.type];
+    if (!row.entity || !want) continue;
+    const c = (counts[row.entity.type] ??= { n: 0, found: 0, sameSpan: 0 });
+    c.n++;
+    const expected = row.entity.value.replace(/^#/, '');
+    const hit = extractEntities(row.text).find(
+      (e) => e.type === want && e.value.replace(/^#/, '').includes(expected),
+    );
+    if (hit) c.found++;
+    if (hit && hit.end === row.entity.end) c.sameSpan++;
+  }
+  for (const [type, c] of Object.entries(counts)) {
+    console.log(
+      `entities ${type.padEnd(14)} n=${c.n}  value found ${((c.found / c.n) * 100).toFixed(1)}%` +
+        `  same end offset ${((c.sameSpan / c.n) * 100).toFixed(1)}%`,
+    );
+  }
 }
 
 async function latency(): Promise<void> {

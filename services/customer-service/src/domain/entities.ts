@@ -22,7 +22,7 @@ const RULES: { type: EntityType; pattern: RegExp; group?: number }[] = [
   {
     type: 'amount',
     pattern:
-      /(?:[$€£]\s?\d[\d,]*(?:\.\d{1,2})?|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)/gi,
+      /(?:[$€£]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?|\b(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)/gi,
   },
   {
     type: 'date',

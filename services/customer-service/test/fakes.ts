@@ -1,0 +1,54 @@
+import pino from 'pino';
+import type { ConversationState, ConversationStore } from '../src/adapters/conversations';
+import type { Handoff, HandoffSink } from '../src/adapters/handoffs';
+import type { OrderFact, OrderLookup } from '../src/adapters/orders';
+import type { AppDeps } from '../src/app';
+import type { Classification } from '../src/nlu/intent-model';
+
+/** A keyword classifier standing in for the trained model in route tests. */
+export function keywordClassifier(rules: [RegExp, string][]): AppDeps['classifier'] {
+  return {
+    classify(text: string): Classification {
+      const hit = rules.find(([pattern]) => pattern.test(text));
+      const best = { intent: hit?.[1] ?? 'review', confidence: hit ? 0.9 : 0.1 };
+      const runnerUp = { intent: 'review', confidence: 0.05 };
+      return { ...(hit ? best : { intent: 'fallback', confidence: 0.1 }), best, runnerUp };
+    },
+  };
+}
+
+export function memoryConversations(): ConversationStore & {
+  states: Map<string, ConversationState>;
+} {
+  const states = new Map<string, ConversationState>();
+  let next = 0;
+  return {
+    states,
+    async load(id, customerId) {
+      const found = id === undefined ? undefined : states.get(id);
+      if (found) return structuredClone(found);
+      next++;
+      const fresh = { id: id ?? `c${next}`, customerId: customerId ?? '', fallbacks: 0 };
+      return { ...fresh, escalated: false, turns: [] };
+    },
+    async save(state) {
+      states.set(state.id, structuredClone(state));
+    },
+  };
+}
+
+export function recordingHandoffs(): HandoffSink & { sent: Handoff[] } {
+  const sent: Handoff[] = [];
+  return {
+    sent,
+    async handOff(h) {
+      sent.push(h);
+    },
+  };
+}
+
+export function memoryOrders(orders: OrderFact[]): OrderLookup {
+  return { getOrder: async (id) => orders.find((o) => o.orderId === id) };
+}
+
+export const silentLog = pino({ level: 'silent' });

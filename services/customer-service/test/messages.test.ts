@@ -1,0 +1,163 @@
+import type { ServiceApp } from '@qm/kit';
+import { buildApp } from '../src/app';
+import {
+  keywordClassifier,
+  memoryConversations,
+  memoryOrders,
+  recordingHandoffs,
+  silentLog,
+} from './fakes';
+
+const order = {
+  orderId: '536365',
+  customerId: '17850',
+  country: 'United Kingdom',
+  orderedAt: '2010-12-01T08:26:00.000Z',
+  status: 'placed',
+  total: 139.12,
+  currency: 'GBP',
+  lines: [
+    {
+      eventId: 'e1',
+      line: 1,
+      sku: '85123A',
+      description: 'WHITE HANGING HEART T-LIGHT HOLDER',
+      quantity: 6,
+      unitPrice: 2.55,
+      currency: 'GBP',
+      kind: 'sale',
+      occurredAt: '2010-12-01T08:26:00.000Z',
+    },
+  ],
+};
+
+describe('POST /v1/support/messages', () => {
+  let app: ServiceApp;
+  let conversations: ReturnType<typeof memoryConversations>;
+  let handoffs: ReturnType<typeof recordingHandoffs>;
+
+  beforeEach(async () => {
+    conversations = memoryConversations();
+    handoffs = recordingHandoffs();
+    app = await buildApp({
+      log: silentLog,
+      classifier: keywordClassifier([
+        [/where|track/i, 'track_order'],
+        [/human|person|agent/i, 'contact_human_agent'],
+        [/refund/i, 'get_refund'],
+      ]),
+      orders: memoryOrders([order]),
+      conversations,
+      handoffs,
+      transcriber: { transcribe: async () => '' },
+      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
+      escalateSentiment: -0.8,
+      voiceLimitBytes: 1 << 20,
+    });
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const post = (body: unknown) =>
+    app.inject({ method: 'POST', url: '/v1/support/messages', payload: body as object });
+
+  it('rejects an empty text with a 400 naming the text field', async () => {
+    const res = await post({ text: '' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'text' });
+  });
+
+  it('rejects a text of blanks and control characters with a 400 naming text', async () => {
+    const res = await post({ text: '  \t \u0000 ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'TEXT_REQUIRED', field: 'text' });
+  });
+
+  it('rejects a body without text', async () => {
+    const res = await post({ customerId: '17850' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('text');
+  });
+
+  it('answers emoji-only text with a fallback and a non-empty reply', async () => {
+    const res = await post({ text: '😡😡🙈' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ intent: 'fallback', escalate: false });
+    expect(res.json().reply.length).toBeGreaterThan(0);
+  });
+
+  it('hands a Spanish question to a person instead of guessing', async () => {
+    const res = await post({ text: '¿Dónde está mi pedido? Lo compré la semana pasada.' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      intent: 'fallback',
+      escalate: true,
+      handoffReason: 'not in English',
+    });
+    expect(res.json().reply.length).toBeGreaterThan(0);
+    expect(handoffs.sent).toHaveLength(1);
+  });
+
+  it('strips a NUL character before the message is stored', async () => {
+    const res = await post({ conversationId: 'nul', text: 'where is my\u0000 order 536365' });
+    expect(res.statusCode).toBe(200);
+    const stored = conversations.states.get('nul');
+    expect(stored?.turns[0].text).toBe('where is my order 536365');
+    expect(JSON.stringify(stored)).not.toContain('\u0000');
+  });
+
+  it('answers a track-order question with the order date, lines and total', async () => {
+    const res = await post({ text: 'where is my order 536365?' });
+    const body = res.json();
+    expect(body.intent).toBe('track_order');
+    expect(body.entities).toContainEqual({
+      type: 'order_number',
+      value: '536365',
+      start: 18,
+      end: 24,
+    });
+    expect(body.reply).toContain('2010-12-01');
+    expect(body.reply).toContain('139.12');
+    expect(body.reply).toContain('WHITE HANGING HEART');
+  });
+
+  it('asks for the order number, then takes it from the next message', async () => {
+    const first = (await post({ conversationId: 'two', text: 'where is my parcel?' })).json();
+    expect(first.intent).toBe('track_order');
+    expect(first.reply).toMatch(/order number/);
+
+    const second = (await post({ conversationId: 'two', text: 'it is 536365' })).json();
+    expect(second.intent).toBe('track_order');
+    expect(second.reply).toContain('2010-12-01');
+    expect(second.reply).toContain('139.12');
+  });
+
+  it('hands the conversation over when the shopper asks for a person', async () => {
+    const res = await post({ customerId: '17850', text: 'let me talk to a human please' });
+    expect(res.json()).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
+    expect(handoffs.sent[0]).toMatchObject({ customerId: '17850', intent: 'contact_human_agent' });
+  });
+
+  it('hands over after two fallbacks in a row', async () => {
+    const first = (await post({ conversationId: 'lost', text: 'blorp zing' })).json();
+    expect(first.escalate).toBe(false);
+    const second = (await post({ conversationId: 'lost', text: 'frobnicate' })).json();
+    expect(second).toMatchObject({ escalate: true, handoffReason: 'not understood twice' });
+  });
+
+  it('hands over on strongly negative sentiment', async () => {
+    const res = await post({ text: 'refund now, this is awful, terrible, horrible and a scam' });
+    expect(res.json().sentiment.label).toBe('negative');
+    expect(res.json()).toMatchObject({
+      escalate: true,
+      handoffReason: 'strongly negative sentiment',
+    });
+  });
+
+  it('puts the refund policy from config into a refund answer', async () => {
+    const res = await post({ text: 'how do I get a refund' });
+    expect(res.json().reply).toContain('Refunds take 5 days.');
+  });
+});
