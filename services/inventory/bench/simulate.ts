@@ -7,7 +7,7 @@ import { replay, type Levels, type Outcome } from './simulate-core';
  * Replays real daily demand against each SKU's (reorder point, order-up-to) policy: daily
  * review, fixed lead time, lost sales, starting at the order-up-to level. Usage:
  *   pnpm bench:inventory [--test-start 2011-10-15] [--days 28] [--skus 500]
- *     [--half-life 28] [--window 182]
+ *     [--half-life 56] [--window 182] [--level-days 0]
  * The default window is the 28 days before the held-out month; tuning used 2011-09-17.
  */
 const LEAD_TIME = 7;
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     ...DEFAULT_EMPIRICAL,
     halfLifeDays: Number(arg('half-life', String(DEFAULT_EMPIRICAL.halfLifeDays))),
     windowDays: Number(arg('window', String(DEFAULT_EMPIRICAL.windowDays))),
+    levelDays: Number(arg('level-days', String(DEFAULT_EMPIRICAL.levelDays))),
   };
 
   const data = await loadDailyDemand();
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   console.log(`test window ${testStart} + ${horizon} days, ${skus.length} SKUs, lead time ` +
     `${LEAD_TIME} d, service level ${SERVICE_LEVEL}, daily review, lost sales`);
   console.log(`ours: half-life ${empirical.halfLifeDays} d, window ${empirical.windowDays} d, ` +
+    `level ${empirical.levelDays} d, ` +
     `methods ${JSON.stringify(Object.fromEntries(methods))}`);
   for (const [name, policy] of Object.entries(policies)) {
     const total: Outcome = { demand: 0, filled: 0, onHandSum: 0, stockoutDays: 0 };

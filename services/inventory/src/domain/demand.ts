@@ -24,12 +24,19 @@ export interface EmpiricalOptions {
   halfLifeDays: number;
   /** Fewest selling days in the window for the empirical method. */
   minSellingDays: number;
+  /**
+   * Days of the recent level the samples are rescaled to (0: off), so a seasonal ramp is
+   * not met with last quarter's volumes. The ratio is clamped to [1/1.5, 1.5].
+   * Off by default: it did not raise the fill rate on the tuning windows.
+   */
+  levelDays: number;
 }
 
 export const DEFAULT_EMPIRICAL: EmpiricalOptions = {
   windowDays: 182,
   halfLifeDays: 56,
   minSellingDays: 10,
+  levelDays: 0,
 };
 
 export type DemandMethod =
@@ -122,6 +129,14 @@ function empirical(history: number[], p: Protection, o: EmpiricalOptions): LeadT
   }
   const dailyWeights = recent.map((_, i) => recencyWeight(recent.length - 1 - i, o.halfLifeDays));
   const daily = weightedMoments(recent, dailyWeights);
+  const ratio = levelRatio(recent, daily.mean, o.levelDays);
+  if (ratio !== 1) {
+    for (let i = 0; i < cycle.length; i++) {
+      cycle[i] *= ratio;
+      lead[i] *= ratio;
+    }
+    daily.mean *= ratio;
+  }
   const quantile = Math.max(
     weightedQuantile(cycle, weights, p.serviceLevel),
     fillRateLevel(cycle, lead, weights, (1 - p.serviceLevel) * daily.mean * review),
@@ -134,6 +149,12 @@ function empirical(history: number[], p: Protection, o: EmpiricalOptions): LeadT
     mean: weightedMoments(cycle, weights).mean,
     quantile,
   };
+}
+
+function levelRatio(recent: number[], weightedMean: number, levelDays: number): number {
+  if (levelDays <= 0 || weightedMean <= 0 || recent.length < levelDays) return 1;
+  const level = recent.slice(-levelDays).reduce((a, q) => a + q, 0) / levelDays;
+  return Math.min(1.5, Math.max(1 / 1.5, level / weightedMean));
 }
 
 /**

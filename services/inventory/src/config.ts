@@ -1,0 +1,24 @@
+import { Type } from '@sinclair/typebox';
+import { BaseConfig, loadConfig } from '@qm/kit';
+
+export const InventoryConfig = {
+  ...BaseConfig,
+  QM_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8083 }),
+  /** Default warehouse for events that name none (Online Retail names none). */
+  QM_INVENTORY_DEFAULT_WAREHOUSE: Type.String({ minLength: 1, default: 'main' }),
+  /**
+   * Demo rule: units a SKU and warehouse open with the first time they are seen, booked as an
+   * `ADJUSTMENT` with reference `opening-stock`. 0 (the default) opens at zero, as in production.
+   */
+  QM_INVENTORY_OPENING_STOCK: Type.Integer({ minimum: 0, default: 0 }),
+  /** How often unpublished restock-signal changes are retried (ms). */
+  QM_INVENTORY_SIGNAL_FLUSH_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  QM_INVENTORY_POLICY_CACHE_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+};
+
+export type Config = ReturnType<typeof loadInventoryConfig>;
+
+/** Reads the inventory service's environment once. */
+export function loadInventoryConfig(env?: Record<string, string | undefined>) {
+  return loadConfig(InventoryConfig, env);
+}

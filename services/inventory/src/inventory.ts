@@ -1,0 +1,250 @@
+import type { Logger } from 'pino';
+import type { Pool } from '@qm/kit';
+import { claimEvents, type Publisher } from '@qm/events';
+import { applyMovement, type MovementKind, type StockLevel } from './domain/ledger';
+import { computePolicy, DEFAULT_SETTINGS, type Policy, type SkuSettings } from './domain/policy';
+import type { ForecastPath } from './domain/demand';
+import { restockSignal, signalFingerprint } from './domain/signals';
+import { inTransaction, type Db, type Store, type StoredForecast } from './adapters/store';
+import { encodeSignal } from './adapters/messages';
+import { InventoryErrors } from './errors';
+
+/** Days of demand history read for a policy: the empirical window plus room for dormancy. */
+const HISTORY_DAYS = 364;
+
+export interface MovementInput {
+  eventId: string;
+  sku: string;
+  warehouse?: string;
+  kind: MovementKind;
+  quantity: number;
+  occurredAt: Date;
+  reference?: string;
+}
+
+export interface AppliedMovements {
+  applied: number;
+  duplicates: number;
+}
+
+export interface ForecastInput extends StoredForecast {
+  sku: string;
+  model: string;
+  computedAt: Date;
+}
+
+export interface InventoryDeps {
+  pool: Pool;
+  store: Store;
+  log: Logger;
+  /** Where restock-signal changes go; without it they stay in the table (tests, CLIs). */
+  publisher?: Publisher;
+  signalTopic: string;
+  defaultWarehouse: string;
+  /** Demo rule: units a new SKU and warehouse open with (0: none). */
+  openingStock: number;
+}
+
+const keyOf = (sku: string, warehouse: string) => `${sku}\u0000${warehouse}`;
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The part of a stored forecast that starts the day after `asOf`; null when it is stale. */
+export function forecastFrom(f: StoredForecast | null, asOf: string): ForecastPath | undefined {
+  if (f === null) return undefined;
+  const offset = Math.round(
+    (Date.parse(`${addDays(asOf, 1)}T00:00:00Z`) - Date.parse(`${f.startDay}T00:00:00Z`)) / 86_400_000,
+  );
+  const from = Math.max(0, offset);
+  if (from >= f.mean.length) return undefined;
+  return { mean: f.mean.slice(from), lower95: f.lower95.slice(from), upper95: f.upper95.slice(from) };
+}
+
+/** The inventory service's use cases over its store; routes and consumers call these. */
+export function createInventory(deps: InventoryDeps) {
+  const { pool, store, log } = deps;
+
+  async function settingsOf(db: Db, sku: string): Promise<SkuSettings> {
+    return (await store.settings(db, sku)) ?? DEFAULT_SETTINGS;
+  }
+
+  /** Recomputes the policy and signal of one SKU in one warehouse; true when the signal changed. */
+  async function refresh(db: Db, sku: string, warehouse: string, asOf: string,
+    level: StockLevel): Promise<boolean> {
+    const settings = await settingsOf(db, sku);
+    const policy = computePolicy({
+      history: await store.history(db, sku, warehouse, asOf, HISTORY_DAYS),
+      forecast: forecastFrom(await store.forecast(db, sku), asOf),
+      onHand: level.onHand,
+      onOrder: level.onOrder,
+      backorders: level.backorders,
+      settings,
+      asOf,
+    });
+    await store.savePolicy(db, sku, warehouse, policy);
+    const signal = restockSignal(sku, warehouse, level, policy, settings.leadTimeDays);
+    return store.saveSignal(db, sku, warehouse, signal, signalFingerprint(signal));
+  }
+
+  async function refreshAll(db: Db, keys: [string, string][]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const asOf = await store.businessDate(db);
+    const { levels } = await store.lockStock(db, keys);
+    let changed = 0;
+    for (const [sku, warehouse] of keys) {
+      const level = levels.get(keyOf(sku, warehouse));
+      if (level && (await refresh(db, sku, warehouse, asOf, level))) changed++;
+    }
+    return changed;
+  }
+
+  /** Publishes signal changes not yet on Kafka, oldest first; safe to call at any time. */
+  async function flushSignals(requestId?: string): Promise<number> {
+    if (!deps.publisher) return 0;
+    let sent = 0;
+    for (;;) {
+      const rows = await store.unpublishedSignals(pool, 200);
+      if (rows.length === 0) return sent;
+      await deps.publisher.publish(
+        deps.signalTopic,
+        rows.map((r) => ({ key: r.sku, value: encodeSignal(r) })),
+        { requestId },
+      );
+      await store.markPublished(pool, rows);
+      sent += rows.length;
+    }
+  }
+
+  /**
+   * Applies movements once each (by event id), in the given order, to the ledger; then
+   * recomputes the touched SKUs' policies and signals in the same transaction.
+   */
+  async function applyMovements(movements: MovementInput[], requestId?: string): Promise<AppliedMovements> {
+    const result = await inTransaction(pool, async (client) => {
+      const fresh = await claimEvents(client, store.processedTable, movements.map((m) => m.eventId));
+      const todo = movements.filter((m) => fresh.delete(m.eventId));
+      if (todo.length === 0) return { applied: 0, duplicates: movements.length };
+      const keys = new Map<string, [string, string]>();
+      for (const m of todo) {
+        const warehouse = m.warehouse || deps.defaultWarehouse;
+        keys.set(keyOf(m.sku, warehouse), [m.sku, warehouse]);
+      }
+      const sorted = [...keys.values()].sort((a, b) => keyOf(...a).localeCompare(keyOf(...b)));
+      const { levels, created } = await store.lockStock(client, sorted);
+
+      for (const key of created) {
+        if (deps.openingStock <= 0) continue;
+        const [sku, warehouse] = key.split('\u0000');
+        const opened = applyMovement(levels.get(key) ?? { onHand: 0, onOrder: 0, backorders: 0 },
+          'ADJUSTMENT', deps.openingStock);
+        levels.set(key, opened.level);
+        await store.insertMovement(client, { eventId: `opening:${sku}:${warehouse}`, sku, warehouse,
+          kind: 'ADJUSTMENT', quantity: deps.openingStock, delta: opened.delta,
+          reference: 'opening-stock', occurredAt: new Date() });
+      }
+
+      for (const m of todo) {
+        const warehouse = m.warehouse || deps.defaultWarehouse;
+        const key = keyOf(m.sku, warehouse);
+        const before = levels.get(key) ?? { onHand: 0, onOrder: 0, backorders: 0 };
+        const { level, delta } = applyMovement(before, m.kind, m.quantity);
+        levels.set(key, level);
+        await store.insertMovement(client, { ...m, warehouse, delta, reference: m.reference ?? '' });
+        if (m.kind === 'SALE' && m.quantity > 0) {
+          await store.addDemand(client, m.sku, warehouse, m.occurredAt.toISOString().slice(0, 10),
+            m.quantity);
+        }
+      }
+      for (const [key, level] of levels) {
+        const [sku, warehouse] = key.split('\u0000');
+        await store.saveStock(client, sku, warehouse, level);
+      }
+      const asOf = await store.businessDate(client);
+      for (const [key, level] of levels) {
+        const [sku, warehouse] = key.split('\u0000');
+        await refresh(client, sku, warehouse, asOf, level);
+      }
+      return { applied: todo.length, duplicates: movements.length - todo.length };
+    });
+    await flushSignals(requestId);
+    return result;
+  }
+
+  /** Stores the latest forecasts and recomputes the SKUs they cover. */
+  async function applyForecasts(forecasts: ForecastInput[], requestId?: string): Promise<number> {
+    const changed = await inTransaction(pool, async (client) => {
+      const keys: [string, string][] = [];
+      for (const f of forecasts) {
+        await store.saveForecast(client, f.sku, f.model, f, f.computedAt);
+        for (const w of await store.warehousesOf(client, f.sku)) keys.push([f.sku, w]);
+      }
+      keys.sort((a, b) => keyOf(...a).localeCompare(keyOf(...b)));
+      return refreshAll(client, keys);
+    });
+    await flushSignals(requestId);
+    return changed;
+  }
+
+  async function known(sku: string): Promise<boolean> {
+    if ((await store.warehousesOf(pool, sku)).length > 0) return true;
+    if ((await store.settings(pool, sku)) !== null) return true;
+    return store.everSold(pool, sku);
+  }
+
+  /** A SKU's policy from its own history (one warehouse, or all together). */
+  async function policyForSku(sku: string, q: {
+    warehouse?: string; leadTimeDays?: number; serviceLevel?: number;
+  }): Promise<Policy & { asOf: string; settings: SkuSettings; stock: StockLevel }> {
+    if (!(await known(sku))) throw InventoryErrors.SKU_NOT_FOUND(`no SKU ${sku}`, { field: 'sku' });
+    const base = await settingsOf(pool, sku);
+    const settings = {
+      ...base,
+      leadTimeDays: q.leadTimeDays ?? base.leadTimeDays,
+      serviceLevel: q.serviceLevel ?? base.serviceLevel,
+    };
+    const asOf = await store.businessDate(pool);
+    const rows = await store.stock(pool, { sku, warehouse: q.warehouse, limit: 1000 });
+    const stock = rows.reduce<StockLevel>((s, r) => ({
+      onHand: s.onHand + r.onHand, onOrder: s.onOrder + r.onOrder,
+      backorders: s.backorders + r.backorders,
+    }), { onHand: 0, onOrder: 0, backorders: 0 });
+    const policy = computePolicy({
+      history: await store.history(pool, sku, q.warehouse ?? null, asOf, HISTORY_DAYS),
+      forecast: forecastFrom(await store.forecast(pool, sku), asOf),
+      ...stock,
+      settings,
+      asOf,
+    });
+    return { ...policy, asOf, settings, stock };
+  }
+
+  async function putSettings(sku: string, patch: Partial<SkuSettings>): Promise<SkuSettings> {
+    const settings = { ...(await settingsOf(pool, sku)), ...patch };
+    await inTransaction(pool, async (client) => {
+      await store.putSettings(client, sku, settings);
+      const keys = (await store.warehousesOf(client, sku)).map((w): [string, string] => [sku, w]);
+      await refreshAll(client, keys);
+    });
+    await flushSignals();
+    log.info({ sku }, 'settings updated');
+    return settings;
+  }
+
+  return {
+    applyMovements,
+    applyForecasts,
+    flushSignals,
+    policyForSku,
+    putSettings,
+    settingsOf: (sku: string) => settingsOf(pool, sku),
+    stock: store.stock.bind(null, pool),
+    signals: store.signals.bind(null, pool),
+    known,
+  };
+}
+
+export type Inventory = ReturnType<typeof createInventory>;

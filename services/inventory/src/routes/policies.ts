@@ -1,0 +1,72 @@
+import { errorResponses, type Cache, type ServiceApp } from '@qm/kit';
+import { computePolicy, DEFAULT_SETTINGS, type Policy } from '../domain/policy';
+import type { Inventory } from '../inventory';
+import {
+  PolicyBody,
+  PolicyQuery,
+  PolicyResponse,
+  SkuParams,
+  type PolicyBodyT,
+} from '../schemas/inventory';
+
+/** The POST body as a policy: defaults for what the caller left out. */
+export function policyForBody(body: PolicyBodyT): Policy & { asOf: string } {
+  const asOf = body.asOf ?? new Date().toISOString().slice(0, 10);
+  const policy = computePolicy({
+    history: body.history,
+    forecast: body.forecast,
+    onHand: body.onHand,
+    onOrder: body.onOrder,
+    backorders: body.backorders,
+    asOf,
+    settings: {
+      ...DEFAULT_SETTINGS,
+      leadTimeDays: body.leadTimeDays,
+      serviceLevel: body.serviceLevel,
+      leadTimeSdDays: body.leadTimeSdDays ?? DEFAULT_SETTINGS.leadTimeSdDays,
+      reviewPeriodDays: body.reviewPeriodDays ?? DEFAULT_SETTINGS.reviewPeriodDays,
+      minOrderQuantity: body.minOrderQuantity ?? DEFAULT_SETTINGS.minOrderQuantity,
+      packSize: body.packSize ?? DEFAULT_SETTINGS.packSize,
+      unitCost: body.unitCost ?? null,
+      orderCost: body.orderCost ?? null,
+    },
+  });
+  return { ...policy, asOf };
+}
+
+export function policyRoutes(app: ServiceApp, deps: { inventory: Inventory; cache?: Cache }): void {
+  app.get('/v1/inventory/policies/:sku', {
+    schema: {
+      tags: ['policies'],
+      summary: "A SKU's replenishment policy from its history up to now",
+      params: SkuParams,
+      querystring: PolicyQuery,
+      response: { 200: PolicyResponse, ...errorResponses(400, 404) },
+    },
+  }, async (request) => {
+    const { sku } = request.params;
+    const q = request.query;
+    const compute = async () => {
+      const p = await deps.inventory.policyForSku(sku, q);
+      const { settings, stock: _stock, ...figures } = p;
+      return { ...figures, sku, leadTimeDays: settings.leadTimeDays,
+        serviceLevel: settings.serviceLevel };
+    };
+    if (!deps.cache) return compute();
+    const key = `policy:${JSON.stringify([sku, q.warehouse, q.leadTimeDays, q.serviceLevel])}`;
+    return deps.cache.getOrSet(key, compute);
+  });
+
+  app.post('/v1/inventory/policies', {
+    schema: {
+      tags: ['policies'],
+      summary: 'A replenishment policy for a daily history sent in the body',
+      body: PolicyBody,
+      response: { 200: PolicyResponse, ...errorResponses(400) },
+    },
+  }, async (request) => {
+    const body = request.body;
+    return { ...policyForBody(body), sku: body.sku ?? null, leadTimeDays: body.leadTimeDays,
+      serviceLevel: body.serviceLevel };
+  });
+}

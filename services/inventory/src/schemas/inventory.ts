@@ -1,0 +1,179 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'Stock code' });
+const Warehouse = Type.String({ minLength: 1, maxLength: 64 });
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const LeadTime = Type.Number({ minimum: 0, maximum: 365, description: 'Mean lead time in days' });
+const ServiceLevel = Type.Number({
+  exclusiveMinimum: 0,
+  exclusiveMaximum: 1,
+  description: 'Target share of demand served from stock',
+});
+const Urgency = Type.Union([
+  Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium'), Type.Literal('low'),
+]);
+
+export const SkuParams = Type.Object({ sku: Sku });
+
+export const Settings = Type.Object({
+  leadTimeDays: LeadTime,
+  leadTimeSdDays: Type.Number({ minimum: 0, maximum: 365 }),
+  reviewPeriodDays: Type.Integer({ minimum: 1, maximum: 365 }),
+  serviceLevel: ServiceLevel,
+  minOrderQuantity: Type.Integer({ minimum: 0 }),
+  packSize: Type.Integer({ minimum: 1 }),
+  unitCost: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  orderCost: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  holdingRate: Type.Number({ exclusiveMinimum: 0, maximum: 10 }),
+});
+export const SettingsPatch = Type.Partial(Settings, { additionalProperties: false });
+export const SettingsResponse = Type.Intersect([Type.Object({ sku: Sku }), Settings]);
+
+const PolicyFigures = {
+  sku: Type.Union([Sku, Type.Null()]),
+  reorderPoint: Type.Integer(),
+  orderUpTo: Type.Integer(),
+  safetyStock: Type.Number(),
+  orderQuantity: Type.Integer(),
+  method: Type.String({ description: 'How lead-time demand was estimated' }),
+  demandClass: Type.String(),
+  meanDailyDemand: Type.Number(),
+  leadTimeDemand: Type.Number({ description: 'Expected demand over lead time plus review' }),
+  economicOrderQuantity: Type.Union([Type.Integer(), Type.Null()]),
+  inventoryPosition: Type.Number(),
+  daysOfCover: Type.Number(),
+  stockoutDate: Type.Union([IsoDate, Type.Null()]),
+  excessStock: Type.Integer(),
+  leadTimeDays: Type.Number(),
+  serviceLevel: Type.Number(),
+  asOf: IsoDate,
+};
+export const PolicyResponse = Type.Object(PolicyFigures);
+
+export const PolicyQuery = Type.Object({
+  leadTimeDays: Type.Optional(LeadTime),
+  serviceLevel: Type.Optional(ServiceLevel),
+  warehouse: Type.Optional(Warehouse),
+});
+
+export const PolicyBody = Type.Object({
+  sku: Type.Optional(Sku),
+  history: Type.Array(Type.Number({ minimum: 0 }), {
+    maxItems: 3660,
+    description: 'Units sold per day, oldest first, ending the day before asOf',
+  }),
+  onHand: Type.Number({ minimum: 0 }),
+  onOrder: Type.Optional(Type.Number({ minimum: 0 })),
+  backorders: Type.Optional(Type.Number({ minimum: 0 })),
+  leadTimeDays: LeadTime,
+  serviceLevel: ServiceLevel,
+  leadTimeSdDays: Type.Optional(Type.Number({ minimum: 0, maximum: 365 })),
+  reviewPeriodDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+  minOrderQuantity: Type.Optional(Type.Integer({ minimum: 0 })),
+  packSize: Type.Optional(Type.Integer({ minimum: 1 })),
+  unitCost: Type.Optional(Type.Number({ minimum: 0 })),
+  orderCost: Type.Optional(Type.Number({ minimum: 0 })),
+  asOf: Type.Optional(IsoDate),
+  forecast: Type.Optional(Type.Object({
+    mean: Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 366 }),
+    lower95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
+    upper95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
+  })),
+}, { additionalProperties: false });
+export type PolicyBodyT = Static<typeof PolicyBody>;
+
+const StockPolicy = Type.Union([Type.Object({
+  method: Type.String(),
+  reorderPoint: Type.Integer(),
+  orderUpTo: Type.Integer(),
+  safetyStock: Type.Number(),
+  orderQuantity: Type.Integer(),
+  daysOfCover: Type.Number(),
+  stockoutDate: Type.Union([IsoDate, Type.Null()]),
+  excessStock: Type.Integer(),
+}), Type.Null()]);
+
+export const StockEntry = Type.Object({
+  sku: Sku,
+  warehouse: Warehouse,
+  onHand: Type.Integer(),
+  onOrder: Type.Integer(),
+  backorders: Type.Integer(),
+  belowReorderPoint: Type.Boolean(),
+  updatedAt: Type.String({ format: 'date-time' }),
+  policy: StockPolicy,
+});
+
+export const SkuStockResponse = Type.Object({
+  sku: Sku,
+  onHand: Type.Integer(),
+  onOrder: Type.Integer(),
+  backorders: Type.Integer(),
+  warehouses: Type.Array(StockEntry),
+});
+
+export const StockListQuery = Type.Object({
+  warehouse: Type.Optional(Warehouse),
+  belowReorderPoint: Type.Optional(Type.Boolean()),
+  excess: Type.Optional(Type.Boolean()),
+  cursor: Type.Optional(Type.String({ maxLength: 300 })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+});
+
+export const StockListResponse = Type.Object({
+  items: Type.Array(StockEntry),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Signal = Type.Object({
+  sku: Sku,
+  warehouse: Warehouse,
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  onHand: Type.Number(),
+  onOrder: Type.Number(),
+  backorders: Type.Number(),
+  reorderPoint: Type.Number(),
+  safetyStock: Type.Number(),
+  orderQuantity: Type.Number(),
+  daysOfCover: Type.Number(),
+  stockoutDate: Type.Union([IsoDate, Type.Null()]),
+  urgency: Type.String(),
+  reason: Type.String(),
+  changedAt: Type.String({ format: 'date-time' }),
+});
+
+export const SignalQuery = Type.Object({
+  warehouse: Type.Optional(Warehouse),
+  urgency: Type.Optional(Urgency),
+  cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+});
+
+export const SignalResponse = Type.Object({
+  signals: Type.Array(Signal),
+  nextCursor: Type.String({ description: 'Pass back to get only the changes after this page' }),
+  hasMore: Type.Boolean(),
+});
+
+export const MovementKindSchema = Type.Union(
+  [Type.Literal('RECEIPT'), Type.Literal('ADJUSTMENT'), Type.Literal('COUNT'), Type.Literal('ORDER')],
+  { description: 'ORDER books units ordered from the supplier (on order until received)' },
+);
+
+export const MovementBody = Type.Object({
+  movements: Type.Array(Type.Object({
+    eventId: Type.String({ minLength: 1, maxLength: 200 }),
+    sku: Sku,
+    warehouse: Type.Optional(Warehouse),
+    kind: MovementKindSchema,
+    quantity: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }),
+    reference: Type.Optional(Type.String({ maxLength: 200 })),
+    occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
+}, { additionalProperties: false });
+export type MovementBodyT = Static<typeof MovementBody>;
+
+export const MovementResponse = Type.Object({
+  applied: Type.Integer(),
+  duplicates: Type.Integer(),
+});

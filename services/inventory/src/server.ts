@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { topicName } from '@qm/contracts';
+import { createEventBus } from '@qm/events';
+import {
+  Cache,
+  createLogger,
+  createPool,
+  createRedis,
+  listen,
+  migrate,
+  postgresCheck,
+  redisCheck,
+  splitList,
+} from '@qm/kit';
+import { startConsumers } from './adapters/consumers';
+import { createStore } from './adapters/store';
+import { buildApp } from './app';
+import { loadInventoryConfig } from './config';
+import { createInventory } from './inventory';
+
+async function main(): Promise<void> {
+  const config = loadInventoryConfig();
+  const log = createLogger('inventory', config.QM_LOG_LEVEL);
+
+  await migrate({
+    databaseUrl: config.QM_DATABASE_URL,
+    schema: 'inventory',
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const redis = createRedis(config.QM_REDIS_URL, log);
+  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}inventory:`,
+    config.QM_INVENTORY_POLICY_CACHE_SECONDS);
+  const bus = createEventBus({
+    brokers: splitList(config.QM_KAFKA_BROKERS),
+    clientId: 'inventory',
+    log,
+    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+  });
+
+  const inventory = createInventory({
+    pool,
+    store: createStore('inventory'),
+    log,
+    publisher: bus.publisher,
+    signalTopic: topicName('restockSignals', config.QM_KAFKA_TOPIC_PREFIX),
+    defaultWarehouse: config.QM_INVENTORY_DEFAULT_WAREHOUSE,
+    openingStock: config.QM_INVENTORY_OPENING_STOCK,
+  });
+
+  const app = await buildApp({
+    inventory,
+    log,
+    cache,
+    bodyLimit: config.QM_BODY_LIMIT_BYTES,
+    readiness: { postgres: postgresCheck(pool), redis: redisCheck(redis), kafka: () => bus.check() },
+  });
+
+  // Signal changes whose publish failed are retried here; normally there are none.
+  const flusher = setInterval(() => {
+    inventory.flushSignals().catch((err: unknown) => log.warn({ err }, 'signal publish failed'));
+  }, config.QM_INVENTORY_SIGNAL_FLUSH_MS);
+
+  app.addHook('onClose', async () => {
+    clearInterval(flusher);
+    // Closing the bus stops the consumers first.
+    await bus.close();
+    redis.disconnect();
+    await pool.end();
+  });
+
+  // Topics are created here when missing so a fresh stack starts without a separate step.
+  await bus.ensureTopics();
+  await startConsumers(bus, inventory);
+  await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
