@@ -70,13 +70,26 @@ export async function loadFraudPurchases(
   return { purchases, skipped };
 }
 
-/** Loads the IP-to-country ranges, sorted by lower bound. */
+/**
+ * Loads the IP-to-country ranges, sorted. A few lower bounds were saved in scientific
+ * notation (`1.02E+09`) and lost digits; those start right after the previous range instead.
+ */
 export async function loadIpCountryRanges(dataDir: string): Promise<IpCountryRange[]> {
-  const ranges: IpCountryRange[] = [];
+  const ranges: (IpCountryRange & { rounded: boolean })[] = [];
   const path = dataFile(dataDir, ...IP_COUNTRY_FILE);
   for await (const [lower, upper, country] of readCsv<string[]>(path, { from_line: 2 })) {
-    const range = { lower: Number(lower), upper: Number(upper), country };
+    const range = {
+      lower: Number(lower),
+      upper: Number(upper),
+      country,
+      rounded: /e/i.test(lower),
+    };
     if (Number.isFinite(range.lower) && Number.isFinite(range.upper)) ranges.push(range);
   }
-  return ranges.sort((a, b) => a.lower - b.lower);
+  ranges.sort((a, b) => a.upper - b.upper);
+  return ranges.map(({ rounded, ...range }, i) => {
+    const previous = ranges[i - 1];
+    if (rounded && previous !== undefined) range.lower = Math.max(range.lower, previous.upper + 1);
+    return range;
+  });
 }
