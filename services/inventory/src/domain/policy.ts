@@ -142,7 +142,10 @@ export function computePolicy(input: PolicyInput): Policy {
   const orderQuantity = position <= reorderPoint ? roundOrder(orderUpTo - position, s) : 0;
 
   const cover = coverDays(onHand, demand.dailyMean, input.forecast);
-  const stockoutDate = cover < MAX_DAYS_OF_COVER ? addDays(input.asOf, Math.floor(cover)) : null;
+  // Without demand nothing runs out, even from an empty shelf.
+  const stockoutDate = demand.dailyMean > 0 && cover < MAX_DAYS_OF_COVER
+    ? addDays(input.asOf, Math.floor(cover))
+    : null;
 
   return {
     method: demand.method,

@@ -1,0 +1,122 @@
+import { computePolicy, DEFAULT_SETTINGS, roundOrder, type Policy } from '../src/domain/policy';
+import { demandFromHistory, demandStopped, fillRateLevel } from '../src/domain/demand';
+import { countQuantile, normalQuantile } from '../src/domain/stats';
+
+const numericFigures = (p: Policy) => [p.meanDailyDemand, p.leadTimeDemand, p.safetyStock,
+  p.reorderPoint, p.orderUpTo, p.orderQuantity, p.inventoryPosition, p.daysOfCover, p.excessStock];
+
+/** A deterministic lumpy series: mostly small daily orders, a big wholesale order weekly. */
+function lumpySeries(days: number): number[] {
+  return Array.from({ length: days }, (_, i) => (i % 7 === 3 ? 240 : i % 7 === 6 ? 0 : 10 + (i % 5)));
+}
+
+describe('computePolicy', () => {
+  it('gives finite non-negative figures and orders nothing for a fading series', () => {
+    const p = computePolicy({
+      history: [50, 40, 30, 20, 10, 5, 0, 0, 0, 0],
+      onHand: 3,
+      asOf: '2011-11-01',
+      settings: { ...DEFAULT_SETTINGS, leadTimeDays: 5, serviceLevel: 0.95 },
+    });
+    for (const x of numericFigures(p)) {
+      expect(Number.isFinite(x)).toBe(true);
+      expect(x).toBeGreaterThanOrEqual(0);
+    }
+    expect(Number.isInteger(p.orderQuantity)).toBe(true);
+    expect(p.orderQuantity).toBe(0);
+    expect(p.method).toBe('dormant');
+  });
+
+  it('answers zeros with finite cover for a SKU that never sold', () => {
+    const p = computePolicy({ history: [], onHand: 0, asOf: '2011-11-01', settings: DEFAULT_SETTINGS });
+    expect(p.method).toBe('no-demand');
+    expect(numericFigures(p).every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
+    expect(p.orderQuantity).toBe(0);
+    expect(p.stockoutDate).toBeNull();
+  });
+
+  it('orders up to the order-up-to level in whole packs above the minimum when below the reorder point', () => {
+    const settings = { ...DEFAULT_SETTINGS, packSize: 12, minOrderQuantity: 48 };
+    const p = computePolicy({ history: lumpySeries(120), onHand: 5, asOf: '2011-11-01', settings });
+    expect(p.method).toBe('empirical-bootstrap');
+    expect(p.reorderPoint).toBeGreaterThan(5);
+    expect(p.orderQuantity % 12).toBe(0);
+    expect(p.orderQuantity).toBeGreaterThanOrEqual(Math.max(48, p.orderUpTo - 5));
+    expect(p.stockoutDate).toBe('2011-11-01');
+  });
+
+  it('sizes the cycle by the economic order quantity when costs are known', () => {
+    const base = { history: lumpySeries(120), onHand: 0, asOf: '2011-11-01' };
+    const plain = computePolicy({ ...base, settings: DEFAULT_SETTINGS });
+    const costed = computePolicy({
+      ...base,
+      settings: { ...DEFAULT_SETTINGS, unitCost: 2, orderCost: 50, holdingRate: 0.25 },
+    });
+    expect(costed.economicOrderQuantity).toBeGreaterThan(0);
+    expect(costed.orderUpTo - costed.reorderPoint).toBe(costed.economicOrderQuantity);
+    expect(plain.economicOrderQuantity).toBeNull();
+  });
+
+  it('protects against a late delivery when the lead time varies', () => {
+    const base = { history: lumpySeries(120), onHand: 0, asOf: '2011-11-01' };
+    const fixed = computePolicy({ ...base, settings: DEFAULT_SETTINGS });
+    const spread = computePolicy({ ...base, settings: { ...DEFAULT_SETTINGS, leadTimeSdDays: 3 } });
+    expect(spread.reorderPoint).toBeGreaterThan(fixed.reorderPoint);
+  });
+
+  it('uses the forecast distribution when one is given', () => {
+    const p = computePolicy({
+      history: lumpySeries(120),
+      forecast: { mean: [20, 20, 20], lower95: [5, 5, 5], upper95: [40, 40, 40] },
+      onHand: 100,
+      asOf: '2011-11-01',
+      settings: DEFAULT_SETTINGS,
+    });
+    expect(p.method).toBe('forecast-quantile');
+    expect(p.leadTimeDemand).toBe(160);
+    expect(p.reorderPoint).toBeGreaterThan(160);
+    expect(p.daysOfCover).toBe(5);
+    expect(p.stockoutDate).toBe('2011-11-06');
+  });
+
+  it('falls back to a negative binomial when the history is short', () => {
+    const d = demandFromHistory([0, 3, 0, 0, 9], {
+      leadTimeDays: 7, leadTimeSdDays: 0, reviewPeriodDays: 1, serviceLevel: 0.95,
+    });
+    expect(d.method).toBe('negative-binomial');
+    expect(d.quantile).toBeGreaterThan(d.mean);
+  });
+});
+
+describe('demand pieces', () => {
+  it('sees that demand stopped only when the run of zeros is unlikely', () => {
+    expect(demandStopped([5, 5, 5, 5, 0, 0, 0], 0.95, 182)).toBe(true);
+    expect(demandStopped([5, 0, 0, 5, 0, 0, 5, 0, 0], 0.95, 182)).toBe(false);
+  });
+
+  it('raises the reorder level until the expected shortfall per cycle fits', () => {
+    const cycle = [10, 10, 10, 100];
+    const lead = [9, 9, 9, 90];
+    const weights = [1, 1, 1, 1];
+    const loose = fillRateLevel(cycle, lead, weights, 5);
+    const tight = fillRateLevel(cycle, lead, weights, 0.1);
+    expect(tight).toBeGreaterThan(loose);
+    expect(tight).toBeLessThanOrEqual(100);
+  });
+
+  it('rounds orders up to packs and the minimum, and leaves zero at zero', () => {
+    const s = { ...DEFAULT_SETTINGS, packSize: 6, minOrderQuantity: 10 };
+    expect(roundOrder(0, s)).toBe(0);
+    expect(roundOrder(1, s)).toBe(12);
+    expect(roundOrder(13, s)).toBe(18);
+  });
+
+  it('computes normal and count quantiles', () => {
+    expect(normalQuantile(0.95)).toBeCloseTo(1.644854, 5);
+    expect(normalQuantile(0.01)).toBeCloseTo(-2.326348, 5);
+    // Poisson(4): P(X <= 7) = 0.949, P(X <= 8) = 0.979.
+    expect(countQuantile(4, 4, 0.95)).toBe(8);
+    expect(countQuantile(4, 40, 0.95)).toBeGreaterThan(8);
+    expect(countQuantile(0, 0, 0.95)).toBe(0);
+  });
+});

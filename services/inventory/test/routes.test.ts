@@ -1,0 +1,115 @@
+import pino from 'pino';
+import type { ServiceApp } from '@qm/kit';
+import { buildApp } from '../src/app';
+import type { Inventory } from '../src/inventory';
+import { DEFAULT_SETTINGS } from '../src/domain/policy';
+import { InventoryErrors } from '../src/errors';
+
+/** Only what the routes call; the real one is covered by the integration test. */
+function fakeInventory(): Inventory & { movements: unknown[] } {
+  const movements: unknown[] = [];
+  const fake = {
+    movements,
+    known: async (sku: string) => sku === 'KNOWN',
+    policyForSku: async (sku: string) => {
+      throw InventoryErrors.SKU_NOT_FOUND(`no SKU ${sku}`, { field: 'sku' });
+    },
+    stock: async () => [],
+    signals: async () => [],
+    settingsOf: async () => DEFAULT_SETTINGS,
+    putSettings: async (_sku: string, patch: object) => ({ ...DEFAULT_SETTINGS, ...patch }),
+    applyMovements: async (list: unknown[]) => {
+      movements.push(...list);
+      return { applied: list.length, duplicates: 0 };
+    },
+  };
+  return fake as unknown as Inventory & { movements: unknown[] };
+}
+
+describe('inventory routes', () => {
+  let app: ServiceApp;
+  let inventory: ReturnType<typeof fakeInventory>;
+
+  beforeEach(async () => {
+    inventory = fakeInventory();
+    app = await buildApp({ inventory, log: pino({ level: 'silent' }) });
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('computes a policy for a history in the body, every figure finite', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/policies',
+      payload: { history: [50, 40, 30, 20, 10, 5, 0, 0, 0, 0], onHand: 3, leadTimeDays: 5,
+        serviceLevel: 0.95, asOf: '2011-11-01' },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ sku: null, orderQuantity: 0, method: 'dormant', leadTimeDays: 5 });
+    for (const key of ['reorderPoint', 'orderUpTo', 'safetyStock', 'daysOfCover', 'excessStock']) {
+      expect(Number.isFinite(body[key])).toBe(true);
+    }
+  });
+
+  it('rejects a negative lead time and a service level outside (0, 1), naming the field', async () => {
+    const negative = await app.inject({ method: 'GET',
+      url: '/v1/inventory/policies/KNOWN?leadTimeDays=-2' });
+    expect(negative.statusCode).toBe(400);
+    expect(negative.json().field).toBe('leadTimeDays');
+
+    const level = await app.inject({ method: 'POST', url: '/v1/inventory/policies',
+      payload: { history: [1, 2], onHand: 0, leadTimeDays: 7, serviceLevel: 1 } });
+    expect(level.statusCode).toBe(400);
+    expect(level.json().field).toBe('serviceLevel');
+  });
+
+  it('answers 404 naming the SKU when it is unknown', async () => {
+    const policy = await app.inject({ method: 'GET', url: '/v1/inventory/policies/NOPE' });
+    expect(policy.statusCode).toBe(404);
+    expect(policy.json()).toMatchObject({ code: 'SKU_NOT_FOUND', field: 'sku' });
+
+    const stock = await app.inject({ method: 'GET', url: '/v1/inventory/stock/NOPE' });
+    expect(stock.statusCode).toBe(404);
+    expect(stock.json().message).toContain('NOPE');
+  });
+
+  it('rejects a cursor it did not make', async () => {
+    const signals = await app.inject({ method: 'GET',
+      url: '/v1/inventory/restock-signals?cursor=abc' });
+    expect(signals.statusCode).toBe(400);
+    expect(signals.json().field).toBe('cursor');
+
+    const stock = await app.inject({ method: 'GET', url: '/v1/inventory/stock?cursor=%%%' });
+    expect(stock.statusCode).toBe(400);
+    expect(stock.json().field).toBe('cursor');
+  });
+
+  it('takes movements with a known kind and prefixes their ids', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'm1', sku: 'A', kind: 'THEFT', quantity: 1 }] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toContain('movements[0]');
+
+    const ok = await app.inject({ method: 'POST', url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'm1', sku: 'A', kind: 'RECEIPT', quantity: 5 }] } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ applied: 1, duplicates: 0 });
+    expect(inventory.movements).toEqual([expect.objectContaining({ eventId: 'api:m1' })]);
+  });
+
+  it('merges a settings update over the current settings', async () => {
+    const res = await app.inject({ method: 'PUT', url: '/v1/inventory/settings/A',
+      payload: { leadTimeDays: 10, packSize: 6 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ sku: 'A', leadTimeDays: 10, packSize: 6,
+      serviceLevel: DEFAULT_SETTINGS.serviceLevel });
+
+    const bad = await app.inject({ method: 'PUT', url: '/v1/inventory/settings/A',
+      payload: { packSize: 0 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('packSize');
+  });
+});
