@@ -5,7 +5,9 @@ const swc = {
 };
 const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', swc] };
 // A few dependencies ship only ES modules; they are compiled like our own sources.
-const transformIgnorePatterns = ['/node_modules/(?!\\.pnpm/cookie@|cookie/)'];
+const transformIgnorePatterns = [
+  '/node_modules/(?!\\.pnpm/(cookie|content-disposition)@|(cookie|content-disposition)/)',
+];
 const roots = ['<rootDir>/services', '<rootDir>/gateway', '<rootDir>/packages', '<rootDir>/tests'];
 const ignore = ['/node_modules/', '/dist/'];
 

@@ -24,7 +24,9 @@ import { SCOPES } from './domain/scopes';
 import { authenticate } from './plugins/auth';
 import { allowOrigins, limitRate, shedLoad } from './plugins/limits';
 import { observability } from './plugins/observability';
+import { ServiceDocs } from './adapters/service-docs';
 import { eventRoutes, type EventRoutesOptions } from './routes/events';
+import { docsRoutes } from './routes/docs';
 import { keyRoutes } from './routes/keys';
 import { pipelineRoutes, type PipelineRoutesOptions } from './routes/pipeline';
 import { proxyRoutes } from './routes/proxy';
@@ -37,6 +39,8 @@ export interface GatewayDeps {
   redis?: Redis;
   readiness?: Record<string, ReadinessCheck>;
   metrics?: Registry;
+  /** The services' API documents; by default fetched from the upstreams. */
+  docs?: ServiceDocs;
   /** `POST /v1/events` (scope events:write); left out when absent. */
   ingestion?: EventRoutesOptions;
   /** `GET /v1/ops/pipeline` (scope admin); left out when absent. */
@@ -137,6 +141,20 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   if (deps.ingestion !== undefined) await app.register(eventRoutes, deps.ingestion);
   if (deps.pipeline !== undefined) await app.register(pipelineRoutes, deps.pipeline);
 
+  const upstreams = upstreamsFrom(config);
+  const docs =
+    deps.docs ??
+    new ServiceDocs(
+      AREAS.map((a) => ({ area: a.area, service: a.service, url: upstreams[a.area] })),
+      deps.log,
+    );
+  await app.register(docsRoutes, { docs });
+  app.addHook('onReady', async () => {
+    await docs.refresh();
+    docs.start(config.QM_OPENAPI_REFRESH_MS);
+  });
+  app.addHook('onClose', async () => docs.stop());
+
   const breakers = new Map(
     AREAS.map((a) => [
       a.service,
@@ -147,7 +165,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     ]),
   );
   await app.register(proxyRoutes, {
-    upstreams: upstreamsFrom(config),
+    upstreams,
     breakers,
     metrics: upstreamMetrics,
     timeoutMs: config.QM_UPSTREAM_TIMEOUT_MS,
