@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { errorResponses, type ServiceApp } from '@qm/kit';
 import type { FraudDesk } from '../domain/fraud-desk';
 import type { Order } from '../domain/order';
@@ -32,10 +33,24 @@ export function toOrder(body: ScoreBody): Order {
   };
 }
 
+/**
+ * The shared validator coerces types, which would read `null`, `""` or `true` as an amount;
+ * an amount must arrive as a JSON number (or a numeric string).
+ */
+async function amountIsNumeric(request: FastifyRequest): Promise<void> {
+  const body = request.body as { amount?: unknown } | null;
+  if (body === null || typeof body !== 'object' || !('amount' in body)) return;
+  const { amount } = body;
+  const numeric =
+    typeof amount === 'number' || (typeof amount === 'string' && amount.trim() !== '');
+  if (!numeric) throw FraudErrors.INVALID_AMOUNT(undefined, { field: 'amount' });
+}
+
 export function scoreRoutes(app: ServiceApp, desk: FraudDesk): void {
   app.post(
     '/v1/fraud/score',
     {
+      preValidation: amountIsNumeric,
       schema: {
         tags: ['fraud'],
         summary: 'Score an order: fraud probability, decision and reasons',

@@ -1,0 +1,98 @@
+import { buildFeatures, FEATURE_NAMES, FEATURES } from '../src/domain/features';
+import { IpCountryTable, ipToNumber, numberToIp } from '../src/domain/ip-country';
+import type { Order } from '../src/domain/order';
+import { emptySnapshot } from '../src/domain/velocity';
+
+const table = new IpCountryTable([
+  { lower: 100, upper: 199, country: 'France' },
+  { lower: 200, upper: 299, country: 'Japan' },
+  { lower: 400, upper: 499, country: 'Brazil' },
+]);
+
+const base: Order = {
+  transactionId: 't',
+  customerId: 'c',
+  amount: 50,
+  createdAt: Date.parse('2026-03-02T10:00:00Z'),
+};
+const none = { count: 0, sum: 0, sumSq: 0 };
+const value = (v: Float64Array, name: string) => v[FEATURE_NAMES.indexOf(name)];
+
+describe('IpCountryTable', () => {
+  it('finds the range holding an address by binary search, and nothing in a gap', () => {
+    expect(table.lookup(100)).toBe('France');
+    expect(table.lookup(250)).toBe('Japan');
+    expect(table.lookup(499)).toBe('Brazil');
+    expect(table.lookup(300)).toBeUndefined();
+    expect(table.lookup(50)).toBeUndefined();
+    expect(table.lookup(1000)).toBeUndefined();
+  });
+
+  it('reads dotted quads and integers, and refuses anything else', () => {
+    expect(ipToNumber('1.2.3.4')).toBe(16909060);
+    expect(numberToIp(16909060)).toBe('1.2.3.4');
+    expect(ipToNumber('300')).toBe(300);
+    expect(ipToNumber('1.2.3.256')).toBeUndefined();
+    expect(ipToNumber('fe80::1')).toBeUndefined();
+  });
+});
+
+describe('buildFeatures', () => {
+  it('gives one finite value per declared feature', () => {
+    const { values } = buildFeatures(base, none, emptySnapshot(), {});
+    expect(values).toHaveLength(FEATURES.length);
+    expect([...values].every(Number.isFinite)).toBe(true);
+  });
+
+  it('marks a purchase within two minutes of signup', () => {
+    const quick = buildFeatures(
+      { ...base, accountCreatedAt: base.createdAt - 60_000 },
+      none,
+      emptySnapshot(),
+      {},
+    );
+    const slow = buildFeatures(
+      { ...base, accountCreatedAt: base.createdAt - 86_400_000 },
+      none,
+      emptySnapshot(),
+      {},
+    );
+    expect(value(quick.values, 'signup_gap_under_2m')).toBe(1);
+    expect(value(slow.values, 'signup_gap_under_2m')).toBe(0);
+    expect(quick.facts.signupGapSeconds).toBe(60);
+  });
+
+  it('puts unknown channels, browsers and countries in the unknown bucket and lists them', () => {
+    const { values, facts } = buildFeatures(
+      { ...base, channel: 'kiosk', browser: 'Chrome', billingCountry: 'ZZ', shippingCountry: 'FR' },
+      none,
+      emptySnapshot(),
+      { ipTable: table },
+    );
+    expect(value(values, 'channel_unknown')).toBe(1);
+    expect(value(values, 'browser_chrome')).toBe(1);
+    expect([...facts.unknowns].sort()).toEqual(["billingCountry 'ZZ'", "channel 'kiosk'"]);
+  });
+
+  it('sees a mismatch between the IP country and the billing country, by code or by name', () => {
+    const order = {
+      ...base,
+      ipAddress: '0.0.0.150',
+      billingCountry: 'JP',
+      shippingCountry: 'France',
+    };
+    const { values, facts } = buildFeatures(order, none, emptySnapshot(), { ipTable: table });
+    expect(facts.ipCountry).toBe('france');
+    expect(value(values, 'ip_billing_mismatch')).toBe(1);
+    expect(value(values, 'ip_shipping_mismatch')).toBe(0);
+    expect(value(values, 'billing_shipping_mismatch')).toBe(1);
+  });
+
+  it('places the amount in the customer history as a z-score', () => {
+    const history = { count: 4, sum: 40, sumSq: 4 * 100 + 4 * 4 };
+    const { facts } = buildFeatures({ ...base, amount: 30 }, history, emptySnapshot(), {});
+    expect(facts.amountZ).toBeCloseTo(10, 5);
+    const first = buildFeatures(base, none, emptySnapshot(), {});
+    expect(value(first.values, 'customer_first')).toBe(1);
+  });
+});

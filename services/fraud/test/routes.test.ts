@@ -1,0 +1,173 @@
+import type { ServiceApp } from '@qm/kit';
+import { buildApp } from '../src/app';
+import { fakeDeps, type Fakes } from './fakes';
+
+const order = (over: Record<string, unknown> = {}) => ({
+  transactionId: 't-1',
+  customerId: 'c-1',
+  amount: 42.5,
+  createdAt: '2026-03-02T10:00:00Z',
+  accountCreatedAt: '2026-01-02T10:00:00Z',
+  deviceId: 'dev-1',
+  ipAddress: '10.0.0.1',
+  channel: 'SEO',
+  browser: 'Chrome',
+  customerAge: 34,
+  customerSex: 'F',
+  ...over,
+});
+
+describe('fraud routes', () => {
+  let app: ServiceApp;
+  let fakes: Fakes;
+
+  beforeEach(async () => {
+    fakes = fakeDeps();
+    app = await buildApp(fakes.deps);
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const score = (body: unknown) =>
+    app.inject({ method: 'POST', url: '/v1/fraud/score', payload: body as object });
+
+  it('answers a score in [0, 1] with a decision, a risk level, reasons and the model version', async () => {
+    const res = await score(order());
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.transactionId).toBe('t-1');
+    expect(body.score).toBeGreaterThanOrEqual(0);
+    expect(body.score).toBeLessThanOrEqual(1);
+    expect(['approve', 'review', 'decline']).toContain(body.decision);
+    expect(['normal', 'elevated', 'highest']).toContain(body.riskLevel);
+    expect(Array.isArray(body.reasons)).toBe(true);
+    expect(body.modelVersion).toBe('test-model-1');
+  });
+
+  it.each([
+    ['missing', { amount: undefined }],
+    ['negative', { amount: -1 }],
+    ['non-numeric', { amount: 'lots' }],
+    ['absurdly large', { amount: 1e8 }],
+    ['null', { amount: null }],
+    ['empty string', { amount: '' }],
+    ['boolean', { amount: true }],
+  ])('rejects a %s amount with a 400 naming amount', async (_case, over) => {
+    const res = await score(order(over));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('amount');
+    expect(fakes.decisions).toHaveLength(0);
+  });
+
+  it('rejects a bad createdAt with a 400 naming it', async () => {
+    const res = await score(order({ createdAt: 'yesterday' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('createdAt');
+  });
+
+  it('scores unknown categories in the unknown bucket and says so in the reasons', async () => {
+    const res = await score(order({ channel: 'kiosk', billingCountry: 'ZZ' }));
+    expect(res.statusCode).toBe(200);
+    const unknown = res.json().reasons.find((r: { code: string }) => r.code === 'UNKNOWN_CATEGORY');
+    expect(unknown.detail).toContain("channel 'kiosk'");
+    expect(unknown.detail).toContain("billingCountry 'ZZ'");
+    expect(Number.isFinite(res.json().score)).toBe(true);
+  });
+
+  it('declines an order from a blocked device and names the rule in the reasons', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/fraud/lists/device',
+      payload: { block: ['dev-bad'], allow: [] },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().block).toEqual(['dev-bad']);
+
+    const body = (await score(order({ deviceId: 'dev-bad' }))).json();
+    expect(body.decision).toBe('decline');
+    expect(body.riskLevel).toBe('highest');
+    expect(body.reasons[0].code).toBe('BLOCKLIST_DEVICE');
+    expect(body.reasons[0].detail).toContain('dev-bad');
+  });
+
+  it('declines an order beyond a hard limit set through PUT /v1/fraud/rules', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/fraud/rules',
+      payload: { limits: { maxAmount: 1000 } },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().limits).toEqual({ maxAmount: 1000 });
+
+    const body = (await score(order({ amount: 5000 }))).json();
+    expect(body.decision).toBe('decline');
+    expect(body.reasons.map((r: { code: string }) => r.code)).toContain('HARD_LIMIT');
+  });
+
+  it('scores the fifth order from one device in a minute higher than the first, all else equal', async () => {
+    const scores: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const at = new Date(Date.parse('2026-03-02T10:00:00Z') + i * 5000).toISOString();
+      const res = await score(
+        order({ transactionId: `v-${i}`, customerId: `c-${i}`, createdAt: at }),
+      );
+      scores.push(res.json().score);
+    }
+    expect(scores[4]).toBeGreaterThan(scores[0]);
+    const fifth = fakes.decisions[4].decision;
+    expect(fifth.reasons.map((r) => r.code)).toContain('DEVICE_VELOCITY');
+  });
+
+  it('stores feedback for a scored transaction', async () => {
+    await score(order({ transactionId: 't-fb' }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/fraud/feedback',
+      payload: { transactionId: 't-fb', label: 'fraud' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      transactionId: 't-fb',
+      label: 'fraud',
+      decisionKnown: true,
+    });
+    expect(fakes.feedback.get('t-fb')).toBe('fraud');
+  });
+
+  it('rejects feedback with a label other than fraud or legit', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/fraud/feedback',
+      payload: { transactionId: 't-fb', label: 'maybe' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('label');
+  });
+
+  it('hands each scored order to the decision log once', async () => {
+    await score(order({ transactionId: 't-once' }));
+    expect(fakes.decisions.filter((d) => d.decision.transactionId === 't-once')).toHaveLength(1);
+  });
+});
+
+describe('fraud routes without a model', () => {
+  it('scores by rules only and says so in the answer and in readiness', async () => {
+    const fakes = fakeDeps(null);
+    const app = await buildApp(fakes.deps);
+    try {
+      const res = await app.inject({ method: 'POST', url: '/v1/fraud/score', payload: order() });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().modelVersion).toBe('rules-only');
+      expect(res.json().reasons.map((r: { code: string }) => r.code)).toContain(
+        'MODEL_UNAVAILABLE',
+      );
+      const ready = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks.model).toContain('rules-only');
+    } finally {
+      await app.close();
+    }
+  });
+});
