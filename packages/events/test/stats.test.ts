@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createLogger } from '@qm/kit';
-import { ConsumerStatsRecorder, pipelineStatus, statsKey } from '../src/stats';
+import { ConsumerStatsRecorder, listConsumerGroups, pipelineStatus, statsKey } from '../src/stats';
 
 const log = createLogger('test', 'silent');
 
@@ -106,5 +106,22 @@ describe('ConsumerStatsRecorder', () => {
     const recorder = new ConsumerStatsRecorder({ redis }, log);
 
     await expect(recorder.record('g', 't', 1, 0)).resolves.toBeUndefined();
+  });
+});
+
+describe('listConsumerGroups', () => {
+  it("keeps the services' consumer groups and drops the others", async () => {
+    const admin = {
+      listGroups: async () => ({
+        groups: [
+          { groupId: 'inventory.sales', protocolType: 'consumer' },
+          { groupId: 'console-consumer-1', protocolType: 'consumer' },
+          { groupId: 'facts.sales', protocolType: 'consumer' },
+          { groupId: 'fraud.tx', protocolType: 'connect' },
+        ],
+      }),
+    };
+
+    expect(await listConsumerGroups(admin)).toEqual(['facts.sales', 'inventory.sales']);
   });
 });
