@@ -13,12 +13,19 @@ import {
   validateSale,
 } from './messages';
 
-/** Starts the three consumers: sales and movements into the ledger, forecasts into policies. */
-export async function startConsumers(bus: EventBus, inventory: Inventory): Promise<ConsumerHandle[]> {
+/**
+ * Starts the three consumers: sales and movements into the ledger, forecasts into policies.
+ * `groupPrefix` keeps test groups apart from a running service's.
+ */
+export async function startConsumers(
+  bus: EventBus,
+  inventory: Inventory,
+  groupPrefix = '',
+): Promise<ConsumerHandle[]> {
   const prefix = bus.topicPrefix;
   return Promise.all([
     bus.runConsumer({
-      groupId: 'inventory.sales',
+      groupId: `${groupPrefix}inventory.sales`,
       topic: topicName('sales', prefix),
       decode: decodeSale,
       validate: validateSale,
@@ -27,7 +34,7 @@ export async function startConsumers(bus: EventBus, inventory: Inventory): Promi
       },
     }),
     bus.runConsumer({
-      groupId: 'inventory.movements',
+      groupId: `${groupPrefix}inventory.movements`,
       topic: topicName('inventoryMovements', prefix),
       decode: decodeMovement,
       validate: validateMovement,
@@ -36,7 +43,7 @@ export async function startConsumers(bus: EventBus, inventory: Inventory): Promi
       },
     }),
     bus.runConsumer({
-      groupId: 'inventory.forecasts',
+      groupId: `${groupPrefix}inventory.forecasts`,
       topic: topicName('forecasts', prefix),
       decode: decodeForecast,
       validate: validateForecast,
