@@ -1,7 +1,15 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import { topicName, type TopicKey } from '@qm/contracts';
-import { processBatch, type HandlerRetryOptions } from './batch';
+import { processBatch, type BatchContext, type HandlerRetryOptions } from './batch';
 import { pinoLogCreator } from './kafka-log';
 import { createPublisher, createSendRaw, type SendRetryOptions } from './publisher';
 import { ConsumerStatsRecorder, pipelineStatus, type StatsOptions } from './stats';
@@ -109,7 +117,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
   const stats = new ConsumerStatsRecorder(options.stats ?? {}, log);
 
   const send = createSendRaw(producer, log, options.sendRetry);
-  const sendRaw = async (topic: string, messages: Parameters<typeof send>[1]) => {
+  const sendRaw = async (topic: string, messages: Message[]) => {
     await connectProducer();
     await send(topic, messages);
   };
@@ -135,7 +143,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
       consumerLog.error({ err: payload.error }, 'consumer stopped after a failure');
     });
 
-    const ctx = {
+    const ctx: BatchContext<T> = {
       spec,
       log: consumerLog,
       sendRaw,
