@@ -57,13 +57,16 @@ export function forecastSeries(
   let output: ModelOutput;
   let backtest: BacktestRow[] | undefined;
 
-  if (model === 'auto' || withBacktest) {
+  if (model === 'auto' && viaGlobal && !withBacktest) {
+    // The global model backtests better than local ones on daily retail demand almost
+    // everywhere; per-series backtests are too short to overrule it reliably.
+    model = 'global';
+    output = viaGlobal(series.y, horizon);
+  } else if (model === 'auto' || withBacktest) {
     const extra: Record<string, Forecaster> = viaGlobal ? { global: viaGlobal } : {};
     const auto = autoSelect(series.y, horizon, period, extra);
     backtest = auto.backtest;
     if (model === 'auto' && viaGlobal) {
-      // The global model backtests better than local ones on daily retail demand almost
-      // everywhere; per-series backtests are too short to overrule it reliably.
       model = 'global';
       output = viaGlobal(series.y, horizon);
     } else if (model === 'auto') {
@@ -77,6 +80,7 @@ export function forecastSeries(
   }
 
   const nonNegative = series.y.every((v) => v >= 0);
+  if (nonNegative) output = capIntermittent(series.y, output);
   const bands = toBands(output.mean, output.sigma, levels, nonNegative);
   return {
     id: series.id,
@@ -85,6 +89,24 @@ export function forecastSeries(
     ...bands,
     warnings: [...warnings, ...output.warnings],
     ...(backtest ? { backtest } : {}),
+  };
+}
+
+/** Share of zero periods from which a count series is treated as intermittent. */
+const INTERMITTENT_ZEROS = 0.25;
+
+/**
+ * Trend models extrapolate a late spike in sparse counts far beyond anything seen; for
+ * intermittent series the forecast is kept within the history's range, and says so.
+ */
+function capIntermittent(y: number[], output: ModelOutput): ModelOutput {
+  const zeros = y.filter((v) => v === 0).length / y.length;
+  const max = Math.max(...y);
+  if (zeros < INTERMITTENT_ZEROS || output.mean.every((v) => v <= max)) return output;
+  return {
+    ...output,
+    mean: output.mean.map((v) => Math.min(v, max)),
+    warnings: [...output.warnings, 'intermittent series: forecast capped at the largest value seen'],
   };
 }
 

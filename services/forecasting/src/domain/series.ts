@@ -37,12 +37,15 @@ export function formatDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The date `steps` periods after `start`; monthly steps keep the day of month where it exists. */
+/** The date `steps` periods after `start`; monthly steps keep the day of month, clipped to the month's end. */
 export function addSteps(start: string, steps: number, frequency: Frequency): string {
   const d = new Date(`${start}T00:00:00Z`);
   if (frequency === 'D') return formatDate(new Date(d.getTime() + steps * DAY));
   if (frequency === 'W') return formatDate(new Date(d.getTime() + steps * 7 * DAY));
-  return formatDate(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + steps, d.getUTCDate())));
+  const month = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + steps, 1));
+  const last = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 0)).getUTCDate();
+  month.setUTCDate(Math.min(d.getUTCDate(), last));
+  return formatDate(month);
 }
 
 function stepIndex(from: Date, to: Date, frequency: Frequency): number {

@@ -1,6 +1,35 @@
-import { MultivariateLinearRegression } from 'ml-regression';
 import { rms } from '../stats';
 import type { FitInput, ModelOutput } from './types';
+
+/**
+ * Ordinary least squares with an intercept, by the normal equations and Gaussian elimination
+ * with partial pivoting; a tiny ridge keeps a rank-deficient design solvable. The designs
+ * here have at most a dozen columns on a rescaled clock, so this is well conditioned.
+ */
+function leastSquares(x: number[][], y: number[]): number[] {
+  const k = x[0].length + 1;
+  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  for (let i = 0; i < x.length; i++) {
+    const row = [1, ...x[i]];
+    for (let r = 0; r < k; r++) {
+      for (let c = 0; c < k; c++) a[r][c] += row[r] * row[c];
+      a[r][k] += row[r] * y[i];
+    }
+  }
+  for (let r = 0; r < k; r++) a[r][r] += 1e-12 * (a[r][r] || 1);
+  for (let col = 0; col < k; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < k; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+    [a[col], a[pivot]] = [a[pivot], a[col]];
+    const p = a[col][col] || 1e-300;
+    for (let r = 0; r < k; r++) {
+      if (r === col) continue;
+      const f = a[r][col] / p;
+      if (f !== 0) for (let c = col; c <= k; c++) a[r][c] -= f * a[col][c];
+    }
+  }
+  return a.map((row, r) => row[k] / (row[r] || 1e-300));
+}
 
 /** Trend terms (t, t², ...) on a rescaled clock plus one dummy per season position but one. */
 function design(t: number, n: number, degree: number, period: number, seasonal: boolean): number[] {
@@ -33,12 +62,11 @@ export function regression(input: FitInput, degree: 1 | 2): ModelOutput {
   }
   const seasonal = period >= 2 && n >= 2 * period + degree + 1;
   const x = y.map((_, t) => design(t, n, degree, period, seasonal));
-  const model = new MultivariateLinearRegression(
-    x,
-    y.map((v) => [v]),
-  );
+  const beta = leastSquares(x, y);
   const predict = (t: number): number => {
-    const v = model.predict(design(t, n, degree, period, seasonal))[0];
+    const row = design(t, n, degree, period, seasonal);
+    let v = beta[0];
+    for (let j = 0; j < row.length; j++) v += beta[j + 1] * row[j];
     return Number.isFinite(v) ? v : y[n - 1];
   };
   const fitted = y.map((_, t) => predict(t));

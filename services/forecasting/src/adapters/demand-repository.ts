@@ -1,0 +1,91 @@
+import { claimEvents } from '@qm/events';
+import type { Pool } from '@qm/kit';
+import type { DemandHistory, SkuForecast } from '../domain/sku-forecasts';
+import { addSteps } from '../domain/series';
+
+/** One unit of demand taken from a sale event. */
+export interface DemandEvent {
+  eventId: string;
+  sku: string;
+  day: string;
+  quantity: number;
+}
+
+/** Daily demand per SKU and the stored forecasts, in the service's own schema. */
+export class DemandRepository {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema = 'forecasting',
+  ) {}
+
+  /**
+   * Adds the events' units to their days, each event at most once however often it is
+   * delivered. Returns the SKUs whose demand changed.
+   */
+  async apply(events: DemandEvent[]): Promise<string[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const fresh = await claimEvents(client, `${this.schema}.processed_events`, events.map((e) => e.eventId));
+      const sums = new Map<string, { sku: string; day: string; units: number }>();
+      for (const e of events) {
+        if (!fresh.has(e.eventId)) continue;
+        fresh.delete(e.eventId);
+        const key = `${e.sku}\u0000${e.day}`;
+        const row = sums.get(key) ?? { sku: e.sku, day: e.day, units: 0 };
+        row.units += e.quantity;
+        sums.set(key, row);
+      }
+      const rows = [...sums.values()];
+      if (rows.length > 0) {
+        await client.query(
+          `INSERT INTO ${this.schema}.daily_demand (sku, day, units)
+           SELECT * FROM unnest($1::text[], $2::date[], $3::float8[])
+           ON CONFLICT (sku, day) DO UPDATE SET units = daily_demand.units + EXCLUDED.units`,
+          [rows.map((r) => r.sku), rows.map((r) => r.day), rows.map((r) => r.units)],
+        );
+      }
+      await client.query('COMMIT');
+      return [...new Set(rows.map((r) => r.sku))];
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A SKU's daily demand from its first sale to the latest day any sale is known for. */
+  async history(sku: string): Promise<DemandHistory | undefined> {
+    const { rows } = await this.pool.query<{ day: string; units: number; last: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, units,
+              (SELECT to_char(max(day), 'YYYY-MM-DD') FROM ${this.schema}.daily_demand) AS last
+       FROM ${this.schema}.daily_demand WHERE sku = $1 ORDER BY day`,
+      [sku],
+    );
+    if (rows.length === 0) return undefined;
+    const start = rows[0].day;
+    const byDay = new Map(rows.map((r) => [r.day, Number(r.units)]));
+    const y: number[] = [];
+    for (let day = start; day <= rows[0].last; day = addSteps(day, 1, 'D')) y.push(byDay.get(day) ?? 0);
+    return { start, y };
+  }
+
+  async save(forecast: SkuForecast): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.schema}.forecasts (sku, horizon, model, start, body, computed_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (sku) DO UPDATE SET horizon = EXCLUDED.horizon, model = EXCLUDED.model,
+         start = EXCLUDED.start, body = EXCLUDED.body, computed_at = EXCLUDED.computed_at`,
+      [forecast.sku, forecast.mean.length, forecast.model, forecast.start, forecast, forecast.computedAt],
+    );
+  }
+
+  async stored(sku: string): Promise<SkuForecast | undefined> {
+    const { rows } = await this.pool.query<{ body: SkuForecast }>(
+      `SELECT body FROM ${this.schema}.forecasts WHERE sku = $1`,
+      [sku],
+    );
+    return rows[0]?.body;
+  }
+}

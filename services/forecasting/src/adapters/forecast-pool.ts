@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { forecastSeries, type ForecastOptions, type ForecastResult } from '../domain/forecast';
+import type { GlobalModel } from '../domain/global/model';
+import { toSeries, type Series, type SeriesInput } from '../domain/series';
+
+interface Pending {
+  resolve: (results: ForecastResult[]) => void;
+  reject: (error: Error) => void;
+}
+
+/** Batches smaller than this are fitted on the calling thread. */
+const INLINE_BELOW = 16;
+
+/**
+ * Fits forecasts on worker threads so a batch of local fits uses every core. Each worker
+ * loads the global model from the same file. Workers run TypeScript through tsx's register
+ * hook, as the service itself does.
+ */
+export class ForecastPool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private nextWorker = 0;
+
+  constructor(
+    size: number,
+    modelPath: string | undefined,
+    private readonly global?: GlobalModel,
+  ) {
+    const path = modelPath && existsSync(modelPath) ? modelPath : undefined;
+    const file = join(__dirname, 'forecast-worker.ts');
+    const api = require.resolve('tsx/cjs/api');
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(`require(${JSON.stringify(api)}).register();require(${JSON.stringify(file)});`, {
+        eval: true,
+        workerData: { modelPath: path },
+      });
+      worker.on('message', (msg: { id: number; results?: ForecastResult[]; error?: string }) => {
+        const job = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (msg.error !== undefined) job?.reject(new Error(msg.error));
+        else job?.resolve(msg.results ?? []);
+      });
+      worker.on('error', (error) => {
+        for (const job of this.pending.values()) job.reject(error);
+        this.pending.clear();
+      });
+      worker.unref();
+      this.workers.push(worker);
+    }
+  }
+
+  /** Validates and regularises the inputs (throwing coded errors), then forecasts them all. */
+  async forecast(inputs: SeriesInput[], options: ForecastOptions, withBacktest = false) {
+    const series = inputs.map((s, i) => toSeries(s, options.frequency, `series[${i}]`));
+    return this.forecastSeries(series, options, withBacktest);
+  }
+
+  async forecastSeries(series: Series[], options: ForecastOptions, withBacktest = false) {
+    if (this.workers.length === 0 || series.length < INLINE_BELOW) {
+      return series.map((s) => forecastSeries(s, options, this.global, withBacktest));
+    }
+    const chunks = Math.min(series.length, this.workers.length * 4);
+    const size = Math.ceil(series.length / chunks);
+    const parts: Promise<ForecastResult[]>[] = [];
+    for (let i = 0; i < series.length; i += size) {
+      parts.push(this.run(series.slice(i, i + size), options, withBacktest));
+    }
+    return (await Promise.all(parts)).flat();
+  }
+
+  private run(series: Series[], options: ForecastOptions, withBacktest: boolean) {
+    const id = this.nextId++;
+    const worker = this.workers[this.nextWorker++ % this.workers.length];
+    return new Promise<ForecastResult[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, series, options, withBacktest });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,29 @@
+import { decode, SaleKind, SaleLineSchema, timestampDate, type SaleLine } from '@qm/contracts';
+import type { ConsumerSpec } from '@qm/events';
+import type { DemandEvent, DemandRepository } from './demand-repository';
+
+/** Only sales are demand: returns and cancellations (negative quantities) are left out. */
+export function demandOf(line: SaleLine): DemandEvent | undefined {
+  if (line.kind !== SaleKind.SALE || line.quantity <= 0 || !line.occurredAt) return undefined;
+  const day = timestampDate(line.occurredAt).toISOString().slice(0, 10);
+  return { eventId: line.eventId, sku: line.sku, day, quantity: line.quantity };
+}
+
+/** The `forecasting.sales` consumer: daily demand per SKU, then a (debounced) refresh. */
+export function salesConsumer(
+  topic: string,
+  repo: DemandRepository,
+  touched: (skus: string[]) => void,
+): ConsumerSpec<SaleLine> {
+  return {
+    groupId: 'forecasting.sales',
+    topic,
+    decode: (bytes) => decode(SaleLineSchema, bytes),
+    validate: (line) => (line.eventId && line.sku ? undefined : 'eventId and sku are required'),
+    handle: async (events) => {
+      const demand = events.flatMap((e) => demandOf(e.value) ?? []);
+      if (demand.length === 0) return;
+      touched(await repo.apply(demand));
+    },
+  };
+}

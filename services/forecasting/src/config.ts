@@ -1,0 +1,22 @@
+import { Type } from '@sinclair/typebox';
+import { BaseConfig, loadConfig } from '@qm/kit';
+
+export const ForecastingConfig = {
+  ...BaseConfig,
+  QM_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8081 }),
+  QM_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 16_777_216 }),
+  QM_DATA_DIR: Type.String({ default: '' }),
+  /** The global model written by `pnpm train:forecast`; relative paths are from the repo root. */
+  QM_FORECAST_MODEL_PATH: Type.String({ default: '.qm/models/forecast/global.json' }),
+  /** Worker threads for local model fitting; 0 fits on the main thread. */
+  QM_FORECAST_WORKERS: Type.Integer({ minimum: 0, maximum: 32, default: 2 }),
+  /** Quiet time after the last sale event of a SKU before its forecast is refreshed. */
+  QM_FORECAST_REFRESH_DEBOUNCE_MS: Type.Integer({ minimum: 0, default: 5_000 }),
+  QM_FORECAST_HORIZON: Type.Integer({ minimum: 1, maximum: 366, default: 28 }),
+};
+
+export type Config = ReturnType<typeof loadForecastingConfig>;
+
+export function loadForecastingConfig(env?: Record<string, string | undefined>) {
+  return loadConfig(ForecastingConfig, env);
+}

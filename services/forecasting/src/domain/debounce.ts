@@ -1,0 +1,47 @@
+/**
+ * Collects SKUs touched by events and refreshes them once no event has touched them for
+ * `quietMs`, so a burst of sales gives one refresh, not one per line.
+ */
+export class RefreshScheduler {
+  private readonly due = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly quietMs: number,
+    private readonly refresh: (skus: string[]) => Promise<unknown>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  touch(skus: string[]): void {
+    const at = Date.now() + this.quietMs;
+    for (const sku of skus) this.due.set(sku, at);
+    if (skus.length > 0) this.arm(this.quietMs);
+  }
+
+  private arm(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), ms);
+    this.timer.unref();
+  }
+
+  private flush(): void {
+    const now = Date.now();
+    const ready = [...this.due].filter(([, at]) => at <= now).map(([sku]) => sku);
+    for (const sku of ready) this.due.delete(sku);
+    if (this.due.size > 0) this.arm(Math.max(1, Math.min(...this.due.values()) - now));
+    if (ready.length === 0) return;
+    this.running = this.running.then(async () => void (await this.refresh(ready))).catch(this.onError);
+  }
+
+  /** Refreshes everything still waiting, and waits for refreshes in flight. */
+  async drain(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    const rest = [...this.due.keys()];
+    this.due.clear();
+    if (rest.length > 0) this.running = this.running
+        .then(async () => void (await this.refresh(rest)))
+        .catch(this.onError);
+    await this.running;
+  }
+}

@@ -1,0 +1,121 @@
+import type { GlobalForecaster } from '../forecast';
+import type { ModelOutput } from '../models';
+import { epochDay, FEATURE_NAMES, originFeatures, scaleOf, stepFeatures } from './features';
+import { predictGbt, trainGbt, type GbtModel, type GbtOptions } from './gbt';
+
+/** What `train:forecast` writes and the service loads. */
+export interface GlobalArtefact {
+  version: 1;
+  kind: 'gbt-l1-direct';
+  /** Last day of data the model saw. */
+  trainedUntil: string;
+  horizon: number;
+  features: string[];
+  models: GbtModel[];
+  /** In-sample mean absolute error per step, in units of the series scale. */
+  scaledMae: number[];
+  series: number;
+  rows: number;
+}
+
+export interface TrainingSeries {
+  start: string;
+  y: number[];
+}
+
+const MIN_ORIGIN = 21;
+
+/** Rows of (features, scaled target) at weekly origins ending `horizon` days before the end. */
+export function trainingSet(series: TrainingSeries[], horizon: number, originEvery = 7) {
+  const cols = FEATURE_NAMES.length;
+  const originsOf = (s: TrainingSeries) =>
+    s.y.length - horizon < MIN_ORIGIN ? 0 : Math.floor((s.y.length - horizon - MIN_ORIGIN) / originEvery) + 1;
+  const rows = series.reduce((a, s) => a + originsOf(s) * horizon, 0);
+  const x = new Float32Array(rows * cols);
+  const y = new Float32Array(rows);
+  let r = 0;
+  for (const s of series) {
+    const first = epochDay(s.start);
+    for (let k = 0, end = s.y.length - horizon; k < originsOf(s); k++, end -= originEvery) {
+      const scale = scaleOf(s.y, end);
+      const base = originFeatures(s.y, end, scale);
+      for (let step = 1; step <= horizon; step++, r++) {
+        x.set(base, r * cols);
+        x.set(stepFeatures(s.y, end, scale, step, first + end), r * cols + base.length);
+        y[r] = s.y[end + step - 1] / scale;
+      }
+    }
+  }
+  return { x, y, cols };
+}
+
+export interface TrainOptions {
+  horizon: number;
+  trainedUntil: string;
+  gbt: Omit<GbtOptions, 'seed'>;
+  seeds: number[];
+  onTree?: (model: number, tree: number) => void;
+}
+
+/** Trains one or more boosted models (different seeds, averaged) across all the series. */
+export function trainGlobal(series: TrainingSeries[], options: TrainOptions): GlobalArtefact {
+  const { x, y, cols } = trainingSet(series, options.horizon);
+  const models = options.seeds.map((seed, m) =>
+    trainGbt(x, y, cols, { ...options.gbt, seed, onTree: (t) => options.onTree?.(m, t) }),
+  );
+  const artefact: GlobalArtefact = {
+    version: 1,
+    kind: 'gbt-l1-direct',
+    trainedUntil: options.trainedUntil,
+    horizon: options.horizon,
+    features: FEATURE_NAMES,
+    models,
+    scaledMae: [],
+    series: series.length,
+    rows: y.length,
+  };
+  const err = new Float64Array(options.horizon);
+  const count = new Float64Array(options.horizon);
+  const row = new Float64Array(cols);
+  for (let i = 0; i < y.length; i++) {
+    for (let c = 0; c < cols; c++) row[c] = x[i * cols + c];
+    const step = i % options.horizon;
+    err[step] += Math.abs(y[i] - predictAll(artefact, row));
+    count[step]++;
+  }
+  artefact.scaledMae = Array.from(err, (e, i) => (count[i] > 0 ? e / count[i] : 0));
+  return artefact;
+}
+
+function predictAll(artefact: GlobalArtefact, row: ArrayLike<number>): number {
+  let s = 0;
+  for (const m of artefact.models) s += predictGbt(m, row);
+  return s / artefact.models.length;
+}
+
+/** Ratio of standard deviation to mean absolute error for a normal error. */
+const SD_PER_MAE = Math.sqrt(Math.PI / 2);
+
+/** The global model behind the forecaster interface the domain uses. */
+export class GlobalModel implements GlobalForecaster {
+  readonly maxHorizon: number;
+
+  constructor(readonly artefact: GlobalArtefact) {
+    this.maxHorizon = artefact.horizon;
+  }
+
+  forecast(y: number[], firstDate: string, horizon: number): ModelOutput {
+    const end = y.length;
+    const scale = scaleOf(y, end);
+    const base = originFeatures(y, end, scale);
+    const first = epochDay(firstDate);
+    const mean: number[] = [];
+    const sigma: number[] = [];
+    for (let step = 1; step <= horizon; step++) {
+      const row = [...base, ...stepFeatures(y, end, scale, step, first)];
+      mean.push(Math.max(0, predictAll(this.artefact, row)) * scale);
+      sigma.push((this.artefact.scaledMae[step - 1] ?? 0) * SD_PER_MAE * scale);
+    }
+    return { mean, sigma, warnings: [], variant: 'global' };
+  }
+}

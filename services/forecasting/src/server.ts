@@ -1,0 +1,89 @@
+import { join, resolve } from 'node:path';
+import { createEventBus } from '@qm/events';
+import { repoRoot } from '@qm/datasets';
+import { Cache, createLogger, createPool, createRedis, listen, migrate, postgresCheck, redisCheck } from '@qm/kit';
+import { DemandRepository } from './adapters/demand-repository';
+import { forecastPublisher } from './adapters/forecast-events';
+import { ForecastPool } from './adapters/forecast-pool';
+import { loadGlobalModel } from './adapters/global-model-file';
+import { salesConsumer } from './adapters/sales-consumer';
+import { buildApp } from './app';
+import { loadForecastingConfig } from './config';
+import { RefreshScheduler } from './domain/debounce';
+import { SkuForecasts, type SkuForecast } from './domain/sku-forecasts';
+
+async function main(): Promise<void> {
+  const config = loadForecastingConfig();
+  const log = createLogger('forecasting', config.QM_LOG_LEVEL);
+
+  await migrate({
+    databaseUrl: config.QM_DATABASE_URL,
+    schema: 'forecasting',
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
+  const db = createPool(config.QM_DATABASE_URL, log);
+  const redis = createRedis(config.QM_REDIS_URL, log);
+  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}forecasting:`, config.QM_CACHE_TTL_SECONDS);
+  const bus = createEventBus({
+    brokers: config.QM_KAFKA_BROKERS.split(','),
+    clientId: 'forecasting',
+    log,
+    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+  });
+
+  const modelPath = resolve(repoRoot, config.QM_FORECAST_MODEL_PATH);
+  const global = loadGlobalModel(modelPath);
+  if (global) log.info({ modelPath, trainedUntil: global.artefact.trainedUntil }, 'global model loaded');
+  else log.warn({ modelPath }, 'no global model: auto uses local models (run pnpm train:forecast)');
+  const pool = new ForecastPool(config.QM_FORECAST_WORKERS, global ? modelPath : undefined, global);
+
+  const demand = new DemandRepository(db);
+  const skus = new SkuForecasts({
+    history: (sku) => demand.history(sku),
+    forecast: (series, options, withBacktest) => pool.forecastSeries(series, options, withBacktest),
+    cache: {
+      get: (key) => cache.get<SkuForecast>(key),
+      set: (key, value) => cache.set(key, value),
+      delete: (...keys) => cache.delete(...keys),
+    },
+    save: (forecast) => demand.save(forecast),
+    publish: forecastPublisher(bus.publisher, bus.topic('forecasts')),
+    defaultHorizon: config.QM_FORECAST_HORIZON,
+  });
+  const refreshLog = log.child({ component: 'refresh' });
+  const scheduler = new RefreshScheduler(
+    config.QM_FORECAST_REFRESH_DEBOUNCE_MS,
+    async (list) => {
+      const done = await skus.refresh(list);
+      refreshLog.info({ skus: done }, 'forecasts refreshed');
+    },
+    (err) => refreshLog.error({ err }, 'forecast refresh failed'),
+  );
+
+  const app = await buildApp({
+    log,
+    pool,
+    global,
+    skus,
+    bodyLimit: config.QM_BODY_LIMIT_BYTES,
+    readiness: { postgres: postgresCheck(db), redis: redisCheck(redis), kafka: () => bus.check() },
+  });
+  const consumer = await bus.runConsumer(
+    salesConsumer(bus.topic('sales'), demand, (list) => scheduler.touch(list)),
+  );
+  app.addHook('onClose', async () => {
+    await consumer.stop();
+    await scheduler.drain();
+    await bus.close();
+    await pool.close();
+    await db.end();
+    redis.disconnect();
+  });
+  await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
