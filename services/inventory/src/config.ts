@@ -22,3 +22,21 @@ export type Config = ReturnType<typeof loadInventoryConfig>;
 export function loadInventoryConfig(env?: Record<string, string | undefined>) {
   return loadConfig(InventoryConfig, env);
 }
+
+/** Settings of the simulated warehouse (`pnpm demo:warehouse`). */
+export const WarehouseDemoConfig = {
+  QM_LOG_LEVEL: BaseConfig.QM_LOG_LEVEL,
+  QM_INVENTORY_URL: Type.String({ default: 'http://127.0.0.1:8083' }),
+  QM_DEMO_WAREHOUSE: Type.String({ minLength: 1, default: 'main' }),
+  /** How often the warehouse pulls restock signals (ms). */
+  QM_DEMO_POLL_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  /** Wall-clock stand-in for the supplier lead time: a replay compresses days to seconds. */
+  QM_DEMO_LEAD_TIME_SECONDS: Type.Number({ minimum: 0, default: 30 }),
+  /** Stop after this many pulls (0: run until interrupted). */
+  QM_DEMO_CYCLES: Type.Integer({ minimum: 0, default: 0 }),
+};
+
+/** Reads the simulated warehouse's environment once. */
+export function loadWarehouseDemoConfig(env?: Record<string, string | undefined>) {
+  return loadConfig(WarehouseDemoConfig, env);
+}
