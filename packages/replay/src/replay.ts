@@ -45,6 +45,8 @@ export interface ReplaySummary {
   eventsPerSecond: number;
   /** Peak resident memory of this process so far. */
   peakRssBytes: number;
+  /** CPU time of this process (user + system) during the replay. */
+  cpuMs: number;
 }
 
 const DEFAULT_BATCH = 2000;
@@ -161,10 +163,12 @@ async function replaySet(options: ReplayOptions, set: SetName): Promise<SetSumma
 /** Streams the chosen sets into Kafka one after the other and sums up what happened. */
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const sets: SetSummary[] = [];
   for (const set of options.sets) sets.push(await replaySet(options, set));
 
   const elapsedMs = Math.round(performance.now() - started);
+  const cpu = process.cpuUsage(cpuStart);
   const produced = sets.reduce((n, s) => n + s.produced, 0);
   return {
     sets,
@@ -174,5 +178,6 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     elapsedMs,
     eventsPerSecond: elapsedMs > 0 ? Math.round((produced * 1000) / elapsedMs) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };
 }

@@ -1,0 +1,207 @@
+/**
+ * Full Online Retail replay from the CSV to stored fact rows: the replay CLI runs as a child
+ * process (as in production, apart from the writer), the facts writer runs here, and the
+ * clock stops when the sales and products groups have no lag left.
+ *
+ *   pnpm bench:ingest [--chunk N] [--batch N] [--limit N]
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import pino from 'pino';
+import { Type } from '@sinclair/typebox';
+import { deadLetterTopic } from '@qm/contracts';
+import { repoRoot } from '@qm/datasets';
+import { createEventBus } from '@qm/events';
+import { BaseConfig, createPool, type Pool, loadConfig, loggerOptions, splitList } from '@qm/kit';
+import type { ReplaySummary } from '@qm/replay';
+import {
+  consumerLag,
+  countFacts,
+  factsGroupId,
+  migrateFacts,
+  startFactsWriter,
+  topicSize,
+} from '../src';
+
+const config = loadConfig({
+  QM_LOG_LEVEL: BaseConfig.QM_LOG_LEVEL,
+  QM_DATABASE_URL: BaseConfig.QM_DATABASE_URL,
+  QM_KAFKA_BROKERS: BaseConfig.QM_KAFKA_BROKERS,
+  QM_DATA_DIR: Type.Optional(Type.String()),
+});
+const { values: args } = parseArgs({
+  options: {
+    chunk: { type: 'string', default: '5000' },
+    batch: { type: 'string', default: '5000' },
+    limit: { type: 'string' },
+  },
+});
+const log = pino(
+  loggerOptions('bench-ingest', config.QM_LOG_LEVEL === 'info' ? 'warn' : config.QM_LOG_LEVEL),
+);
+const MiB = 2 ** 20;
+
+/** Runs the replay CLI in a child process and returns its JSON summary. */
+function runReplay(prefix: string): Promise<ReplaySummary> {
+  const cli = join(repoRoot, 'packages', 'replay', 'src', 'cli.ts');
+  const argv = ['--import', 'tsx', cli, 'online-retail', '--json', '--batch', args.batch];
+  if (args.limit !== undefined) argv.push('--limit', args.limit);
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    QM_KAFKA_TOPIC_PREFIX: prefix,
+    QM_KAFKA_BROKERS: config.QM_KAFKA_BROKERS,
+    QM_LOG_LEVEL: 'warn',
+  };
+  if (config.QM_DATA_DIR !== undefined) env.QM_DATA_DIR = config.QM_DATA_DIR;
+  const child = spawn(process.execPath, argv, {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`replay exited with ${code}`));
+      else resolve(JSON.parse(out) as ReplaySummary);
+    });
+  });
+}
+
+async function withDatabase<T>(
+  url: URL,
+  name: string,
+  run: (dbUrl: string) => Promise<T>,
+): Promise<T> {
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const dbUrl = new URL(url.toString());
+  dbUrl.pathname = `/${name}`;
+  try {
+    return await run(dbUrl.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function bench(dbUrl: string, prefix: string): Promise<void> {
+  await migrateFacts(dbUrl, log);
+  const pool = createPool(dbUrl, log, { max: 4 });
+  try {
+    await runWith(pool, prefix);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function runWith(pool: Pool, prefix: string): Promise<void> {
+  const bus = createEventBus({
+    brokers: splitList(config.QM_KAFKA_BROKERS),
+    clientId: 'bench-ingest',
+    log,
+    topicPrefix: prefix,
+    consumer: { maxBatchSize: Number(args.chunk), maxWaitTimeInMs: 200 },
+  });
+  await bus.ensureTopics();
+  const writer = await startFactsWriter({ bus, pool, log, topicPrefix: prefix });
+  try {
+    const admin = await bus.admin();
+    const lag = async () =>
+      (await consumerLag(admin, factsGroupId('sales', prefix), bus.topic('sales'))) +
+      (await consumerLag(admin, factsGroupId('products', prefix), bus.topic('products')));
+
+    const started = performance.now();
+    const cpuStart = process.cpuUsage();
+    let summary: ReplaySummary | undefined;
+    let failure: unknown;
+    const replaying = runReplay(prefix).then(
+      (s) => (summary = s),
+      (e: unknown) => (failure = e),
+    );
+    let lastReport = started;
+    while (summary === undefined || (await lag()) > 0) {
+      if (failure !== undefined) throw failure;
+      await sleep(200);
+      if (performance.now() - lastReport > 5000) {
+        lastReport = performance.now();
+        const seconds = ((lastReport - started) / 1000).toFixed(0);
+        process.stderr.write(
+          `  ${seconds} s: lag ${await lag()}, replay ${summary ? 'done' : 'running'}\n`,
+        );
+      }
+    }
+    await replaying;
+    const elapsed = (performance.now() - started) / 1000;
+
+    const counts = await countFacts(pool);
+    const dead = await topicSize(admin, deadLetterTopic(bus.topic('sales')));
+    const lines = summary.sets[0].read;
+    const benchRss = process.resourceUsage().maxRSS * 1024;
+    const cpu = process.cpuUsage(cpuStart);
+    const writerCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const report = {
+      fileLines: lines,
+      rejectedAtSource: summary.rejected,
+      produced: summary.produced,
+      storedSaleLines: counts.saleLines,
+      deadLettered: dead,
+      consistent: counts.saleLines + dead + summary.rejected === lines,
+      orders: counts.orders,
+      customers: counts.customers,
+      products: counts.products,
+      elapsedSeconds: Number(elapsed.toFixed(2)),
+      eventsPerSecond: Math.round(lines / elapsed),
+      replayOnlyEventsPerSecond: summary.eventsPerSecond,
+      cpuSeconds: {
+        writer: Number(writerCpuSeconds.toFixed(1)),
+        replay: Number((summary.cpuMs / 1000).toFixed(1)),
+      },
+      peakRssMiB: {
+        writer: Math.round(benchRss / MiB),
+        replay: Math.round(summary.peakRssBytes / MiB),
+      },
+      settings: { consumerChunk: Number(args.chunk), producerBatch: Number(args.batch) },
+    };
+    process.stdout.write(
+      [
+        `Online Retail, CSV to stored rows: ${report.eventsPerSecond} events/s ` +
+          `(${lines} lines in ${report.elapsedSeconds} s; the replay alone ran at ` +
+          `${report.replayOnlyEventsPerSecond} events/s)`,
+        `stored sale lines ${counts.saleLines} + dead-lettered ${dead} + rejected at source ` +
+          `${summary.rejected} = ${counts.saleLines + dead + summary.rejected} of ${lines} file lines` +
+          (report.consistent ? ' (all accounted for)' : ' (MISMATCH)'),
+        `orders ${counts.orders}, customers ${counts.customers}, products ${counts.products}`,
+        `CPU: writer process ${report.cpuSeconds.writer} s, replay process ` +
+          `${report.cpuSeconds.replay} s (PostgreSQL and Kafka not counted)`,
+        `peak RSS: writer process ${report.peakRssMiB.writer} MiB, replay process ` +
+          `${report.peakRssMiB.replay} MiB`,
+        JSON.stringify(report),
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await writer.stop();
+    const admin = await bus.admin();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    await admin.deleteTopics({ topics });
+    await bus.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  const server = new URL(config.QM_DATABASE_URL);
+  server.pathname = '/postgres';
+  await withDatabase(server, `qm_bench_${id}`, (dbUrl) => bench(dbUrl, `bench-${id}.`));
+}
+
+main().catch((error: unknown) => {
+  log.error({ err: error }, 'bench failed');
+  process.exitCode = 1;
+});
