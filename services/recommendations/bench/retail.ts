@@ -88,7 +88,7 @@ function tune(cases: Case[], start: Weights, free: readonly Component[]): Weight
   let best = { ...start };
   let bestScore = evaluate(cases, best).ndcg;
   const grid = [0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 2; round++) {
     let improved = false;
     for (const c of free) {
       for (const v of grid) {

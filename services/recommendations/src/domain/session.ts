@@ -36,7 +36,7 @@ export class SessionModel {
     sequences: readonly Int32Array[],
     times: Float64Array,
     nItems: number,
-    readonly options: SessionOptions,
+    public options: SessionOptions,
   ) {
     this.sets = sequences.map((s) => Int32Array.from(new Set(s)));
     // Posting lists newest first, so a sample is a prefix of the merged lists.

@@ -54,9 +54,9 @@ export const DEFAULT_USER_OPTIONS: UserModelOptions = {
 
 /** One user's interactions as item indexes, oldest first (model history plus live events). */
 export interface QueryHistory {
-  items: readonly number[];
-  times: readonly number[];
-  weights: readonly number[];
+  items: ArrayLike<number>;
+  times: ArrayLike<number>;
+  weights: ArrayLike<number>;
   baskets: readonly string[];
 }
 

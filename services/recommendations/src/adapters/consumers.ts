@@ -1,0 +1,53 @@
+import { topicName } from '@qm/contracts';
+import type { ConsumerHandle, EventBus } from '@qm/events';
+import { type Recommendations } from '../recommendations';
+import {
+  clickInteraction,
+  decodeClick,
+  decodeProduct,
+  decodeSale,
+  productInfo,
+  saleInteraction,
+  validateClick,
+  validateSale,
+} from './messages';
+import { type StoredInteraction } from './store';
+
+const present = (e: StoredInteraction | undefined): e is StoredInteraction => e !== undefined;
+
+/** Sales and clicks become interactions; product upserts feed titles for content similarity. */
+export async function startConsumers(
+  bus: EventBus,
+  recs: Recommendations,
+  groupPrefix = '',
+): Promise<ConsumerHandle[]> {
+  const prefix = bus.topicPrefix;
+  return Promise.all([
+    bus.runConsumer({
+      groupId: `${groupPrefix}recommendations.sales`,
+      topic: topicName('sales', prefix),
+      decode: decodeSale,
+      validate: validateSale,
+      handle: async (events) => {
+        await recs.applyInteractions(events.map((e) => saleInteraction(e.value)).filter(present));
+      },
+    }),
+    bus.runConsumer({
+      groupId: `${groupPrefix}recommendations.clickstream`,
+      topic: topicName('clickstream', prefix),
+      decode: decodeClick,
+      validate: validateClick,
+      handle: async (events) => {
+        await recs.applyInteractions(events.map((e) => clickInteraction(e.value)).filter(present));
+      },
+    }),
+    bus.runConsumer({
+      groupId: `${groupPrefix}recommendations.products`,
+      topic: topicName('products', prefix),
+      decode: decodeProduct,
+      handle: async (events) => {
+        await recs.applyProducts(events.map((e) => productInfo(e.value)));
+      },
+    }),
+  ]);
+}

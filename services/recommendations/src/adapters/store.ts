@@ -1,0 +1,120 @@
+import { claimEvents } from '@qm/events';
+import type { Pool, PoolClient } from '@qm/kit';
+import { type Interaction, type ProductInfo } from '../domain/types';
+
+/** An interaction with the id of the event that carried it. */
+export interface StoredInteraction extends Interaction {
+  eventId: string;
+}
+
+/** The interactions and products this service keeps in its own PostgreSQL schema. */
+export interface InteractionStore {
+  /** Applies events once: returns those that were new (already-seen ids are skipped). */
+  record(events: StoredInteraction[]): Promise<StoredInteraction[]>;
+  upsertProducts(products: ProductInfo[]): Promise<void>;
+  /** Interactions of the last `days` days and the catalogue, for training. */
+  load(days: number): Promise<{ interactions: Interaction[]; products: ProductInfo[] }>;
+}
+
+/** A store over the tables of `schema`. */
+export function createStore(pool: Pool, schema: string): InteractionStore {
+  const table = (name: string): string => `${schema}.${name}`;
+
+  async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    async record(events) {
+      if (events.length === 0) return [];
+      return inTransaction(async (client) => {
+        const fresh = await claimEvents(client, table('processed_events'), events.map((e) => e.eventId));
+        const unique = new Map<string, StoredInteraction>();
+        for (const e of events) if (fresh.has(e.eventId) && !unique.has(e.eventId)) unique.set(e.eventId, e);
+        const rows = [...unique.values()];
+        if (rows.length > 0) {
+          await client.query(
+            `INSERT INTO ${table('interactions')}
+               (event_id, user_id, item_id, kind, basket_id, occurred_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+               $6::timestamptz[])
+             ON CONFLICT (event_id) DO NOTHING`,
+            [
+              rows.map((r) => r.eventId),
+              rows.map((r) => r.userId),
+              rows.map((r) => r.itemId),
+              rows.map((r) => r.kind),
+              rows.map((r) => r.basketId),
+              rows.map((r) => new Date(r.at).toISOString()),
+            ],
+          );
+        }
+        return rows;
+      });
+    },
+
+    async upsertProducts(products) {
+      if (products.length === 0) return;
+      const latest = new Map(products.map((p) => [p.itemId, p]));
+      const rows = [...latest.values()];
+      await pool.query(
+        `INSERT INTO ${table('products')} (item_id, title, description, category)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+         ON CONFLICT (item_id) DO UPDATE SET title = excluded.title,
+           description = excluded.description, category = excluded.category, updated_at = now()`,
+        [
+          rows.map((p) => p.itemId),
+          rows.map((p) => p.title),
+          rows.map((p) => p.description),
+          rows.map((p) => p.category),
+        ],
+      );
+    },
+
+    async load(days) {
+      const interactions = await pool.query<{
+        user_id: string;
+        item_id: string;
+        kind: Interaction['kind'];
+        basket_id: string;
+        at: string;
+      }>(
+        `SELECT user_id, item_id, kind, basket_id,
+           (extract(epoch FROM occurred_at) * 1000)::float8 AS at
+         FROM ${table('interactions')}
+         WHERE occurred_at >= (SELECT max(occurred_at) FROM ${table('interactions')})
+           - make_interval(days => $1)`,
+        [days],
+      );
+      const products = await pool.query<ProductInfo & { item_id: string }>(
+        `SELECT item_id, title, description, category FROM ${table('products')}`,
+      );
+      return {
+        interactions: interactions.rows.map((r) => ({
+          userId: r.user_id,
+          itemId: r.item_id,
+          kind: r.kind,
+          basketId: r.basket_id,
+          at: Number(r.at),
+        })),
+        products: products.rows.map((r) => ({
+          itemId: r.item_id,
+          title: r.title,
+          description: r.description,
+          category: r.category,
+        })),
+      };
+    },
+  };
+}
