@@ -7,7 +7,7 @@ import { replay, type Levels, type Outcome } from './simulate-core';
  * Replays real daily demand against each SKU's (reorder point, order-up-to) policy: daily
  * review, fixed lead time, lost sales, starting at the order-up-to level. Usage:
  *   pnpm bench:inventory [--test-start 2011-10-15] [--days 28] [--skus 500]
- *     [--half-life 56] [--window 182] [--level-days 0]
+ *     [--half-life 56] [--window 182] [--level-days 0] [--frontier]
  * The default window is the 28 days before the held-out month; tuning used 2011-09-17.
  */
 const LEAD_TIME = 7;
@@ -24,9 +24,9 @@ function meanSd(xs: number[]): { mean: number; sd: number } {
   return { mean, sd };
 }
 
-function textbook(history: number[]): Levels {
+function textbook(history: number[], z = 1.645): Levels {
   const { mean, sd } = meanSd(history.slice(-56));
-  const rop = mean * LEAD_TIME + 1.645 * sd * Math.sqrt(LEAD_TIME);
+  const rop = mean * LEAD_TIME + z * sd * Math.sqrt(LEAD_TIME);
   return { reorderPoint: Math.ceil(rop), orderUpTo: Math.ceil(rop + 14 * mean) };
 }
 
@@ -35,13 +35,18 @@ function daysOfCover(history: number[]): Levels {
   return { reorderPoint: level, orderUpTo: level };
 }
 
-function ours(history: number[], asOf: string, empirical: EmpiricalOptions): Levels {
+function ours(
+  history: number[],
+  asOf: string,
+  empirical: EmpiricalOptions,
+  serviceLevel = SERVICE_LEVEL,
+): Levels {
   const p = computePolicy({
     history,
     onHand: 0,
     asOf,
     empirical,
-    settings: { ...DEFAULT_SETTINGS, leadTimeDays: LEAD_TIME, serviceLevel: SERVICE_LEVEL },
+    settings: { ...DEFAULT_SETTINGS, leadTimeDays: LEAD_TIME, serviceLevel },
   });
   return { reorderPoint: p.reorderPoint, orderUpTo: p.orderUpTo };
 }
@@ -72,6 +77,15 @@ async function main(): Promise<void> {
     '14 days of cover': daysOfCover,
     ours: (h) => ours(h, testStart, empirical),
   };
+  // With --frontier: the trade-off curves, to compare policies at equal stock.
+  if (process.argv.includes('--frontier')) {
+    for (const z of [1.28, 1.645, 2.05, 2.33, 2.75]) {
+      policies[`textbook z=${z}`] = (h) => textbook(h, z);
+    }
+    for (const sl of [0.9, 0.95, 0.97, 0.98, 0.99]) {
+      policies[`ours service level ${sl}`] = (h) => ours(h, testStart, empirical, sl);
+    }
+  }
   const methods = new Map<string, number>();
   for (const [, series] of skus) {
     const m = computePolicy({ history: series.slice(0, start), onHand: 0, asOf: testStart, empirical,
