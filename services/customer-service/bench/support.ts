@@ -6,6 +6,7 @@
  */
 import autocannon from 'autocannon';
 import pino from 'pino';
+import { migrateFacts } from '@qm/facts';
 import { Cache, createPool, createRedis } from '@qm/kit';
 import {
   loadBitextQa,
@@ -102,6 +103,8 @@ async function latency(): Promise<void> {
   const config = readConfig();
   const log = pino({ level: 'warn' });
   const classifier = await IntentModel.load(modelPath(config.QM_SUPPORT_MODEL_PATH));
+  // As at service start: the order lookups need the fact tables, empty or not.
+  await migrateFacts(config.QM_DATABASE_URL, log);
   const pool = createPool(config.QM_DATABASE_URL, log);
   const redis = createRedis(config.QM_REDIS_URL, log);
   const prefix = `${config.QM_REDIS_PREFIX}bench-support-${process.pid}:`;

@@ -22,6 +22,11 @@ export const ConfigSchema = {
   QM_SUPPORT_VOICE_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 2_097_152 }),
   /** The recogniser's command; `pocketsphinx_continuous` from Debian's pocketsphinx. */
   QM_SUPPORT_ASR_COMMAND: Type.String({ default: 'pocketsphinx_continuous' }),
+  QM_SUPPORT_ASR_DICT: Type.String({
+    default: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict',
+  }),
+  /** The recogniser's language model of shopper phrasing, built at training. */
+  QM_SUPPORT_SPEECH_LM_PATH: Type.String({ default: '.qm/models/support/speech.lm' }),
   QM_SUPPORT_ASR_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
 };
 

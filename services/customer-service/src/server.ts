@@ -20,15 +20,22 @@ import { factsOrderLookup } from './adapters/orders';
 import { pocketsphinxTranscriber } from './adapters/transcriber';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { loadOrTrainSupportModel, modelPath } from './nlu/support-model';
+import { ensureSpeechModel, loadOrTrainSupportModel, modelPath } from './nlu/support-model';
 
 async function main(): Promise<void> {
   const config = readConfig();
   const log = pino(loggerOptions('customer-service', config.QM_LOG_LEVEL));
 
+  const dataDir = resolveDataDir(config.QM_DATA_DIR);
   const classifier = await loadOrTrainSupportModel(
     modelPath(config.QM_SUPPORT_MODEL_PATH),
-    resolveDataDir(config.QM_DATA_DIR),
+    dataDir,
+    log,
+  );
+  const speechLm = await ensureSpeechModel(
+    modelPath(config.QM_SUPPORT_SPEECH_LM_PATH),
+    config.QM_SUPPORT_ASR_DICT,
+    dataDir,
     log,
   );
 
@@ -63,6 +70,7 @@ async function main(): Promise<void> {
     transcriber: pocketsphinxTranscriber(
       config.QM_SUPPORT_ASR_COMMAND,
       config.QM_SUPPORT_ASR_TIMEOUT_MS,
+      speechLm,
     ),
     policies: {
       refund: config.QM_SUPPORT_REFUND_POLICY,

@@ -22,9 +22,15 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
 /**
  * Offline recognition with CMU PocketSphinx and its US English model (Debian packages
  * `pocketsphinx` and `pocketsphinx-en-us`). The model wants 16 kHz mono, so audio is
- * resampled here first.
+ * resampled here first. With `lmPath`, our model of shopper phrasing replaces the
+ * general English language model.
  */
-export function pocketsphinxTranscriber(command: string, timeoutMs: number): Transcriber {
+export function pocketsphinxTranscriber(
+  command: string,
+  timeoutMs: number,
+  lmPath?: string,
+): Transcriber {
+  const lm = lmPath === undefined ? [] : ['-lm', lmPath];
   return {
     async transcribe(wav) {
       const pcm = decodeWav(wav);
@@ -35,7 +41,7 @@ export function pocketsphinxTranscriber(command: string, timeoutMs: number): Tra
         await writeFile(file, encodeWav(resample(pcm, 16_000)));
         let out: string;
         try {
-          out = await run(command, ['-infile', file, '-logfn', '/dev/null'], timeoutMs);
+          out = await run(command, ['-infile', file, '-logfn', '/dev/null', ...lm], timeoutMs);
         } catch (err) {
           throw SupportErrors.RECOGNISER_UNAVAILABLE(undefined, { cause: err });
         }

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { loadBitextQa, loadBitextUtterances, repoRoot } from '@qm/datasets';
 import { IntentModel } from './intent-model';
+import { buildArpa, lmWords } from './speech-lm';
+import { TEXT_VERSION } from './text';
 import { DEFAULT_TRAIN_OPTIONS, trainIntentModel } from './training';
 
 /**
@@ -23,6 +26,7 @@ export async function trainSupportModel(dataDir: string, log: Logger): Promise<I
   const model = trainIntentModel(examples, DEFAULT_TRAIN_OPTIONS);
   model.temperature = CALIBRATION.temperature;
   model.rule = { minConfidence: CALIBRATION.minConfidence, minMargin: CALIBRATION.minMargin };
+  model.notes.textVersion = TEXT_VERSION;
   log.info(
     { examples: examples.length, features: model.vectoriser.size, ms: Date.now() - started },
     'intent model trained',
@@ -36,9 +40,52 @@ export async function loadOrTrainSupportModel(
   dataDir: string,
   log: Logger,
 ): Promise<IntentModel> {
-  if (existsSync(path)) return IntentModel.load(path);
-  log.info({ path }, 'no intent model yet, training one');
+  if (existsSync(path)) {
+    const stored = await IntentModel.load(path);
+    if (stored.notes.textVersion === TEXT_VERSION) return stored;
+    log.info({ path }, 'intent model made with older text rules, training a new one');
+  } else {
+    log.info({ path }, 'no intent model yet, training one');
+  }
   const model = await trainSupportModel(dataDir, log);
   await model.save(path);
   return model;
+}
+
+/** Words the recogniser's pronunciation dictionary knows (`word` or `word(2)` per line). */
+async function dictionaryWords(dictPath: string): Promise<Set<string>> {
+  const text = await readFile(dictPath, 'utf8');
+  const words = new Set<string>();
+  for (const line of text.split('\n')) {
+    const word = line.slice(0, line.indexOf(' ')).replace(/\(\d+\)$/, '');
+    if (word) words.add(word);
+  }
+  return words;
+}
+
+/**
+ * Writes the recogniser's language model of shopper phrasing next to the intent model,
+ * unless it is there already. Returns its path, or undefined without a dictionary.
+ */
+export async function ensureSpeechModel(
+  lmPath: string,
+  dictPath: string,
+  dataDir: string,
+  log: Logger,
+): Promise<string | undefined> {
+  if (existsSync(lmPath)) return lmPath;
+  if (!existsSync(dictPath)) {
+    log.warn({ dictPath }, 'no pronunciation dictionary, voice uses the general model');
+    return undefined;
+  }
+  const known = await dictionaryWords(dictPath);
+  const examples = [...(await loadBitextUtterances(dataDir)), ...(await loadBitextQa(dataDir))];
+  const arpa = buildArpa(
+    examples.map((e) => lmWords(e.text)),
+    (w) => known.has(w),
+  );
+  await mkdir(dirname(lmPath), { recursive: true });
+  await writeFile(lmPath, arpa);
+  log.info({ lmPath, bytes: arpa.length }, 'speech language model written');
+  return lmPath;
 }

@@ -1,3 +1,5 @@
+import { canonicalWords } from './lexicon';
+
 /**
  * Text normalisation shared by training and serving, so both see the same tokens.
  * Entities are replaced by placeholder words: the intent does not depend on which order
@@ -15,6 +17,9 @@ export function stripControl(text: string): string {
   return out;
 }
 
+/** Changes whenever normalisation changes, so that a model trained on older tokens is retrained. */
+export const TEXT_VERSION = 2;
+
 const MASKS: [RegExp, string][] = [
   [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' xemail '],
   [/\bhttps?:\/\/\S+/g, ' xurl '],
@@ -22,18 +27,22 @@ const MASKS: [RegExp, string][] = [
   [/#?\b[a-z]*\d[\w-]*/g, ' xnum '],
 ];
 
-/** Lower case, accents removed, entities masked, punctuation gone, repeats collapsed. */
+/**
+ * Lower case, accents removed, entities masked, punctuation gone, repeats collapsed,
+ * synonyms folded (see `lexicon.ts`).
+ */
 export function normalise(text: string): string {
   let t = stripControl(text)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
   for (const [pattern, token] of MASKS) t = t.replace(pattern, token);
-  return t
+  t = t
     .replace(/['’`]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .replace(/([a-z])\1{2,}/g, '$1$1')
     .trim();
+  return canonicalWords(words(t)).join(' ');
 }
 
 /** Whitespace tokens of normalised text. */

@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { resolveDataDir } from '@qm/datasets';
+import type { ServiceApp } from '@qm/kit';
+import { pocketsphinxTranscriber } from '../src/adapters/transcriber';
+import { buildApp } from '../src/app';
+import { ensureSpeechModel, loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
+import { memoryConversations, memoryOrders, recordingHandoffs } from './fakes';
+
+jest.setTimeout(180_000);
+
+const log = pino({ level: 'warn' });
+const DICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
+
+/** Speech made by espeak-ng (deploy/setup-system.sh installs it), as WAV bytes. */
+function speak(dir: string, text: string): Buffer {
+  const file = join(dir, 'speech.wav');
+  execFileSync('espeak-ng', ['-v', 'en-us', '-s', '130', '-w', file, text]);
+  return readFileSync(file);
+}
+
+describe('POST /v1/support/voice with PocketSphinx', () => {
+  let app: ServiceApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qm-voice-test-'));
+    const dataDir = resolveDataDir();
+    const classifier = await loadOrTrainSupportModel(
+      modelPath('.qm/models/support/intent.json'),
+      dataDir,
+      log,
+    );
+    const lm = await ensureSpeechModel(
+      modelPath('.qm/models/support/speech.lm'),
+      DICT,
+      dataDir,
+      log,
+    );
+    app = await buildApp({
+      log,
+      classifier,
+      orders: memoryOrders([]),
+      conversations: memoryConversations(),
+      handoffs: recordingHandoffs(),
+      transcriber: pocketsphinxTranscriber('pocketsphinx_continuous', 60_000, lm),
+      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
+      escalateSentiment: -0.8,
+      voiceLimitBytes: 1 << 20,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const postWav = (body: Buffer) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/support/voice?customerId=17850',
+      headers: { 'content-type': 'audio/wav' },
+      payload: body,
+    });
+
+  it('recognises a spoken password question as recover_password', async () => {
+    const res = await postWav(speak(dir, 'I forgot my password'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().transcript).toContain('password');
+    expect(res.json().intent).toBe('recover_password');
+    expect(res.json().reply.length).toBeGreaterThan(0);
+  });
+
+  it('recognises a spoken refund question as get_refund', async () => {
+    const res = await postWav(speak(dir, 'how can I get a refund'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().intent).toBe('get_refund');
+  });
+
+  it('rejects a body that is not a WAV recording', async () => {
+    const res = await postWav(Buffer.from('this is not audio at all, just some text bytes'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('AUDIO_INVALID');
+  });
+
+  it('rejects a recording over the size limit with a 413', async () => {
+    const res = await postWav(Buffer.alloc((1 << 20) + 10));
+    expect(res.statusCode).toBe(413);
+  });
+});
