@@ -1,0 +1,102 @@
+import { type SeenEvent } from '../src/adapters/live';
+import { type InteractionStore, type StoredInteraction } from '../src/adapters/store';
+import { type LiveState } from '../src/recommendations';
+import { type Interaction, type ProductInfo, DAY_MS } from '../src/domain/types';
+
+const T0 = Date.UTC(2024, 0, 1);
+
+/** A small shop: mugs and teapots bought together, candles alone, one lamp nobody bought. */
+export function shop(): { interactions: Interaction[]; products: ProductInfo[] } {
+  const interactions: Interaction[] = [];
+  const buy = (userId: string, day: number, basket: string, ...items: string[]): void => {
+    for (const itemId of items) {
+      interactions.push({ userId, itemId, at: T0 + day * DAY_MS, kind: 'purchase', basketId: basket });
+    }
+  };
+  buy('u1', 1, 'o1', 'mug', 'teapot');
+  buy('u1', 20, 'o2', 'mug', 'saucer');
+  buy('u1', 40, 'o3', 'mug');
+  buy('u2', 5, 'o4', 'mug', 'teapot', 'saucer');
+  buy('u3', 8, 'o5', 'teapot', 'mug');
+  buy('u3', 30, 'o6', 'candle');
+  buy('u4', 35, 'o7', 'candle', 'matches');
+  buy('u5', 38, 'o8', 'candle', 'matches');
+  buy('u6', 39, 'o9', 'mug', 'teapot');
+  const products: ProductInfo[] = [
+    { itemId: 'mug', title: 'White china mug', description: 'tea mug', category: 'kitchen' },
+    { itemId: 'teapot', title: 'China teapot', description: 'round tea pot', category: 'kitchen' },
+    { itemId: 'saucer', title: 'China saucer', description: '', category: 'kitchen' },
+    { itemId: 'candle', title: 'Vanilla candle', description: 'scented', category: 'home' },
+    { itemId: 'matches', title: 'Long matches', description: '', category: 'home' },
+    { itemId: 'lamp', title: '', description: '', category: 'home' },
+  ];
+  return { interactions, products };
+}
+
+/** Live state kept in memory, for tests that need no Redis. */
+export class MemoryLive implements LiveState {
+  readonly events = new Map<string, SeenEvent[]>();
+  readonly userCache = new Map<string, Map<string, string>>();
+  readonly store = new Map<string, string>();
+  hits = 0;
+
+  async addEvents(byUser: Map<string, SeenEvent[]>): Promise<void> {
+    for (const [user, events] of byUser) {
+      this.events.set(user, [...(this.events.get(user) ?? []), ...events]);
+      this.userCache.delete(user);
+    }
+  }
+
+  async recent(userId: string): Promise<SeenEvent[]> {
+    return this.events.get(userId) ?? [];
+  }
+
+  async cachedForUser<T>(userId: string, field: string): Promise<T | undefined> {
+    const raw = this.userCache.get(userId)?.get(field);
+    if (raw !== undefined) this.hits++;
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async cacheForUser(userId: string, field: string, value: unknown): Promise<void> {
+    let map = this.userCache.get(userId);
+    if (map === undefined) this.userCache.set(userId, (map = new Map()));
+    map.set(field, JSON.stringify(value));
+  }
+
+  async cached<T>(key: string): Promise<T | undefined> {
+    const raw = this.store.get(key);
+    if (raw !== undefined) this.hits++;
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async cache(key: string, value: unknown): Promise<void> {
+    this.store.set(key, JSON.stringify(value));
+  }
+}
+
+/** A store over arrays, with the same apply-once rule as the PostgreSQL one. */
+export class MemoryStore implements InteractionStore {
+  readonly seen = new Set<string>();
+  readonly interactions: Interaction[];
+  products: ProductInfo[];
+
+  constructor(data = shop()) {
+    this.interactions = [...data.interactions];
+    this.products = [...data.products];
+  }
+
+  async record(events: StoredInteraction[]): Promise<StoredInteraction[]> {
+    const fresh = events.filter((e) => !this.seen.has(e.eventId) && this.seen.add(e.eventId));
+    this.interactions.push(...fresh);
+    return fresh;
+  }
+
+  async upsertProducts(products: ProductInfo[]): Promise<void> {
+    const ids = new Set(products.map((p) => p.itemId));
+    this.products = [...this.products.filter((p) => !ids.has(p.itemId)), ...products];
+  }
+
+  async load(): Promise<{ interactions: Interaction[]; products: ProductInfo[] }> {
+    return { interactions: [...this.interactions], products: [...this.products] };
+  }
+}

@@ -1,0 +1,172 @@
+import {
+  boughtTogether,
+  buildSnapshot,
+  popularItems,
+  recommendForUser,
+  sessionItems,
+  similarItems,
+} from '../src/domain/recommender';
+import { choleskySolve } from '../src/domain/als';
+import { ruleFigures } from '../src/domain/cooccurrence';
+import { listQuality } from '../src/domain/metrics';
+import { shop } from './fixtures';
+
+const CATALOGUE = ['mug', 'teapot', 'saucer', 'candle', 'matches', 'lamp'];
+
+describe('user recommendations', () => {
+  const { interactions, products } = shop();
+  const snapshot = buildSnapshot(interactions, products);
+
+  it('gives a never-seen user popular items, not an empty list', () => {
+    const list = recommendForUser(snapshot, 'stranger', [], { limit: 3 });
+    expect(list.strategy).toBe('popular');
+    expect(list.items).toHaveLength(3);
+    expect(list.items.every((i) => i.reason === 'popular')).toBe(true);
+  });
+
+  it('treats a numeric id beyond any trained index as a new user', () => {
+    const list = recommendForUser(snapshot, '987654321', [], { limit: 5 });
+    expect(list.items.length).toBeGreaterThan(0);
+    expect(list.items[0].reason).toBe('popular');
+  });
+
+  it('puts what the user buys again first when purchases may be included', () => {
+    const list = recommendForUser(snapshot, 'u1', [], { limit: 3, excludePurchased: false });
+    expect(list.items[0]).toMatchObject({ itemId: 'mug', reason: 'repeat-purchase' });
+  });
+
+  it('leaves out purchased items by default', () => {
+    const list = recommendForUser(snapshot, 'u1', [], { limit: 10 });
+    const ids = list.items.map((i) => i.itemId);
+    expect(ids).not.toContain('mug');
+    expect(ids).not.toContain('teapot');
+    expect(ids.length).toBeGreaterThan(0);
+  });
+
+  it('answers an empty list to a user who bought the whole catalogue', () => {
+    const everything = CATALOGUE.map((itemId, n) => ({
+      userId: 'collector',
+      itemId,
+      at: Date.UTC(2024, 1, 1) + n,
+      kind: 'purchase' as const,
+      basketId: 'big',
+    }));
+    const withCollector = buildSnapshot([...interactions, ...everything], products);
+    expect(recommendForUser(withCollector, 'collector', [], { limit: 10 }).items).toEqual([]);
+    const again = recommendForUser(withCollector, 'collector', [], { limit: 10, excludePurchased: false });
+    expect(again.items).toHaveLength(CATALOGUE.length);
+  });
+
+  it('counts a live purchase at once: the item leaves the new-to-you list', () => {
+    const before = recommendForUser(snapshot, 'u4', [], { limit: 10 }).items.map((i) => i.itemId);
+    expect(before).toContain('mug');
+    const live = [{ itemId: 'mug', kind: 'purchase' as const, at: Date.UTC(2024, 2, 1), basketId: 'o10' }];
+    const after = recommendForUser(snapshot, 'u4', live, { limit: 10 }).items.map((i) => i.itemId);
+    expect(after).not.toContain('mug');
+    expect(after).toContain('teapot');
+  });
+
+  it('never returns excluded ids, even when it has to fill with popular items', () => {
+    const exclude = ['mug', 'candle', 'teapot'];
+    for (const user of ['u1', 'u4', 'stranger']) {
+      const list = recommendForUser(snapshot, user, [], { limit: 10, exclude, excludePurchased: false });
+      expect(list.items.map((i) => i.itemId)).toEqual(
+        expect.not.arrayContaining(exclude),
+      );
+    }
+    const popular = popularItems(snapshot, 30, { limit: 10, exclude });
+    expect(popular.items.map((i) => i.itemId).some((id) => exclude.includes(id))).toBe(false);
+  });
+
+  it('keeps to the category asked for', () => {
+    const list = recommendForUser(snapshot, 'u1', [], { limit: 10, category: 'home' });
+    expect(list.items.length).toBeGreaterThan(0);
+    expect(list.items.every((i) => ['candle', 'matches', 'lamp'].includes(i.itemId))).toBe(true);
+  });
+
+  it('gives only finite scores, best first', () => {
+    const list = recommendForUser(snapshot, 'u2', [], { limit: 10, excludePurchased: false });
+    const scores = list.items.map((i) => i.score);
+    expect(scores.every(Number.isFinite)).toBe(true);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+});
+
+describe('item recommendations', () => {
+  const { interactions, products } = shop();
+  const snapshot = buildSnapshot(interactions, products);
+
+  it('finds co-purchased items as similar', () => {
+    const list = similarItems(snapshot, 'teapot', { limit: 3 });
+    expect(list.items[0].itemId).toBe('mug');
+    expect(list.items.map((i) => i.itemId)).not.toContain('teapot');
+  });
+
+  it('finds text neighbours for an item nobody bought', () => {
+    const catalogue = [...products, { itemId: 'kettle', title: 'China tea kettle', description: '', category: 'kitchen' }];
+    const list = similarItems(buildSnapshot(interactions, catalogue), 'kettle', { limit: 3 });
+    expect(list.items[0].reason).toBe('content');
+    expect(['mug', 'teapot', 'saucer']).toContain(list.items[0].itemId);
+  });
+
+  it('still answers for an item with no co-purchases and an empty description', () => {
+    for (const list of [
+      similarItems(snapshot, 'lamp', { limit: 4 }),
+      boughtTogether(snapshot, 'lamp', { limit: 4 }),
+    ]) {
+      expect(list.strategy).toBe('popular');
+      expect(list.items.length).toBe(4);
+      expect(list.items.map((i) => i.itemId)).not.toContain('lamp');
+    }
+  });
+
+  it('answers popular items for an unknown item', () => {
+    expect(boughtTogether(snapshot, 'no-such-item', { limit: 2 }).items).toHaveLength(2);
+  });
+
+  it('lists items sharing baskets above chance as bought together', () => {
+    const list = boughtTogether(snapshot, 'candle', { limit: 3 });
+    expect(list.strategy).toBe('association-rules');
+    expect(list.items[0]).toMatchObject({ itemId: 'matches', reason: 'bought-together' });
+  });
+});
+
+describe('session recommendations', () => {
+  const { interactions, products } = shop();
+  const snapshot = buildSnapshot(interactions, products);
+
+  it('suggests what other sessions with the same items held', () => {
+    const list = sessionItems(snapshot, ['candle'], { limit: 2 });
+    expect(list.items[0].itemId).toBe('matches');
+  });
+
+  it('falls back to popular items for an empty or unknown session', () => {
+    expect(sessionItems(snapshot, [], { limit: 3 }).items).toHaveLength(3);
+    expect(sessionItems(snapshot, ['nope'], { limit: 3 }).strategy).toBe('popular');
+  });
+});
+
+describe('building blocks', () => {
+  it('scores a ranked list with NDCG, hit, precision and reciprocal rank', () => {
+    const q = listQuality(['a', 'b', 'c'], new Set(['b', 'z']), 3);
+    expect(q.hit).toBe(1);
+    expect(q.precision).toBeCloseTo(1 / 3);
+    expect(q.rr).toBeCloseTo(0.5);
+    expect(q.ndcg).toBeCloseTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)));
+  });
+
+  it('solves a symmetric positive-definite system', () => {
+    const a = Float64Array.from([4, 2, 2, 3]);
+    const b = Float64Array.from([2, 1]);
+    choleskySolve(a, b, 2);
+    expect(b[0]).toBeCloseTo(0.5);
+    expect(b[1]).toBeCloseTo(0);
+  });
+
+  it('computes support, confidence and lift of a rule', () => {
+    const f = ruleFigures(2, 4, 5, 10);
+    expect(f.support).toBeCloseTo(0.2);
+    expect(f.confidence).toBeCloseTo(0.5);
+    expect(f.lift).toBeCloseTo(1);
+  });
+});
