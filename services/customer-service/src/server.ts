@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     },
   });
 
+  await bus.ensureTopics();
   const writer = await startFactsWriter({
     bus,
     pool,

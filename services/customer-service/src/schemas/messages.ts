@@ -10,12 +10,17 @@ export const MessageBody = Type.Object(
 );
 export type MessageBody = Static<typeof MessageBody>;
 
-export const EntitySchema = Type.Object({
-  type: Type.String(),
-  value: Type.String(),
-  start: Type.Integer(),
-  end: Type.Integer(),
-});
+export const EntitySchema = Type.Object(
+  {
+    type: Type.String({ description: 'order_number, email, amount, date, sku or postcode' }),
+    value: Type.String(),
+    start: Type.Integer(),
+    end: Type.Integer(),
+  },
+  {
+    description: 'Offsets index into the text as stored: control characters removed, ends trimmed',
+  },
+);
 
 export const SupportAnswer = Type.Object({
   conversationId: Type.String(),
