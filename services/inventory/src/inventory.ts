@@ -6,6 +6,7 @@ import { computePolicy, DEFAULT_SETTINGS, type Policy, type SkuSettings } from '
 import type { ForecastPath } from './domain/demand';
 import { restockSignal, signalFingerprint } from './domain/signals';
 import { inTransaction, type Db, type Store, type StoredForecast } from './adapters/store';
+import type { DemandRow, MovementRow } from './adapters/batch-store';
 import { encodeSignal } from './adapters/messages';
 import { InventoryErrors } from './errors';
 
@@ -72,34 +73,43 @@ export function createInventory(deps: InventoryDeps) {
     return (await store.settings(db, sku)) ?? DEFAULT_SETTINGS;
   }
 
-  /** Recomputes the policy and signal of one SKU in one warehouse; true when the signal changed. */
-  async function refresh(db: Db, sku: string, warehouse: string, asOf: string,
-    level: StockLevel): Promise<boolean> {
-    const settings = await settingsOf(db, sku);
-    const policy = computePolicy({
-      history: await store.history(db, sku, warehouse, asOf, HISTORY_DAYS),
-      forecast: forecastFrom(await store.forecast(db, sku), asOf),
-      onHand: level.onHand,
-      onOrder: level.onOrder,
-      backorders: level.backorders,
-      settings,
-      asOf,
-    });
-    await store.savePolicy(db, sku, warehouse, policy);
-    const signal = restockSignal(sku, warehouse, level, policy, settings.leadTimeDays);
-    return store.saveSignal(db, sku, warehouse, signal, signalFingerprint(signal));
+  /**
+   * Recomputes the policies and signals of SKUs in warehouses from their current stock, reading
+   * settings, histories and forecasts for all of them at once. Returns how many signals changed.
+   */
+  async function refresh(db: Db, levels: Map<string, StockLevel>, asOf: string): Promise<number> {
+    const keys = [...levels.keys()].map((k) => k.split('\u0000') as [string, string]);
+    if (keys.length === 0) return 0;
+    const skus = [...new Set(keys.map((k) => k[0]))];
+    const settings = await store.settingsFor(db, skus);
+    const histories = await store.histories(db, keys, asOf, HISTORY_DAYS);
+    const forecasts = await store.forecastsFor(db, skus);
+    const policies: { sku: string; warehouse: string; policy: Policy }[] = [];
+    let changed = 0;
+    for (const [sku, warehouse] of keys) {
+      const key = keyOf(sku, warehouse);
+      const level = levels.get(key) ?? { onHand: 0, onOrder: 0, backorders: 0 };
+      const skuSettings = settings.get(sku) ?? DEFAULT_SETTINGS;
+      const policy = computePolicy({
+        history: histories.get(key) ?? [],
+        forecast: forecastFrom(forecasts.get(sku) ?? null, asOf),
+        ...level,
+        settings: skuSettings,
+        asOf,
+      });
+      policies.push({ sku, warehouse, policy });
+      const signal = restockSignal(sku, warehouse, level, policy, skuSettings.leadTimeDays);
+      if (await store.saveSignal(db, sku, warehouse, signal, signalFingerprint(signal))) changed++;
+    }
+    await store.savePolicies(db, policies);
+    return changed;
   }
 
   async function refreshAll(db: Db, keys: [string, string][]): Promise<number> {
     if (keys.length === 0) return 0;
     const asOf = await store.businessDate(db);
     const { levels } = await store.lockStock(db, keys);
-    let changed = 0;
-    for (const [sku, warehouse] of keys) {
-      const level = levels.get(keyOf(sku, warehouse));
-      if (level && (await refresh(db, sku, warehouse, asOf, level))) changed++;
-    }
-    return changed;
+    return refresh(db, levels, asOf);
   }
 
   /** Publishes signal changes not yet on Kafka, oldest first; safe to call at any time. */
@@ -136,38 +146,35 @@ export function createInventory(deps: InventoryDeps) {
       const sorted = [...keys.values()].sort((a, b) => keyOf(...a).localeCompare(keyOf(...b)));
       const { levels, created } = await store.lockStock(client, sorted);
 
+      const rows: MovementRow[] = [];
       for (const key of created) {
         if (deps.openingStock <= 0) continue;
         const [sku, warehouse] = key.split('\u0000');
         const opened = applyMovement(levels.get(key) ?? { onHand: 0, onOrder: 0, backorders: 0 },
           'ADJUSTMENT', deps.openingStock);
         levels.set(key, opened.level);
-        await store.insertMovement(client, { eventId: `opening:${sku}:${warehouse}`, sku, warehouse,
-          kind: 'ADJUSTMENT', quantity: deps.openingStock, delta: opened.delta,
-          reference: 'opening-stock', occurredAt: new Date() });
+        rows.push({ eventId: `opening:${sku}:${warehouse}`, sku, warehouse, kind: 'ADJUSTMENT',
+          quantity: deps.openingStock, delta: opened.delta, reference: 'opening-stock',
+          occurredAt: new Date() });
       }
 
+      const demand: DemandRow[] = [];
       for (const m of todo) {
         const warehouse = m.warehouse || deps.defaultWarehouse;
         const key = keyOf(m.sku, warehouse);
         const before = levels.get(key) ?? { onHand: 0, onOrder: 0, backorders: 0 };
         const { level, delta } = applyMovement(before, m.kind, m.quantity);
         levels.set(key, level);
-        await store.insertMovement(client, { ...m, warehouse, delta, reference: m.reference ?? '' });
+        rows.push({ ...m, warehouse, delta, reference: m.reference ?? '' });
         if (m.kind === 'SALE' && m.quantity > 0) {
-          await store.addDemand(client, m.sku, warehouse, m.occurredAt.toISOString().slice(0, 10),
-            m.quantity);
+          demand.push({ sku: m.sku, warehouse, day: m.occurredAt.toISOString().slice(0, 10),
+            units: m.quantity });
         }
       }
-      for (const [key, level] of levels) {
-        const [sku, warehouse] = key.split('\u0000');
-        await store.saveStock(client, sku, warehouse, level);
-      }
-      const asOf = await store.businessDate(client);
-      for (const [key, level] of levels) {
-        const [sku, warehouse] = key.split('\u0000');
-        await refresh(client, sku, warehouse, asOf, level);
-      }
+      await store.insertMovements(client, rows);
+      await store.addDemand(client, demand);
+      await store.saveStocks(client, levels);
+      await refresh(client, levels, await store.businessDate(client));
       return { applied: todo.length, duplicates: movements.length - todo.length };
     });
     await flushSignals(requestId);

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from '@qm/kit';
 import type { Policy, SkuSettings } from '../domain/policy';
-import type { LedgerDelta, MovementKind, StockLevel } from '../domain/ledger';
+import type { StockLevel } from '../domain/ledger';
+import { createBatchStore } from './batch-store';
 import type { ForecastPath } from '../domain/demand';
 import type { RestockSignal } from '../domain/signals';
 
@@ -61,6 +62,7 @@ export function createStore(schema = 'inventory') {
   const t = (name: string) => `${schema}.${name}`;
 
   return {
+    ...createBatchStore(schema),
     processedTable: t('processed_events'),
 
     async settings(db: Db, sku: string): Promise<SkuSettings | null> {
@@ -121,35 +123,6 @@ export function createStore(schema = 'inventory') {
       return { levels, created };
     },
 
-    async saveStock(db: Db, sku: string, warehouse: string, level: StockLevel): Promise<void> {
-      await db.query(
-        `UPDATE ${t('stock')} SET on_hand = $3, on_order = $4, backorders = $5, updated_at = now()
-         WHERE sku = $1 AND warehouse = $2`,
-        [sku, warehouse, level.onHand, level.onOrder, level.backorders],
-      );
-    },
-
-    async insertMovement(db: Db, m: {
-      eventId: string; sku: string; warehouse: string; kind: MovementKind; quantity: number;
-      delta: LedgerDelta; reference: string; occurredAt: Date;
-    }): Promise<void> {
-      await db.query(
-        `INSERT INTO ${t('movements')} (event_id, sku, warehouse, kind, quantity, on_hand_delta,
-           on_order_delta, backorder_delta, reference, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [m.eventId, m.sku, m.warehouse, m.kind, m.quantity, m.delta.onHand, m.delta.onOrder,
-          m.delta.backorders, m.reference, m.occurredAt],
-      );
-    },
-
-    async addDemand(db: Db, sku: string, warehouse: string, onDay: string, units: number) {
-      await db.query(
-        `INSERT INTO ${t('daily_demand')} (sku, warehouse, day, units) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (sku, warehouse, day) DO UPDATE SET units = daily_demand.units + $4`,
-        [sku, warehouse, onDay, units],
-      );
-    },
-
     /** The business date: the latest day with demand, else today (replays run in the past). */
     async businessDate(db: Db): Promise<string> {
       const { rows } = await db.query(`SELECT max(day) AS day FROM ${t('daily_demand')}`);
@@ -197,19 +170,6 @@ export function createStore(schema = 'inventory') {
       const { rows } = await db.query(
         `SELECT warehouse FROM ${t('stock')} WHERE sku = $1 ORDER BY warehouse`, [sku]);
       return rows.map((r) => r.warehouse as string);
-    },
-
-    async savePolicy(db: Db, sku: string, warehouse: string, p: Policy): Promise<void> {
-      await db.query(
-        `INSERT INTO ${t('policies')} (sku, warehouse, method, reorder_point, order_up_to,
-           safety_stock, order_quantity, days_of_cover, stockout_date, excess_stock)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (sku, warehouse) DO UPDATE SET method = $3, reorder_point = $4,
-           order_up_to = $5, safety_stock = $6, order_quantity = $7, days_of_cover = $8,
-           stockout_date = $9, excess_stock = $10, computed_at = now()`,
-        [sku, warehouse, p.method, p.reorderPoint, p.orderUpTo, p.safetyStock, p.orderQuantity,
-          p.daysOfCover, p.stockoutDate, p.excessStock],
-      );
     },
 
     async stock(db: Db, filter: StockFilter): Promise<StockRow[]> {
