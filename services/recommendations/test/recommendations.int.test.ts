@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import {
+  ClickEventSchema,
+  ClickType,
+  create,
+  encode,
+  SaleKind,
+  SaleLineSchema,
+  timestampFromDate,
+  topicName,
+} from '@qm/contracts';
+import { createEventBus, type EventBus } from '@qm/events';
+import { createLogger, createPool, createRedis, migrate, type Pool, type Redis, type ServiceApp } from '@qm/kit';
+import { startConsumers } from '../src/adapters/consumers';
+import { LiveStore } from '../src/adapters/live';
+import { createStore } from '../src/adapters/store';
+import { buildApp } from '../src/app';
+import { createRecommendations, type Recommendations } from '../src/recommendations';
+import { shop } from './fixtures';
+import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './support';
+
+const prefix = uniqueName('recs');
+const schema = prefix.replace(/-/g, '_');
+const log = createLogger('recommendations-test', 'silent');
+
+let pool: Pool;
+let redis: Redis;
+let bus: EventBus;
+let recs: Recommendations;
+let app: ServiceApp;
+
+const ids = async (url: string): Promise<string[]> =>
+  (await app.inject({ url })).json().items.map((i: { itemId: string }) => i.itemId);
+
+function sale(eventId: string, customerId: string, sku: string): Buffer {
+  return encode(
+    SaleLineSchema,
+    create(SaleLineSchema, {
+      eventId,
+      orderId: `o-${eventId}`,
+      sku,
+      quantity: 1,
+      customerId,
+      kind: SaleKind.SALE,
+      occurredAt: timestampFromDate(new Date('2024-03-01T10:00:00Z')),
+    }),
+  );
+}
+
+beforeAll(async () => {
+  await migrate({ databaseUrl: DATABASE_URL, schema, dir: join(__dirname, '..', 'migrations'), log });
+  pool = createPool(DATABASE_URL, log, { max: 4 });
+  redis = createRedis(REDIS_URL, log);
+  recs = createRecommendations({
+    store: createStore(pool, schema),
+    live: new LiveStore(redis, `${prefix}:`, 60, 50),
+    log,
+    historyDays: 3650,
+  });
+  const { interactions, products } = shop();
+  await recs.applyProducts(products);
+  await recs.applyInteractions(interactions.map((e, n) => ({ ...e, eventId: `seed-${n}` })));
+  await recs.retrain();
+  app = await buildApp({ recommendations: recs, log });
+  bus = createEventBus({
+    brokers: BROKERS,
+    clientId: prefix,
+    log,
+    topicPrefix: `${prefix}.`,
+    consumer: { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100 },
+  });
+  await bus.ensureTopics();
+  await startConsumers(bus, recs, `${prefix}.`);
+}, 90_000);
+
+afterAll(async () => {
+  await app?.close();
+  await bus?.close();
+  const admin = await createEventBus({ brokers: BROKERS, clientId: `${prefix}-admin`, log }).admin();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  const { groups } = await admin.listGroups();
+  const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+  if (mine.length > 0) await admin.deleteGroups(mine);
+  await admin.disconnect();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool?.end();
+}, 60_000);
+
+describe('recommendations on PostgreSQL, Redis and Kafka', () => {
+  it('builds its models from the interactions stored in PostgreSQL', async () => {
+    const res = await app.inject({ url: '/v1/recommendations/users/u1?excludePurchased=false&limit=3' });
+    expect(res.json().strategy).toBe('blend');
+    expect(res.json().items[0]).toMatchObject({ itemId: 'mug', reason: 'repeat-purchase' });
+  });
+
+  it('stores a sale delivered three times once, with the same results as one delivery', async () => {
+    const url = '/v1/recommendations/users/u5?excludePurchased=false';
+    const topic = topicName('sales', bus.topicPrefix);
+    await bus.publisher.publish(topic, [{ key: 'teapot', value: sale('dup-1', 'u5', 'teapot') }]);
+    await waitFor('the sale applied', async () => {
+      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.interactions WHERE event_id = 'dup-1'`);
+      return rows.length > 0 ? true : undefined;
+    });
+    const once = (await app.inject({ url })).json();
+    expect(once.items).toContainEqual(expect.objectContaining({ itemId: 'teapot', reason: 'repeat-purchase' }));
+
+    await bus.publisher.publish(topic, [
+      { key: 'teapot', value: sale('dup-1', 'u5', 'teapot') },
+      { key: 'teapot', value: sale('dup-1', 'u5', 'teapot') },
+      { key: 'saucer', value: sale('after-dup', 'u6', 'saucer') },
+    ]);
+    await waitFor('the batch after the duplicates', async () => {
+      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.interactions WHERE event_id = 'after-dup'`);
+      return rows.length > 0 ? true : undefined;
+    });
+    expect((await app.inject({ url })).json()).toEqual(once);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM ${schema}.interactions WHERE event_id = 'dup-1'`,
+    );
+    expect(rows[0].n).toBe(1);
+    const recent = await redis.lrange(`${prefix}:recent:u5`, 0, -1);
+    expect(recent.filter((r) => r.includes('"teapot"'))).toHaveLength(1);
+  });
+
+  it('changes a user list within a second of a view being applied, without retraining', async () => {
+    const url = '/v1/recommendations/users/newcomer?limit=5';
+    expect((await app.inject({ url })).json().strategy).toBe('popular');
+    const click = create(ClickEventSchema, {
+      eventId: 'view-1',
+      type: ClickType.VIEW,
+      userId: 'newcomer',
+      sessionId: 's-1',
+      itemId: 'candle',
+      occurredAt: timestampFromDate(new Date('2024-03-02T10:00:00Z')),
+    });
+    await bus.publisher.publish(topicName('clickstream', bus.topicPrefix), [
+      { key: 'newcomer', value: encode(ClickEventSchema, click) },
+    ]);
+    const stored = await waitFor('the view stored', async () => {
+      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.interactions WHERE event_id = 'view-1'`);
+      return rows.length > 0 ? Date.now() : undefined;
+    });
+    const changed = await waitFor(
+      'the list to change',
+      async () => ((await app.inject({ url })).json().strategy === 'blend' ? Date.now() : undefined),
+      1000,
+    );
+    expect(changed - stored).toBeLessThan(1000);
+    expect(await ids(url)).toContain('matches');
+  });
+});

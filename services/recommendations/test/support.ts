@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { BaseConfig, loadConfig, splitList } from '@qm/kit';
+
+const config = loadConfig({
+  QM_DATABASE_URL: BaseConfig.QM_DATABASE_URL,
+  QM_REDIS_URL: BaseConfig.QM_REDIS_URL,
+  QM_KAFKA_BROKERS: BaseConfig.QM_KAFKA_BROKERS,
+});
+export const DATABASE_URL = config.QM_DATABASE_URL;
+export const REDIS_URL = config.QM_REDIS_URL;
+export const BROKERS = splitList(config.QM_KAFKA_BROKERS);
+
+/** A name unique to this run, usable as a schema (after dashes become underscores). */
+export function uniqueName(label: string): string {
+  return `qmtest-${label}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Polls `probe` every 50 ms until it returns a value, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
