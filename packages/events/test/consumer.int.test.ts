@@ -24,6 +24,9 @@ import {
   waitFor,
 } from './support/stack';
 
+// Group joins take seconds and the machine is shared.
+jest.setTimeout(90_000);
+
 const prefix = uniqueName('consumer');
 let redis: Redis;
 let bus: EventBus;

@@ -20,6 +20,9 @@ import {
   waitFor,
 } from './support/stack';
 
+// Group joins take seconds and the machine is shared.
+jest.setTimeout(90_000);
+
 const prefix = uniqueName('idempotence');
 const schema = prefix.replace(/-/g, '_');
 let pool: Pool;
@@ -199,5 +202,45 @@ describe('effectively-once handling with claimEvents', () => {
     expect(status.consumers).toEqual([
       { group: groupId, topic, consumed: 0, deadLettered: 0, lag: 0 },
     ]);
+  });
+
+  it('applies every event once while a second member joins the group mid-stream', async () => {
+    const topic = `${bus.topic('sales')}.rebalance`;
+    const groupId = `${prefix}.rebalance`;
+    const total = 1200;
+    await createTopics(admin, { [topic]: 3 });
+    await bus.publisher.publish(
+      topic,
+      Array.from({ length: total }, (_, i) => ({
+        key: `SKU-${i % 12}`,
+        value: line(`r-${i}`, `SKU-${i % 12}`, 1),
+      })),
+    );
+    const handledBy = { first: 0, second: 0 };
+    // Slow work, so that the stream is still running when the second member arrives.
+    const slowHandler =
+      (member: keyof typeof handledBy) => async (events: IncomingEvent<SaleLine>[]) => {
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        await applyLines(events);
+        handledBy[member] += events.length;
+      };
+
+    handles.push(
+      await bus.runConsumer({ groupId, topic, decode: decodeLine, handle: slowHandler('first') }),
+    );
+    await waitFor('the first member to start', () => (handledBy.first > 0 ? true : undefined));
+    handles.push(
+      await bus.runConsumer({ groupId, topic, decode: decodeLine, handle: slowHandler('second') }),
+    );
+    await waitFor(
+      'lag 0',
+      async () => ((await caughtUp(admin, groupId, topic)) ? true : undefined),
+      60_000,
+    );
+
+    expect(handledBy.second).toBeGreaterThan(0);
+    expect(handledBy.first + handledBy.second).toBeGreaterThanOrEqual(total);
+    expect(Object.values(await unitsBySku())).toEqual(Array(12).fill(total / 12));
+    expect(await processedCount()).toBe(total);
   });
 });
