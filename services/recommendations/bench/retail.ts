@@ -44,7 +44,12 @@ async function purchases(): Promise<Interaction[]> {
     }));
 }
 
-function casesFor(all: Interaction[], start: number, end: number, options: UserModelOptions): Case[] {
+function casesFor(
+  all: Interaction[],
+  start: number,
+  end: number,
+  options: UserModelOptions,
+): Case[] {
   const train = all.filter((e) => e.at < start);
   const data = buildTrainingData(train);
   const models = new UserModels(data, options);
@@ -76,7 +81,11 @@ function evaluate(cases: Case[], weights: Weights): ListQuality {
         if (s > 0) scored.push([item, s]);
       });
       scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      return listQuality(scored.map((e) => e[0]), c.relevant, 10);
+      return listQuality(
+        scored.map((e) => e[0]),
+        c.relevant,
+        10,
+      );
     }),
   );
 }

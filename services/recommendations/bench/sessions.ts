@@ -18,7 +18,11 @@ async function clicks(): Promise<Click[]> {
   );
   const out: Click[] = [];
   for await (const [session, item, time] of readCsv(path, { delimiter: '\t', from_line: 2 })) {
-    out.push({ session: `yoochoose:${session}`, item: `yoochoose:${item}`, at: Number(time) * 1000 });
+    out.push({
+      session: `yoochoose:${session}`,
+      item: `yoochoose:${item}`,
+      at: Number(time) * 1000,
+    });
   }
   return out;
 }
@@ -89,14 +93,27 @@ export async function benchSessions(): Promise<void> {
       ` last day of the train file (${count(test)} predictions), next click`,
   );
 
-  console.log(line('popularity', evaluate(test.tests, () => test.popular)));
+  console.log(
+    line(
+      'popularity',
+      evaluate(test.tests, () => test.popular),
+    ),
+  );
   const plain = { ...DEFAULT_SESSION_OPTIONS, successorWeight: 0 };
   const successorsOnly = test.model({ ...plain, lookahead: 1 });
   console.log(
-    line('successors of the last item', evaluate(test.tests, (p) => successorsOnly.scores(p).successors)),
+    line(
+      'successors of the last item',
+      evaluate(test.tests, (p) => successorsOnly.scores(p).successors),
+    ),
   );
   const knn = test.model(plain);
-  console.log(line('session-kNN, 100 neighbours', evaluate(test.tests, (p) => knn.combined(p))));
+  console.log(
+    line(
+      'session-kNN, 100 neighbours',
+      evaluate(test.tests, (p) => knn.combined(p)),
+    ),
+  );
 
   let best = { ...DEFAULT_SESSION_OPTIONS };
   let bestScore = -1;
@@ -105,7 +122,14 @@ export async function benchSessions(): Promise<void> {
   for (const neighbours of [200, 500])
     for (const successorWeight of [0.5, 1])
       for (const idfWeight of [0, 0.5]) {
-        grid.push({ neighbours, sample: 1000, successorWeight, lengthPenalty: 0.5, idfWeight, lookahead: 2 });
+        grid.push({
+          neighbours,
+          sample: 1000,
+          successorWeight,
+          lengthPenalty: 0.5,
+          idfWeight,
+          lookahead: 2,
+        });
       }
   const models = new Map<string, SessionModel>();
   for (const point of grid) {
@@ -122,7 +146,12 @@ export async function benchSessions(): Promise<void> {
     }
   }
   const tuned = test.model(best);
-  console.log(line('session-kNN + successors, tuned', evaluate(test.tests, (p) => tuned.combined(p))));
+  console.log(
+    line(
+      'session-kNN + successors, tuned',
+      evaluate(test.tests, (p) => tuned.combined(p)),
+    ),
+  );
   console.log(`  tuned options ${JSON.stringify(best)}`);
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

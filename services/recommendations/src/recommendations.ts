@@ -88,10 +88,14 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
     },
 
     similar: (itemId, options) =>
-      cachedList(`similar:${itemId}:${optionsKey(options)}`, (s) => similarItems(s, itemId, options)),
+      cachedList(`similar:${itemId}:${optionsKey(options)}`, (s) =>
+        similarItems(s, itemId, options),
+      ),
 
     boughtTogether: (itemId, options) =>
-      cachedList(`together:${itemId}:${optionsKey(options)}`, (s) => boughtTogether(s, itemId, options)),
+      cachedList(`together:${itemId}:${optionsKey(options)}`, (s) =>
+        boughtTogether(s, itemId, options),
+      ),
 
     popular: (windowDays, options) =>
       cachedList(`popular:${windowDays}:${optionsKey(options)}`, (s) =>

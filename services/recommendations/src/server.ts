@@ -52,7 +52,11 @@ async function main(): Promise<void> {
     recommendations,
     log,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
-    readiness: { postgres: postgresCheck(pool), redis: redisCheck(redis), kafka: () => bus.check() },
+    readiness: {
+      postgres: postgresCheck(pool),
+      redis: redisCheck(redis),
+      kafka: () => bus.check(),
+    },
   });
 
   const retrain = (): void => {

@@ -10,7 +10,13 @@ export function shop(): { interactions: Interaction[]; products: ProductInfo[] }
   const interactions: Interaction[] = [];
   const buy = (userId: string, day: number, basket: string, ...items: string[]): void => {
     for (const itemId of items) {
-      interactions.push({ userId, itemId, at: T0 + day * DAY_MS, kind: 'purchase', basketId: basket });
+      interactions.push({
+        userId,
+        itemId,
+        at: T0 + day * DAY_MS,
+        kind: 'purchase',
+        basketId: basket,
+      });
     }
   };
   buy('u1', 1, 'o1', 'mug', 'teapot');

@@ -10,7 +10,15 @@ import {
   topicName,
 } from '@qm/contracts';
 import { createEventBus, type EventBus } from '@qm/events';
-import { createLogger, createPool, createRedis, migrate, type Pool, type Redis, type ServiceApp } from '@qm/kit';
+import {
+  createLogger,
+  createPool,
+  createRedis,
+  migrate,
+  type Pool,
+  type Redis,
+  type ServiceApp,
+} from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
 import { LiveStore } from '../src/adapters/live';
 import { createStore } from '../src/adapters/store';
@@ -48,7 +56,12 @@ function sale(eventId: string, customerId: string, sku: string): Buffer {
 }
 
 beforeAll(async () => {
-  await migrate({ databaseUrl: DATABASE_URL, schema, dir: join(__dirname, '..', 'migrations'), log });
+  await migrate({
+    databaseUrl: DATABASE_URL,
+    schema,
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
   pool = createPool(DATABASE_URL, log, { max: 4 });
   redis = createRedis(REDIS_URL, log);
   recs = createRecommendations({
@@ -67,7 +80,12 @@ beforeAll(async () => {
     clientId: prefix,
     log,
     topicPrefix: `${prefix}.`,
-    consumer: { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100 },
+    consumer: {
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 10_000,
+      maxWaitTimeInMs: 100,
+    },
   });
   await bus.ensureTopics();
   await startConsumers(bus, recs, `${prefix}.`);
@@ -76,7 +94,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await bus?.close();
-  const admin = await createEventBus({ brokers: BROKERS, clientId: `${prefix}-admin`, log }).admin();
+  const admin = await createEventBus({
+    brokers: BROKERS,
+    clientId: `${prefix}-admin`,
+    log,
+  }).admin();
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
   if (topics.length > 0) await admin.deleteTopics({ topics });
   const { groups } = await admin.listGroups();
@@ -92,7 +114,9 @@ afterAll(async () => {
 
 describe('recommendations on PostgreSQL, Redis and Kafka', () => {
   it('builds its models from the interactions stored in PostgreSQL', async () => {
-    const res = await app.inject({ url: '/v1/recommendations/users/u1?excludePurchased=false&limit=3' });
+    const res = await app.inject({
+      url: '/v1/recommendations/users/u1?excludePurchased=false&limit=3',
+    });
     expect(res.json().strategy).toBe('blend');
     expect(res.json().items[0]).toMatchObject({ itemId: 'mug', reason: 'repeat-purchase' });
   });
@@ -102,11 +126,15 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
     const topic = topicName('sales', bus.topicPrefix);
     await bus.publisher.publish(topic, [{ key: 'teapot', value: sale('dup-1', 'u5', 'teapot') }]);
     await waitFor('the sale applied', async () => {
-      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.interactions WHERE event_id = 'dup-1'`);
+      const { rows } = await pool.query(
+        `SELECT 1 FROM ${schema}.interactions WHERE event_id = 'dup-1'`,
+      );
       return rows.length > 0 ? true : undefined;
     });
     const once = (await app.inject({ url })).json();
-    expect(once.items).toContainEqual(expect.objectContaining({ itemId: 'teapot', reason: 'repeat-purchase' }));
+    expect(once.items).toContainEqual(
+      expect.objectContaining({ itemId: 'teapot', reason: 'repeat-purchase' }),
+    );
 
     await bus.publisher.publish(topic, [
       { key: 'teapot', value: sale('dup-1', 'u5', 'teapot') },
@@ -114,7 +142,9 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
       { key: 'saucer', value: sale('after-dup', 'u6', 'saucer') },
     ]);
     await waitFor('the batch after the duplicates', async () => {
-      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.interactions WHERE event_id = 'after-dup'`);
+      const { rows } = await pool.query(
+        `SELECT 1 FROM ${schema}.interactions WHERE event_id = 'after-dup'`,
+      );
       return rows.length > 0 ? true : undefined;
     });
     expect((await app.inject({ url })).json()).toEqual(once);
@@ -141,12 +171,15 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
       { key: 'newcomer', value: encode(ClickEventSchema, click) },
     ]);
     const stored = await waitFor('the view stored', async () => {
-      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.interactions WHERE event_id = 'view-1'`);
+      const { rows } = await pool.query(
+        `SELECT 1 FROM ${schema}.interactions WHERE event_id = 'view-1'`,
+      );
       return rows.length > 0 ? Date.now() : undefined;
     });
     const changed = await waitFor(
       'the list to change',
-      async () => ((await app.inject({ url })).json().strategy === 'blend' ? Date.now() : undefined),
+      async () =>
+        (await app.inject({ url })).json().strategy === 'blend' ? Date.now() : undefined,
       1000,
     );
     expect(changed - stored).toBeLessThan(1000);

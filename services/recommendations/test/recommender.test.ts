@@ -53,14 +53,19 @@ describe('user recommendations', () => {
     }));
     const withCollector = buildSnapshot([...interactions, ...everything], products);
     expect(recommendForUser(withCollector, 'collector', [], { limit: 10 }).items).toEqual([]);
-    const again = recommendForUser(withCollector, 'collector', [], { limit: 10, excludePurchased: false });
+    const again = recommendForUser(withCollector, 'collector', [], {
+      limit: 10,
+      excludePurchased: false,
+    });
     expect(again.items).toHaveLength(CATALOGUE.length);
   });
 
   it('counts a live purchase at once: the item leaves the new-to-you list', () => {
     const before = recommendForUser(snapshot, 'u4', [], { limit: 10 }).items.map((i) => i.itemId);
     expect(before).toContain('mug');
-    const live = [{ itemId: 'mug', kind: 'purchase' as const, at: Date.UTC(2024, 2, 1), basketId: 'o10' }];
+    const live = [
+      { itemId: 'mug', kind: 'purchase' as const, at: Date.UTC(2024, 2, 1), basketId: 'o10' },
+    ];
     const after = recommendForUser(snapshot, 'u4', live, { limit: 10 }).items.map((i) => i.itemId);
     expect(after).not.toContain('mug');
     expect(after).toContain('teapot');
@@ -69,10 +74,12 @@ describe('user recommendations', () => {
   it('never returns excluded ids, even when it has to fill with popular items', () => {
     const exclude = ['mug', 'candle', 'teapot'];
     for (const user of ['u1', 'u4', 'stranger']) {
-      const list = recommendForUser(snapshot, user, [], { limit: 10, exclude, excludePurchased: false });
-      expect(list.items.map((i) => i.itemId)).toEqual(
-        expect.not.arrayContaining(exclude),
-      );
+      const list = recommendForUser(snapshot, user, [], {
+        limit: 10,
+        exclude,
+        excludePurchased: false,
+      });
+      expect(list.items.map((i) => i.itemId)).toEqual(expect.not.arrayContaining(exclude));
     }
     const popular = popularItems(snapshot, 30, { limit: 10, exclude });
     expect(popular.items.map((i) => i.itemId).some((id) => exclude.includes(id))).toBe(false);
@@ -103,7 +110,10 @@ describe('item recommendations', () => {
   });
 
   it('finds text neighbours for an item nobody bought', () => {
-    const catalogue = [...products, { itemId: 'kettle', title: 'China tea kettle', description: '', category: 'kitchen' }];
+    const catalogue = [
+      ...products,
+      { itemId: 'kettle', title: 'China tea kettle', description: '', category: 'kitchen' },
+    ];
     const list = similarItems(buildSnapshot(interactions, catalogue), 'kettle', { limit: 3 });
     expect(list.items[0].reason).toBe('content');
     expect(['mug', 'teapot', 'saucer']).toContain(list.items[0].itemId);

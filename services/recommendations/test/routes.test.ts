@@ -17,7 +17,10 @@ describe('recommendation routes', () => {
       historyDays: 3650,
     });
     await recs.retrain();
-    app = await buildApp({ recommendations: recs, log: createLogger('recommendations-test', 'silent') });
+    app = await buildApp({
+      recommendations: recs,
+      log: createLogger('recommendations-test', 'silent'),
+    });
   });
 
   afterEach(async () => {
@@ -25,12 +28,18 @@ describe('recommendation routes', () => {
   });
 
   it('answers a user list with userId, strategy and scored items with reasons', async () => {
-    const res = await app.inject({ url: '/v1/recommendations/users/u1?limit=3&excludePurchased=false' });
+    const res = await app.inject({
+      url: '/v1/recommendations/users/u1?limit=3&excludePurchased=false',
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ userId: 'u1', strategy: 'blend' });
     expect(body.items).toHaveLength(3);
-    expect(body.items[0]).toEqual({ itemId: 'mug', score: expect.any(Number), reason: 'repeat-purchase' });
+    expect(body.items[0]).toEqual({
+      itemId: 'mug',
+      score: expect.any(Number),
+      reason: 'repeat-purchase',
+    });
   });
 
   it('serves a repeated request from the cache', async () => {
@@ -43,22 +52,42 @@ describe('recommendation routes', () => {
 
   it('changes a user list after the user buys something, with no retraining', async () => {
     const url = '/v1/recommendations/users/u4?limit=10';
-    const before = (await app.inject({ url })).json().items.map((i: { itemId: string }) => i.itemId);
+    const before = (await app.inject({ url }))
+      .json()
+      .items.map((i: { itemId: string }) => i.itemId);
     expect(before).toContain('mug');
     await recs.applyInteractions([
-      { eventId: 'e1', userId: 'u4', itemId: 'mug', kind: 'purchase', basketId: 'o99', at: Date.UTC(2024, 3, 1) },
+      {
+        eventId: 'e1',
+        userId: 'u4',
+        itemId: 'mug',
+        kind: 'purchase',
+        basketId: 'o99',
+        at: Date.UTC(2024, 3, 1),
+      },
     ]);
     const after = (await app.inject({ url })).json().items.map((i: { itemId: string }) => i.itemId);
     expect(after).not.toContain('mug');
   });
 
   it('gives the same answer when one event is delivered three times', async () => {
-    const event = { eventId: 'dup', userId: 'u5', itemId: 'mug', kind: 'purchase' as const, basketId: 'o7', at: Date.UTC(2024, 3, 1) };
+    const event = {
+      eventId: 'dup',
+      userId: 'u5',
+      itemId: 'mug',
+      kind: 'purchase' as const,
+      basketId: 'o7',
+      at: Date.UTC(2024, 3, 1),
+    };
     await recs.applyInteractions([event]);
-    const once = (await app.inject({ url: '/v1/recommendations/users/u5?excludePurchased=false' })).json();
+    const once = (
+      await app.inject({ url: '/v1/recommendations/users/u5?excludePurchased=false' })
+    ).json();
     await recs.applyInteractions([event]);
     await recs.applyInteractions([event]);
-    const thrice = (await app.inject({ url: '/v1/recommendations/users/u5?excludePurchased=false' })).json();
+    const thrice = (
+      await app.inject({ url: '/v1/recommendations/users/u5?excludePurchased=false' })
+    ).json();
     expect(thrice).toEqual(once);
     expect(live.events.get('u5')).toHaveLength(1);
   });

@@ -53,7 +53,11 @@ export class LiveStore {
 
   async cacheForUser(userId: string, field: string, value: unknown): Promise<void> {
     const key = this.userKey(userId);
-    await this.redis.multi().hset(key, field, JSON.stringify(value)).expire(key, this.ttlSeconds).exec();
+    await this.redis
+      .multi()
+      .hset(key, field, JSON.stringify(value))
+      .expire(key, this.ttlSeconds)
+      .exec();
   }
 
   async cached<T>(key: string): Promise<T | undefined> {

@@ -39,9 +39,14 @@ export function createStore(pool: Pool, schema: string): InteractionStore {
     async record(events) {
       if (events.length === 0) return [];
       return inTransaction(async (client) => {
-        const fresh = await claimEvents(client, table('processed_events'), events.map((e) => e.eventId));
+        const fresh = await claimEvents(
+          client,
+          table('processed_events'),
+          events.map((e) => e.eventId),
+        );
         const unique = new Map<string, StoredInteraction>();
-        for (const e of events) if (fresh.has(e.eventId) && !unique.has(e.eventId)) unique.set(e.eventId, e);
+        for (const e of events)
+          if (fresh.has(e.eventId) && !unique.has(e.eventId)) unique.set(e.eventId, e);
         const rows = [...unique.values()];
         if (rows.length > 0) {
           await client.query(

@@ -130,25 +130,35 @@ export function buildRules(
   for (const basket of baskets) for (const item of basket) count[item]++;
   const items: Int32Array[] = [];
   const scores: Float32Array[] = [];
-  forEachCooccurrenceRow(baskets, nItems, () => 1, (i, touched, length, counts) => {
-    const top = keepTop(
-      touched,
-      length,
-      (j) => {
-        const figures = ruleFigures(counts[j], count[i], count[j], n);
-        if (counts[j] < options.minCount || figures.lift < options.minLift) return 0;
-        return figures.confidence;
-      },
-      options.keep,
-    );
-    items[i] = top.items;
-    scores[i] = top.scores;
-  });
+  forEachCooccurrenceRow(
+    baskets,
+    nItems,
+    () => 1,
+    (i, touched, length, counts) => {
+      const top = keepTop(
+        touched,
+        length,
+        (j) => {
+          const figures = ruleFigures(counts[j], count[i], count[j], n);
+          if (counts[j] < options.minCount || figures.lift < options.minLift) return 0;
+          return figures.confidence;
+        },
+        options.keep,
+      );
+      items[i] = top.items;
+      scores[i] = top.scores;
+    },
+  );
   return { items, scores };
 }
 
 /** Support, confidence and lift of a rule from basket counts. */
-export function ruleFigures(both: number, antecedent: number, consequent: number, baskets: number): RuleFigures {
+export function ruleFigures(
+  both: number,
+  antecedent: number,
+  consequent: number,
+  baskets: number,
+): RuleFigures {
   const support = both / baskets;
   const confidence = antecedent > 0 ? both / antecedent : 0;
   const lift = consequent > 0 ? confidence / (consequent / baskets) : 0;

@@ -8,7 +8,11 @@ export interface ListQuality {
 }
 
 /** NDCG, hit, precision and reciprocal rank at `k` with binary relevance. */
-export function listQuality<T>(ranked: readonly T[], relevant: ReadonlySet<T>, k: number): ListQuality {
+export function listQuality<T>(
+  ranked: readonly T[],
+  relevant: ReadonlySet<T>,
+  k: number,
+): ListQuality {
   let dcg = 0;
   let hits = 0;
   let rr = 0;

@@ -10,7 +10,11 @@ export interface PopularityOptions {
  * Recency-weighted popularity: each (user or basket, item) counts once per basket, decayed by
  * its age, within the window ending at `now`.
  */
-export function popularity(data: TrainingData, options: PopularityOptions, now = data.now): Float64Array {
+export function popularity(
+  data: TrainingData,
+  options: PopularityOptions,
+  now = data.now,
+): Float64Array {
   const out = new Float64Array(data.items.size);
   const from = now - options.windowDays * DAY_MS;
   data.baskets.forEach((basket, b) => {

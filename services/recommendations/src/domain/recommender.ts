@@ -215,7 +215,8 @@ export function recommendForUser(
     baskets: stored ? [...stored.baskets] : [],
   };
   const purchasedIds = new Set<string>();
-  if (stored) stored.items.forEach((i, t) => stored.purchased[t] && purchasedIds.add(data.items.ids[i]));
+  if (stored)
+    stored.items.forEach((i, t) => stored.purchased[t] && purchasedIds.add(data.items.ids[i]));
   for (const event of live) {
     if (event.kind === 'purchase') purchasedIds.add(event.itemId);
     const item = data.items.get(event.itemId);
@@ -235,12 +236,17 @@ export function recommendForUser(
   const now = Math.max(data.now, ...live.map((e) => e.at));
   const parts = snapshot.users.components(user, history, now);
   const scored: [number, number, Reason][] = [];
-  for (const [item, e] of blend(parts, snapshot.weights)) scored.push([item, e.score, REASONS[e.top]]);
+  for (const [item, e] of blend(parts, snapshot.weights))
+    scored.push([item, e.score, REASONS[e.top]]);
   return { strategy: 'blend', items: finish(snapshot, scored, options, new Set(), skipIds) };
 }
 
 /** Items like this one: co-purchase similarity plus text similarity, popular when neither. */
-export function similarItems(snapshot: Snapshot, itemId: string, options: ListOptions): RecommendationList {
+export function similarItems(
+  snapshot: Snapshot,
+  itemId: string,
+  options: ListOptions,
+): RecommendationList {
   const item = snapshot.data.items.get(itemId);
   const skipIds = new Set(options.exclude ?? []);
   if (item === undefined) {
@@ -261,7 +267,11 @@ export function similarItems(snapshot: Snapshot, itemId: string, options: ListOp
 }
 
 /** Association rules: what shares baskets with this item more than chance. */
-export function boughtTogether(snapshot: Snapshot, itemId: string, options: ListOptions): RecommendationList {
+export function boughtTogether(
+  snapshot: Snapshot,
+  itemId: string,
+  options: ListOptions,
+): RecommendationList {
   const item = snapshot.data.items.get(itemId);
   const skipIds = new Set(options.exclude ?? []);
   if (item === undefined) {
@@ -276,13 +286,27 @@ export function boughtTogether(snapshot: Snapshot, itemId: string, options: List
 }
 
 /** The most popular items over a window of days. */
-export function popularItems(snapshot: Snapshot, windowDays: number, options: ListOptions): RecommendationList {
-  const scored = fromMap(scaled(popularScores(snapshot, windowDays)), windowDays <= 7 ? 'trending' : 'popular');
-  return { strategy: 'popular', items: finish(snapshot, scored, options, new Set(), new Set(options.exclude)) };
+export function popularItems(
+  snapshot: Snapshot,
+  windowDays: number,
+  options: ListOptions,
+): RecommendationList {
+  const scored = fromMap(
+    scaled(popularScores(snapshot, windowDays)),
+    windowDays <= 7 ? 'trending' : 'popular',
+  );
+  return {
+    strategy: 'popular',
+    items: finish(snapshot, scored, options, new Set(), new Set(options.exclude)),
+  };
 }
 
 /** Next items for an anonymous session from the items seen so far, oldest first. */
-export function sessionItems(snapshot: Snapshot, itemIds: readonly string[], options: ListOptions): RecommendationList {
+export function sessionItems(
+  snapshot: Snapshot,
+  itemIds: readonly string[],
+  options: ListOptions,
+): RecommendationList {
   const clicks = itemIds.map((id) => snapshot.data.items.get(id) ?? -1).filter((i) => i >= 0);
   const { knn } = snapshot.sessions.scores(clicks);
   const combined = snapshot.sessions.combined(clicks);
@@ -292,5 +316,8 @@ export function sessionItems(snapshot: Snapshot, itemIds: readonly string[], opt
     (knn.get(i) ?? 0) > 0 ? 'session-knn' : 'successors',
   ]);
   const strategy = scored.length > 0 ? 'session-knn+successors' : 'popular';
-  return { strategy, items: finish(snapshot, scored, options, new Set(), new Set(options.exclude)) };
+  return {
+    strategy,
+    items: finish(snapshot, scored, options, new Set(), new Set(options.exclude)),
+  };
 }

@@ -86,14 +86,17 @@ export class SessionModel {
     if (clicks.length === 0) return out;
     // Later clicks say more about the next one: weight by position, last click = 1.
     const weight = new Map<number, number>();
-    clicks.forEach((item, p) => weight.set(item, Math.max(weight.get(item) ?? 0, (p + 1) / clicks.length)));
+    clicks.forEach((item, p) =>
+      weight.set(item, Math.max(weight.get(item) ?? 0, (p + 1) / clicks.length)),
+    );
 
     const candidates = this.sampleSessions([...weight.keys()]);
     const sims: [number, number][] = [];
     for (const s of candidates) {
       let sim = 0;
       for (const item of this.sets[s]) sim += weight.get(item) ?? 0;
-      if (this.options.lengthPenalty > 0) sim /= Math.pow(this.sets[s].length, this.options.lengthPenalty);
+      if (this.options.lengthPenalty > 0)
+        sim /= Math.pow(this.sets[s].length, this.options.lengthPenalty);
       sims.push([s, sim]);
     }
     sims.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
@@ -101,7 +104,8 @@ export class SessionModel {
     for (let n = 0; n < k; n++) {
       const [s, sim] = sims[n];
       for (const item of this.sets[s]) {
-        const vote = this.options.idfWeight > 0 ? sim * (1 + this.options.idfWeight * this.idf[item]) : sim;
+        const vote =
+          this.options.idfWeight > 0 ? sim * (1 + this.options.idfWeight * this.idf[item]) : sim;
         out.set(item, (out.get(item) ?? 0) + vote);
       }
     }

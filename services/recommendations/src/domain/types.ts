@@ -50,7 +50,11 @@ export function decay(ageMs: number, halfLifeDays: number): number {
 }
 
 /** The `n` best entries of a score map, best first; ties broken by the smaller index. */
-export function topN(scores: ScoreMap, n: number, skip?: (item: number) => boolean): [number, number][] {
+export function topN(
+  scores: ScoreMap,
+  n: number,
+  skip?: (item: number) => boolean,
+): [number, number][] {
   const out: [number, number][] = [];
   for (const [item, score] of scores) {
     if (!(score > 0) || (skip !== undefined && skip(item))) continue;

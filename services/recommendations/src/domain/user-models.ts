@@ -105,7 +105,11 @@ export class UserModels {
   }
 
   /** Each component's scores for a user, every map scaled so its best item scores 1. */
-  components(user: number | undefined, history: QueryHistory, now: number): Record<Component, ScoreMap> {
+  components(
+    user: number | undefined,
+    history: QueryHistory,
+    now: number,
+  ): Record<Component, ScoreMap> {
     const o = this.options;
     const repeat: ScoreMap = new Map();
     const repeatLong: ScoreMap = new Map();

@@ -97,7 +97,10 @@ export function recommendationRoutes(app: ServiceApp, recs: Recommendations): vo
     },
     async (request) => {
       const q = request.query;
-      const list = await recs.popular(windowDays(q.window), { ...q, exclude: excludeList(q.exclude) });
+      const list = await recs.popular(windowDays(q.window), {
+        ...q,
+        exclude: excludeList(q.exclude),
+      });
       return { window: q.window, ...list };
     },
   );
