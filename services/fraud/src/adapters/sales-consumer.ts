@@ -15,9 +15,13 @@ export function salesConsumer(deps: {
   velocity: VelocityStore;
   topic: string;
   log: Logger;
+  /** The deployment's topic prefix, so that test deployments get groups of their own. */
+  groupPrefix?: string;
+  schema?: string;
 }): ConsumerSpec<SaleLine> {
+  const table = `${deps.schema ?? 'fraud'}.processed_events`;
   return {
-    groupId: 'fraud.sales',
+    groupId: `${deps.groupPrefix ?? ''}fraud.sales`,
     topic: deps.topic,
     decode: (value) => decode(SaleLineSchema, value),
     validate: (line) => (line.eventId === '' ? 'eventId is empty' : undefined),
@@ -28,7 +32,7 @@ export function salesConsumer(deps: {
         const lines = events.map((e) => e.value);
         const fresh = await claimEvents(
           client,
-          'fraud.processed_events',
+          table,
           lines.map((l) => l.eventId),
         );
         const observations = saleObservations(

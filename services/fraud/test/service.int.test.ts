@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  create,
+  decode,
+  encode,
+  FraudDecisionSchema,
+  SaleKind,
+  SaleLineSchema,
+  timestampFromDate,
+  type FraudDecision,
+} from '@qm/contracts';
+import { createEventBus, type EventBus } from '@qm/events';
+import {
+  createLogger,
+  createPool,
+  createRedis,
+  migrate,
+  type Pool,
+  type Redis,
+  type ServiceApp,
+} from '@qm/kit';
+import { DecisionLog } from '../src/adapters/decision-log';
+import { FeedbackRepository } from '../src/adapters/feedback-repository';
+import { kafkaDecisionPublisher } from '../src/adapters/kafka-decisions';
+import { RedisVelocityStore } from '../src/adapters/redis-velocity';
+import { RulesRepository } from '../src/adapters/rules-repository';
+import { salesConsumer } from '../src/adapters/sales-consumer';
+import { buildApp } from '../src/app';
+import { MemoryVelocityStore, type Observation, type RecordMode } from '../src/domain/velocity';
+import { ModelHolder } from '../src/model/model-holder';
+import { testArtefact } from './fakes';
+import { waitFor } from './wait';
+
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/quartermaster';
+const log = createLogger('fraud-it', 'warn');
+const id = randomBytes(4).toString('hex');
+const schema = `fraud_it_${id}`;
+const redisPrefix = `qm:test:fraud:${id}:`;
+const topicPrefix = `test-fraud-${id}.`;
+
+jest.setTimeout(60_000);
+
+describe('fraud service on PostgreSQL, Redis and Kafka', () => {
+  let pool: Pool;
+  let redis: Redis;
+  let bus: EventBus;
+  let app: ServiceApp;
+  let decisions: DecisionLog;
+  const published: FraudDecision[] = [];
+
+  beforeAll(async () => {
+    await migrate({
+      databaseUrl: DATABASE_URL,
+      schema,
+      dir: join(__dirname, '..', 'migrations'),
+      log,
+    });
+    pool = createPool(DATABASE_URL, log);
+    redis = createRedis('redis://127.0.0.1:6379', log);
+    bus = createEventBus({
+      brokers: ['127.0.0.1:9092'],
+      clientId: `fraud-it-${id}`,
+      log,
+      topicPrefix,
+    });
+    await bus.ensureTopics();
+
+    const velocity = new RedisVelocityStore(redis, redisPrefix);
+    const rules = new RulesRepository(pool, 60_000, schema);
+    decisions = new DecisionLog(
+      pool,
+      kafkaDecisionPublisher(bus.publisher, bus.topic('fraudDecisions')),
+      log,
+      20,
+      schema,
+    );
+    decisions.start();
+    app = await buildApp({
+      logger: log,
+      desk: {
+        velocity,
+        rules: () => rules.current(),
+        model: () => testArtefact(),
+        context: {},
+        models: new ModelHolder(testArtefact()),
+        decisions,
+        feedback: new FeedbackRepository(pool, schema),
+        rulesStore: rules,
+      },
+    });
+    await bus.runConsumer({
+      groupId: `${topicPrefix}decisions-reader`,
+      topic: bus.topic('fraudDecisions'),
+      decode: (value) => decode(FraudDecisionSchema, value),
+      handle: async (events) => {
+        published.push(...events.map((e) => e.value));
+      },
+    });
+    await bus.runConsumer(
+      salesConsumer({
+        pool,
+        velocity,
+        topic: bus.topic('sales'),
+        log,
+        groupPrefix: topicPrefix,
+        schema,
+      }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await decisions?.stop();
+    const admin = await bus?.admin().catch(() => undefined);
+    const topics = (await admin?.listTopics())?.filter((t) => t.startsWith(topicPrefix)) ?? [];
+    if (topics.length > 0) await admin?.deleteTopics({ topics });
+    await bus?.close();
+    const keys = await redis.keys(`${redisPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis?.disconnect();
+    await pool?.query(`drop schema if exists ${schema} cascade`);
+    await pool?.end();
+  }, 60_000);
+
+  const order = (over: Record<string, unknown> = {}) => ({
+    transactionId: `t-${randomBytes(4).toString('hex')}`,
+    customerId: 'c-1',
+    amount: 20,
+    createdAt: '2026-03-02T10:00:00Z',
+    deviceId: `dev-${id}`,
+    ipAddress: '10.1.2.3',
+    ...over,
+  });
+  const score = async (body: object) =>
+    (await app.inject({ method: 'POST', url: '/v1/fraud/score', payload: body })).json();
+
+  it('keeps velocity in Redis exactly as the in-memory store used for training does', async () => {
+    const redisStore = new RedisVelocityStore(redis, `${redisPrefix}same:`);
+    const memory = new MemoryVelocityStore();
+    const t0 = Date.parse('2026-03-02T10:00:00Z');
+    const steps: [Observation, RecordMode][] = [];
+    for (let i = 0; i < 40; i++) {
+      const customer = `c${i % 7}`;
+      const at = t0 + i * 20_000 + (i % 3) * 3_600_000;
+      const entities = { device: `d${i % 3}`, ip: `ip${i % 5}`, customer };
+      const amount = 5 + (i % 4) * 12.35;
+      steps.push([
+        { transactionId: `o${i}`, customerId: customer, amount, at, entities },
+        'replace',
+      ]);
+      if (i % 10 === 0)
+        steps.push([
+          { transactionId: `o${i}`, customerId: customer, amount, at, entities },
+          'replace',
+        ]);
+      if (i % 6 === 0) {
+        const sale = {
+          transactionId: `s${i}`,
+          customerId: customer,
+          amount: 3,
+          at,
+          entities: { customer },
+        };
+        steps.push([sale, 'add'], [sale, 'add']);
+      }
+    }
+    for (const [observation, mode] of steps) {
+      const online = await redisStore.observe(observation, mode);
+      const offline = memory.observeNow(observation, mode);
+      expect(online.velocity).toEqual(offline.velocity);
+      expect(online.history.count).toBe(offline.history.count);
+      expect(online.history.sum).toBeCloseTo(offline.history.sum, 6);
+      expect(online.history.sumSq).toBeCloseTo(offline.history.sumSq, 4);
+    }
+  });
+
+  it('declines an order from a device blocked through the API, the list kept in PostgreSQL', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/fraud/lists/device',
+      payload: { block: ['dev-stolen'], allow: [] },
+    });
+    expect(put.statusCode).toBe(200);
+    const { rows } = await pool.query(`select value, action from ${schema}.list_entries`);
+    expect(rows).toEqual([{ value: 'dev-stolen', action: 'block' }]);
+
+    const body = await score(order({ deviceId: 'dev-stolen' }));
+    expect(body.decision).toBe('decline');
+    expect(body.reasons[0].code).toBe('BLOCKLIST_DEVICE');
+  });
+
+  it('scores the fifth order from one device in a minute higher than the first', async () => {
+    const device = `dev-burst-${id}`;
+    const scores: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const createdAt = new Date(Date.parse('2026-03-02T11:00:00Z') + i * 1000).toISOString();
+      scores.push((await score(order({ deviceId: device, customerId: `b${i}`, createdAt }))).score);
+    }
+    expect(scores[4]).toBeGreaterThan(scores[0]);
+  });
+
+  it('stores a decision and publishes it once, even when the transaction is scored twice', async () => {
+    const first = order();
+    await score(first);
+    await score(first);
+    const marker = order();
+    await score(marker);
+    await waitFor('both decisions published', () =>
+      [first, marker].every((o) => published.some((p) => p.transactionId === o.transactionId)),
+    );
+    await decisions.flush();
+    const { rows } = await pool.query(
+      `select count(*)::int as n, bool_and(published_at is not null) as published
+       from ${schema}.decisions where transaction_id = $1`,
+      [first.transactionId],
+    );
+    expect(rows[0]).toEqual({ n: 1, published: true });
+    expect(published.filter((p) => p.transactionId === first.transactionId)).toHaveLength(1);
+  });
+
+  it('stores feedback in PostgreSQL for the next training', async () => {
+    const scored = order();
+    await score(scored);
+    await decisions.flush();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/fraud/feedback',
+      payload: { transactionId: scored.transactionId, label: 'fraud' },
+    });
+    expect(res.json()).toMatchObject({ label: 'fraud', decisionKnown: true });
+    const { rows } = await pool.query(
+      `select label from ${schema}.feedback where transaction_id = $1`,
+      [scored.transactionId],
+    );
+    expect(rows).toEqual([{ label: 'fraud' }]);
+  });
+
+  it('adds sale events to the customer history used for the amount z-score', async () => {
+    const customer = `buyer-${id}`;
+    const lines = [0, 1].map((line) =>
+      create(SaleLineSchema, {
+        eventId: `sale-${id}-${line}`,
+        orderId: `order-${id}`,
+        line,
+        sku: `sku-${line}`,
+        quantity: 2,
+        unitPrice: 10,
+        currency: 'GBP',
+        customerId: customer,
+        occurredAt: timestampFromDate(new Date('2026-03-01T09:00:00Z')),
+        kind: SaleKind.SALE,
+      }),
+    );
+    await bus.publisher.publish(
+      bus.topic('sales'),
+      lines.map((l) => ({ key: l.sku, value: encode(SaleLineSchema, l) })),
+    );
+    const key = `${redisPrefix}fraud:h:${customer}`;
+    await waitFor('the sale in the history', async () => (await redis.hget(key, 'sum')) === '40');
+    expect(await redis.hget(key, 'n')).toBe('1');
+  });
+});
