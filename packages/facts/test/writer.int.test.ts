@@ -120,6 +120,31 @@ describe('facts writer on Kafka', () => {
     expect(await getOrder(db.pool, '536365')).toEqual(order);
   }, 90_000);
 
+  it('stores the click events of a replayed clickstream slice once each', async () => {
+    const before = (await countFacts(db.pool)).clickEvents;
+    const summary = await replay({
+      publisher: bus.publisher,
+      topicPrefix: prefix,
+      dataDir: resolveDataDir(),
+      sets: ['taobao', 'yoochoose'],
+      limit: 300,
+    });
+    const clickLag = async () =>
+      consumerLag(await bus.admin(), factsGroupId('clickstream', prefix), bus.topic('clickstream'));
+
+    await waitFor(
+      'the clickstream group to catch up',
+      async () => (await clickLag()) === 0,
+      60_000,
+    );
+    expect(summary.produced).toBe(600);
+    expect((await countFacts(db.pool)).clickEvents - before).toBe(600);
+    const { rows } = await db.pool.query(
+      `SELECT type, user_id, item_id FROM clickstream.events WHERE event_id = 'taobao:0'`,
+    );
+    expect(rows).toEqual([{ type: 'view', user_id: 'taobao:543462', item_id: 'taobao:1715' }]);
+  }, 90_000);
+
   it('dead-letters a poison line with its reason and stores the good ones around it', async () => {
     const reasons: string[] = [];
     const watcher = await bus.runConsumer({
