@@ -45,29 +45,41 @@ async function main() {
   const pool = new ForecastPool(config.QM_FORECAST_WORKERS, modelPath, global);
   const series = histories.map((h) => ({ id: h.sku, start: h.start, values: h.y }));
 
-  console.log('model                      MASE   RMSSE  WAPE   seconds');
-  for (const model of (values.models ?? DEFAULT_MODELS).split(',')) {
-    const t = Date.now();
-    const results = await pool.forecast(series, { horizon: HORIZON, frequency: 'D', levels: [80, 95], model });
-    const seconds = (Date.now() - t) / 1000;
+  const paths = new Map<string, number[][]>();
+  const report = (model: string, means: number[][], seconds?: number) => {
     let m = 0;
     let r = 0;
     let n = 0;
     let err = 0;
     let tot = 0;
-    results.forEach((res, i) => {
-      const a = mase(actuals[i], res.mean, histories[i].y, 7);
-      const b = rmsse(actuals[i], res.mean, histories[i].y, 7);
+    means.forEach((mean, i) => {
+      const a = mase(actuals[i], mean, histories[i].y, 7);
+      const b = rmsse(actuals[i], mean, histories[i].y, 7);
       if (a === undefined || b === undefined) return;
       m += a;
       r += b;
       n++;
-      const w = absoluteErrors(actuals[i], res.mean);
+      const w = absoluteErrors(actuals[i], mean);
       err += w.error;
       tot += w.total;
     });
     const row = [m / n, r / n, err / tot].map((v) => v.toFixed(3).padStart(6)).join(' ');
-    console.log(`${model.padEnd(26)} ${row} ${seconds.toFixed(2).padStart(8)}`);
+    const time = seconds === undefined ? '' : seconds.toFixed(2).padStart(8);
+    console.log(`${model.padEnd(26)} ${row} ${time}`);
+  };
+
+  console.log('model                      MASE   RMSSE  WAPE   seconds');
+  for (const model of (values.models ?? DEFAULT_MODELS).split(',')) {
+    const t = Date.now();
+    const results = await pool.forecast(series, { horizon: HORIZON, frequency: 'D', levels: [80, 95], model });
+    paths.set(model, results.map((r) => r.mean));
+    report(model, paths.get(model) as number[][], (Date.now() - t) / 1000);
+  }
+  for (const other of paths.keys()) {
+    const global = paths.get('global');
+    if (!global || other === 'global' || other === 'auto') continue;
+    const mine = paths.get(other) as number[][];
+    report(`mean(global, ${other})`, global.map((g, i) => g.map((v, k) => (v + mine[i][k]) / 2)));
   }
 
   const app = await buildApp({ log: createLogger('forecasting-bench', 'warn'), pool, global });

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     readiness: { postgres: postgresCheck(db), redis: redisCheck(redis), kafka: () => bus.check() },
   });
   const consumer = await bus.runConsumer(
-    salesConsumer(bus.topic('sales'), demand, (list) => scheduler.touch(list)),
+    salesConsumer(bus.topic('sales'), demand, (list) => scheduler.touch(list), config.QM_KAFKA_TOPIC_PREFIX),
   );
   app.addHook('onClose', async () => {
     await consumer.stop();

@@ -12,7 +12,7 @@ export const GLOBAL_TRAINING = {
   horizon: 28,
   skus: 600,
   minSaleDays: 40,
-  seeds: [1],
+  seeds: [1, 2],
   gbt: { trees: 150, rate: 0.1, depth: 6, minLeaf: 200, rowSample: 0.25, colSample: 0.5 },
 };
 

@@ -47,7 +47,6 @@ export class ForecastPool {
         for (const job of this.pending.values()) job.reject(error);
         this.pending.clear();
       });
-      worker.unref();
       this.workers.push(worker);
     }
   }

@@ -9,14 +9,18 @@ export function demandOf(line: SaleLine): DemandEvent | undefined {
   return { eventId: line.eventId, sku: line.sku, day, quantity: line.quantity };
 }
 
-/** The `forecasting.sales` consumer: daily demand per SKU, then a (debounced) refresh. */
+/**
+ * The `forecasting.sales` consumer: daily demand per SKU, then a (debounced) refresh. A
+ * deployment or test with its own topic prefix gets its own group under the same prefix.
+ */
 export function salesConsumer(
   topic: string,
   repo: DemandRepository,
   touched: (skus: string[]) => void,
+  groupPrefix = '',
 ): ConsumerSpec<SaleLine> {
   return {
-    groupId: 'forecasting.sales',
+    groupId: `${groupPrefix}forecasting.sales`,
     topic,
     decode: (bytes) => decode(SaleLineSchema, bytes),
     validate: (line) => (line.eventId && line.sku ? undefined : 'eventId and sku are required'),

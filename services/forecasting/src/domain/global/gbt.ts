@@ -40,11 +40,18 @@ function random(seed: number): () => number {
   };
 }
 
-function medianOf(values: Float64Array): number {
+/** The weighted median: the L1-optimal constant for weighted absolute error. */
+function weightedMedian(values: Float64Array, weights: Float64Array): number {
   if (values.length === 0) return 0;
-  const s = Float64Array.from(values).sort();
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+  let total = 0;
+  for (const w of weights) total += w;
+  let acc = 0;
+  for (const i of order) {
+    acc += weights[i];
+    if (acc >= total / 2) return values[i];
+  }
+  return values[order[order.length - 1]];
 }
 
 /** Quantile bin edges per feature; bin 0 holds missing values (NaN). */
@@ -82,6 +89,8 @@ function binOf(edges: Float64Array, v: number): number {
 
 interface Hist {
   g: Float64Array;
+  /** Weight per bin (the L1 loss has no curvature, so weights stand in for it). */
+  w: Float64Array;
   c: Int32Array;
 }
 
@@ -91,9 +100,19 @@ interface Split {
   gain: number;
 }
 
-/** Trains on `x` (row-major, rows × cols) against `y`. */
-export function trainGbt(x: Float32Array, y: Float32Array, cols: number, options: GbtOptions): GbtModel {
+/**
+ * Trains on `x` (row-major, rows × cols) against `y`, minimising the weighted absolute error
+ * (`weight` per row, 1 when absent).
+ */
+export function trainGbt(
+  x: Float32Array,
+  y: Float32Array,
+  cols: number,
+  options: GbtOptions,
+  weight?: Float32Array,
+): GbtModel {
   const rows = y.length;
+  const wt = weight ?? new Float32Array(rows).fill(1);
   const rand = random(options.seed);
   const edges = binEdges(x, rows, cols, rand);
   const bins = new Uint8Array(rows * cols);
@@ -101,13 +120,13 @@ export function trainGbt(x: Float32Array, y: Float32Array, cols: number, options
     for (let i = 0; i < rows; i++) bins[f * rows + i] = binOf(edges[f], x[i * cols + f]);
   }
 
-  const base = medianOf(Float64Array.from(y));
+  const base = weightedMedian(Float64Array.from(y), Float64Array.from(wt));
   const pred = new Float64Array(rows).fill(base);
   const grad = new Float64Array(rows);
   const trees: Tree[] = [];
 
   for (let t = 0; t < options.trees; t++) {
-    for (let i = 0; i < rows; i++) grad[i] = Math.sign(y[i] - pred[i]);
+    for (let i = 0; i < rows; i++) grad[i] = wt[i] * Math.sign(y[i] - pred[i]);
     const sampled: number[] = [];
     for (let i = 0; i < rows; i++) if (rand() < options.rowSample) sampled.push(i);
     const feats: number[] = [];
@@ -119,6 +138,7 @@ export function trainGbt(x: Float32Array, y: Float32Array, cols: number, options
     const nf = feats.length;
     const histogram = (members: Int32Array): Hist => {
       const g = new Float64Array(nf * BINS);
+      const w = new Float64Array(nf * BINS);
       const c = new Int32Array(nf * BINS);
       for (let fi = 0; fi < nf; fi++) {
         const off = feats[fi] * rows;
@@ -127,10 +147,11 @@ export function trainGbt(x: Float32Array, y: Float32Array, cols: number, options
           const i = members[k];
           const b = base + bins[off + i];
           g[b] += grad[i];
+          w[b] += wt[i];
           c[b]++;
         }
       }
-      return { g, c };
+      return { g, w, c };
     };
     const splittable = (size: number, depth: number) => depth < options.depth && size >= 2 * options.minLeaf;
 
@@ -145,28 +166,40 @@ export function trainGbt(x: Float32Array, y: Float32Array, cols: number, options
       let best: Split | undefined;
       if (hist && splittable(members.length, depth)) {
         let total = 0;
-        for (let b = 0; b < BINS; b++) total += hist.g[b];
-        const parent = (total * total) / members.length;
+        let weightSum = 0;
+        for (let b = 0; b < BINS; b++) {
+          total += hist.g[b];
+          weightSum += hist.w[b];
+        }
+        const parent = (total * total) / weightSum;
         for (let fi = 0; fi < nf; fi++) {
           const base = fi * BINS;
           let gl = 0;
+          let wl = 0;
           let nl = 0;
           for (let b = 0; b < BINS - 1; b++) {
             gl += hist.g[base + b];
+            wl += hist.w[base + b];
             nl += hist.c[base + b];
             const nr = members.length - nl;
             if (nl < options.minLeaf) continue;
             if (nr < options.minLeaf) break;
             const gr = total - gl;
-            const gain = (gl * gl) / nl + (gr * gr) / nr - parent;
+            const wr = weightSum - wl;
+            if (wl <= 0 || wr <= 0) continue;
+            const gain = (gl * gl) / wl + (gr * gr) / wr - parent;
             if (!best || gain > best.gain) best = { feature: fi, bin: b, gain };
           }
         }
       }
       if (!hist || !best || best.gain <= 1e-9) {
         const residuals = new Float64Array(members.length);
-        for (let k = 0; k < members.length; k++) residuals[k] = y[members[k]] - pred[members[k]];
-        tree.value[node] = options.rate * medianOf(residuals);
+        const weights = new Float64Array(members.length);
+        for (let k = 0; k < members.length; k++) {
+          residuals[k] = y[members[k]] - pred[members[k]];
+          weights[k] = wt[members[k]];
+        }
+        tree.value[node] = options.rate * weightedMedian(residuals, weights);
         return node;
       }
       const feature = feats[best.feature];
@@ -181,7 +214,11 @@ export function trainGbt(x: Float32Array, y: Float32Array, cols: number, options
       if (splittable(left.length, depth + 1) || splittable(right.length, depth + 1)) {
         // Histogram the smaller child; the larger one is the parent's minus it.
         const small = histogram(left.length <= right.length ? left : right);
-        const large: Hist = { g: hist.g.map((v, k) => v - small.g[k]), c: hist.c.map((v, k) => v - small.c[k]) };
+        const large: Hist = {
+          g: hist.g.map((v, k) => v - small.g[k]),
+          w: hist.w.map((v, k) => v - small.w[k]),
+          c: hist.c.map((v, k) => v - small.c[k]),
+        };
         [hl, hr] = left.length <= right.length ? [small, large] : [large, small];
       }
       tree.feature[node] = feature;
