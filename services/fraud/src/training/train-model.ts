@@ -6,7 +6,6 @@ import type { FraudModelArtefact } from '../model/artefact';
 import { applyPlatt } from '../model/calibration';
 import { fitBoosted } from '../model/gbdt';
 import { fitLogistic } from '../model/logistic';
-import { thresholdForPrecision } from '../model/metrics';
 import { fitCountryRisk, replay, withCountryRisk } from './replay';
 import {
   BOOST_OPTIONS,
@@ -16,9 +15,31 @@ import {
   type ModelKind,
 } from './evaluate';
 
-/** Precision the decision thresholds aim for on held-out orders. */
-const REVIEW_PRECISION = 0.3;
-const DECLINE_PRECISION = 0.9;
+/**
+ * Decision thresholds on the calibrated probability: decline when fraud is the likely
+ * outcome, review when it is several times the base rate. Precision and recall at each are
+ * measured on the held-out orders and kept in the artefact.
+ */
+const THRESHOLDS = { review: 0.15, decline: 0.7 };
+
+function atThreshold(probabilities: ArrayLike<number>, labels: Uint8Array, threshold: number) {
+  let flagged = 0;
+  let caught = 0;
+  let fraud = 0;
+  for (let i = 0; i < labels.length; i++) {
+    fraud += labels[i];
+    if (probabilities[i] >= threshold) {
+      flagged += 1;
+      caught += labels[i];
+    }
+  }
+  return {
+    threshold,
+    precision: flagged === 0 ? 0 : caught / flagged,
+    recall: fraud === 0 ? 0 : caught / fraud,
+    flaggedShare: flagged / labels.length,
+  };
+}
 
 /** Loads the IP table with the lower-case country names it spells. */
 export async function loadIpTable(dataDir: string): Promise<IpCountryTable> {
@@ -62,11 +83,11 @@ export async function trainModel(dataDir: string, log: Logger): Promise<FraudMod
       : fitBoosted(rows, set.labels, BOOST_OPTIONS);
 
   const held = best.heldMargins.map((m) => applyPlatt(best.calibration, m));
-  const decline = thresholdForPrecision(held, best.heldLabels, DECLINE_PRECISION) ?? 0.9;
-  const review = Math.min(
-    thresholdForPrecision(held, best.heldLabels, REVIEW_PRECISION) ?? 0.3,
-    decline,
-  );
+  const { review, decline } = THRESHOLDS;
+  validation.thresholds = {
+    review: atThreshold(held, best.heldLabels, review),
+    decline: atThreshold(held, best.heldLabels, decline),
+  };
 
   const createdAt = new Date();
   const version = `fraud-${best.kind}-${createdAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
