@@ -33,6 +33,14 @@ class KafkaPassthrough extends Error {
   }
 }
 
+async function heartbeatThrough(heartbeat: () => Promise<void>): Promise<void> {
+  try {
+    await heartbeat();
+  } catch (error) {
+    throw new KafkaPassthrough(error);
+  }
+}
+
 /** Runs a handler step with bounded retries of transient errors and heartbeats in between. */
 async function withRetries<T>(
   ctx: BatchContext<T>,
@@ -42,8 +50,8 @@ async function withRetries<T>(
   try {
     await retry(
       async (attempt) => {
-        if (attempt > 0)
-          await heartbeat().catch((e: unknown) => Promise.reject(new KafkaPassthrough(e)));
+        // A heartbeat between attempts keeps the group from dropping this member as it waits.
+        if (attempt > 0) await heartbeatThrough(heartbeat);
         await step();
       },
       {

@@ -184,6 +184,23 @@ describe('processBatch', () => {
     expect(resolved).toEqual([]);
   });
 
+  it('passes a rebalance seen by a heartbeat on to kafkajs instead of failing', async () => {
+    const { ctx } = context({
+      handle: async () => {
+        throw Object.assign(new Error('pool is draining'), { retriable: true });
+      },
+    });
+    const { payload, resolved } = fakePayload([message(0, '{"n":1}')]);
+    const rebalance = Object.assign(new Error('The group is rebalancing'), {
+      name: 'KafkaJSProtocolError',
+      type: 'REBALANCE_IN_PROGRESS',
+    });
+    (payload.heartbeat as jest.Mock).mockRejectedValue(rebalance);
+
+    await expect(processBatch(ctx, payload)).rejects.toBe(rebalance);
+    expect(resolved).toEqual([]);
+  });
+
   it('commits a long batch slice by slice and stops between slices when asked', async () => {
     const handledSlices: number[] = [];
     let running = true;
