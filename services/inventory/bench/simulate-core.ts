@@ -35,4 +35,3 @@ export function replay(levels: Levels, demand: number[], leadTime: number): Outc
   }
   return out;
 }
-

@@ -7,7 +7,8 @@ import { replay, type Levels, type Outcome } from './simulate-core';
  * Replays real daily demand against each SKU's (reorder point, order-up-to) policy: daily
  * review, fixed lead time, lost sales, starting at the order-up-to level. Usage:
  *   pnpm bench:inventory [--test-start 2011-10-15] [--days 28] [--skus 500]
- *     [--half-life 56] [--window 182] [--level-days 0] [--frontier]
+ *     [--half-life 56] [--window 182] [--level-days 0]
+ *     [--weekday-weight 1] [--frontier]
  * The default window is the 28 days before the held-out month; tuning used 2011-09-17.
  */
 const LEAD_TIME = 7;
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     halfLifeDays: Number(arg('half-life', String(DEFAULT_EMPIRICAL.halfLifeDays))),
     windowDays: Number(arg('window', String(DEFAULT_EMPIRICAL.windowDays))),
     levelDays: Number(arg('level-days', String(DEFAULT_EMPIRICAL.levelDays))),
+    weekdayWeight: Number(arg('weekday-weight', String(DEFAULT_EMPIRICAL.weekdayWeight))),
   };
 
   const data = await loadDailyDemand();
@@ -88,20 +90,33 @@ async function main(): Promise<void> {
   }
   const methods = new Map<string, number>();
   for (const [, series] of skus) {
-    const m = computePolicy({ history: series.slice(0, start), onHand: 0, asOf: testStart, empirical,
-      settings: DEFAULT_SETTINGS }).method;
+    const m = computePolicy({
+      history: series.slice(0, start),
+      onHand: 0,
+      asOf: testStart,
+      empirical,
+      settings: DEFAULT_SETTINGS,
+    }).method;
     methods.set(m, (methods.get(m) ?? 0) + 1);
   }
 
-  console.log(`test window ${testStart} + ${horizon} days, ${skus.length} SKUs, lead time ` +
-    `${LEAD_TIME} d, service level ${SERVICE_LEVEL}, daily review, lost sales`);
-  console.log(`ours: half-life ${empirical.halfLifeDays} d, window ${empirical.windowDays} d, ` +
-    `level ${empirical.levelDays} d, ` +
-    `methods ${JSON.stringify(Object.fromEntries(methods))}`);
+  console.log(
+    `test window ${testStart} + ${horizon} days, ${skus.length} SKUs, lead time ` +
+      `${LEAD_TIME} d, service level ${SERVICE_LEVEL}, daily review, lost sales`,
+  );
+  console.log(
+    `ours: half-life ${empirical.halfLifeDays} d, window ${empirical.windowDays} d, ` +
+      `level ${empirical.levelDays} d, weekday weight ${empirical.weekdayWeight}, ` +
+      `methods ${JSON.stringify(Object.fromEntries(methods))}`,
+  );
   for (const [name, policy] of Object.entries(policies)) {
     const total: Outcome = { demand: 0, filled: 0, onHandSum: 0, stockoutDays: 0 };
     for (const [, series] of skus) {
-      const o = replay(policy(series.slice(0, start)), series.slice(start, start + horizon), LEAD_TIME);
+      const o = replay(
+        policy(series.slice(0, start)),
+        series.slice(start, start + horizon),
+        LEAD_TIME,
+      );
       total.demand += o.demand;
       total.filled += o.filled;
       total.onHandSum += o.onHandSum;
@@ -110,8 +125,10 @@ async function main(): Promise<void> {
     const fill = (100 * total.filled) / total.demand;
     const onHand = total.onHandSum / (horizon * skus.length);
     const stockouts = total.stockoutDays / skus.length;
-    console.log(`${name.padEnd(44)} fill ${fill.toFixed(1)}%  on hand ${onHand.toFixed(0)} ` +
-      `units/SKU  stock-out days ${stockouts.toFixed(2)}/SKU (${total.stockoutDays} total)`);
+    console.log(
+      `${name.padEnd(44)} fill ${fill.toFixed(1)}%  on hand ${onHand.toFixed(0)} ` +
+        `units/SKU  stock-out days ${stockouts.toFixed(2)}/SKU (${total.stockoutDays} total)`,
+    );
   }
 }
 

@@ -58,11 +58,16 @@ function addDays(isoDate: string, days: number): string {
 export function forecastFrom(f: StoredForecast | null, asOf: string): ForecastPath | undefined {
   if (f === null) return undefined;
   const offset = Math.round(
-    (Date.parse(`${addDays(asOf, 1)}T00:00:00Z`) - Date.parse(`${f.startDay}T00:00:00Z`)) / 86_400_000,
+    (Date.parse(`${addDays(asOf, 1)}T00:00:00Z`) - Date.parse(`${f.startDay}T00:00:00Z`)) /
+      86_400_000,
   );
   const from = Math.max(0, offset);
   if (from >= f.mean.length) return undefined;
-  return { mean: f.mean.slice(from), lower95: f.lower95.slice(from), upper95: f.upper95.slice(from) };
+  return {
+    mean: f.mean.slice(from),
+    lower95: f.lower95.slice(from),
+    upper95: f.upper95.slice(from),
+  };
 }
 
 /** The inventory service's use cases over its store; routes and consumers call these. */
@@ -133,9 +138,16 @@ export function createInventory(deps: InventoryDeps) {
    * Applies movements once each (by event id), in the given order, to the ledger; then
    * recomputes the touched SKUs' policies and signals in the same transaction.
    */
-  async function applyMovements(movements: MovementInput[], requestId?: string): Promise<AppliedMovements> {
+  async function applyMovements(
+    movements: MovementInput[],
+    requestId?: string,
+  ): Promise<AppliedMovements> {
     const result = await inTransaction(pool, async (client) => {
-      const fresh = await claimEvents(client, store.processedTable, movements.map((m) => m.eventId));
+      const fresh = await claimEvents(
+        client,
+        store.processedTable,
+        movements.map((m) => m.eventId),
+      );
       const todo = movements.filter((m) => fresh.delete(m.eventId));
       if (todo.length === 0) return { applied: 0, duplicates: movements.length };
       const keys = new Map<string, [string, string]>();
@@ -150,12 +162,22 @@ export function createInventory(deps: InventoryDeps) {
       for (const key of created) {
         if (deps.openingStock <= 0) continue;
         const [sku, warehouse] = key.split('\u0000');
-        const opened = applyMovement(levels.get(key) ?? { onHand: 0, onOrder: 0, backorders: 0 },
-          'ADJUSTMENT', deps.openingStock);
+        const opened = applyMovement(
+          levels.get(key) ?? { onHand: 0, onOrder: 0, backorders: 0 },
+          'ADJUSTMENT',
+          deps.openingStock,
+        );
         levels.set(key, opened.level);
-        rows.push({ eventId: `opening:${sku}:${warehouse}`, sku, warehouse, kind: 'ADJUSTMENT',
-          quantity: deps.openingStock, delta: opened.delta, reference: 'opening-stock',
-          occurredAt: new Date() });
+        rows.push({
+          eventId: `opening:${sku}:${warehouse}`,
+          sku,
+          warehouse,
+          kind: 'ADJUSTMENT',
+          quantity: deps.openingStock,
+          delta: opened.delta,
+          reference: 'opening-stock',
+          occurredAt: new Date(),
+        });
       }
 
       const demand: DemandRow[] = [];
@@ -167,8 +189,12 @@ export function createInventory(deps: InventoryDeps) {
         levels.set(key, level);
         rows.push({ ...m, warehouse, delta, reference: m.reference ?? '' });
         if (m.kind === 'SALE' && m.quantity > 0) {
-          demand.push({ sku: m.sku, warehouse, day: m.occurredAt.toISOString().slice(0, 10),
-            units: m.quantity });
+          demand.push({
+            sku: m.sku,
+            warehouse,
+            day: m.occurredAt.toISOString().slice(0, 10),
+            units: m.quantity,
+          });
         }
       }
       await store.insertMovements(client, rows);
@@ -203,9 +229,14 @@ export function createInventory(deps: InventoryDeps) {
   }
 
   /** A SKU's policy from its own history (one warehouse, or all together). */
-  async function policyForSku(sku: string, q: {
-    warehouse?: string; leadTimeDays?: number; serviceLevel?: number;
-  }): Promise<Policy & { asOf: string; settings: SkuSettings; stock: StockLevel }> {
+  async function policyForSku(
+    sku: string,
+    q: {
+      warehouse?: string;
+      leadTimeDays?: number;
+      serviceLevel?: number;
+    },
+  ): Promise<Policy & { asOf: string; settings: SkuSettings; stock: StockLevel }> {
     if (!(await known(sku))) throw InventoryErrors.SKU_NOT_FOUND(`no SKU ${sku}`, { field: 'sku' });
     const base = await settingsOf(pool, sku);
     const settings = {
@@ -215,10 +246,14 @@ export function createInventory(deps: InventoryDeps) {
     };
     const asOf = await store.businessDate(pool);
     const rows = await store.stock(pool, { sku, warehouse: q.warehouse, limit: 1000 });
-    const stock = rows.reduce<StockLevel>((s, r) => ({
-      onHand: s.onHand + r.onHand, onOrder: s.onOrder + r.onOrder,
-      backorders: s.backorders + r.backorders,
-    }), { onHand: 0, onOrder: 0, backorders: 0 });
+    const stock = rows.reduce<StockLevel>(
+      (s, r) => ({
+        onHand: s.onHand + r.onHand,
+        onOrder: s.onOrder + r.onOrder,
+        backorders: s.backorders + r.backorders,
+      }),
+      { onHand: 0, onOrder: 0, backorders: 0 },
+    );
     const policy = computePolicy({
       history: await store.history(pool, sku, q.warehouse ?? null, asOf, HISTORY_DAYS),
       forecast: forecastFrom(await store.forecast(pool, sku), asOf),

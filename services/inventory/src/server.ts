@@ -30,8 +30,11 @@ async function main(): Promise<void> {
   });
   const pool = createPool(config.QM_DATABASE_URL, log);
   const redis = createRedis(config.QM_REDIS_URL, log);
-  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}inventory:`,
-    config.QM_INVENTORY_POLICY_CACHE_SECONDS);
+  const cache = new Cache(
+    redis,
+    `${config.QM_REDIS_PREFIX}inventory:`,
+    config.QM_INVENTORY_POLICY_CACHE_SECONDS,
+  );
   const bus = createEventBus({
     brokers: splitList(config.QM_KAFKA_BROKERS),
     clientId: 'inventory',
@@ -54,7 +57,11 @@ async function main(): Promise<void> {
     log,
     cache,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
-    readiness: { postgres: postgresCheck(pool), redis: redisCheck(redis), kafka: () => bus.check() },
+    readiness: {
+      postgres: postgresCheck(pool),
+      redis: redisCheck(redis),
+      kafka: () => bus.check(),
+    },
   });
 
   // Signal changes whose publish failed are retried here; normally there are none.

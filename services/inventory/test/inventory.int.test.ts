@@ -41,15 +41,24 @@ let reader: Consumer;
 const signals: KafkaMessage[] = [];
 
 function sale(eventId: string, sku: string, quantity: number, day: string) {
-  return encode(SaleLineSchema, create(SaleLineSchema, {
-    eventId, orderId: `o-${eventId}`, sku, quantity, kind: SaleKind.SALE,
-    occurredAt: timestampFromDate(new Date(`${day}T10:00:00Z`)),
-  }));
+  return encode(
+    SaleLineSchema,
+    create(SaleLineSchema, {
+      eventId,
+      orderId: `o-${eventId}`,
+      sku,
+      quantity,
+      kind: SaleKind.SALE,
+      occurredAt: timestampFromDate(new Date(`${day}T10:00:00Z`)),
+    }),
+  );
 }
 
 async function publishSales(...values: Buffer[]): Promise<void> {
-  await bus.publisher.publish(topicName('sales', bus.topicPrefix),
-    values.map((value) => ({ key: decode(SaleLineSchema, value).sku, value })));
+  await bus.publisher.publish(
+    topicName('sales', bus.topicPrefix),
+    values.map((value) => ({ key: decode(SaleLineSchema, value).sku, value })),
+  );
 }
 
 async function stockOf(sku: string) {
@@ -59,36 +68,62 @@ async function stockOf(sku: string) {
 
 async function movementCount(sku: string): Promise<number> {
   const { rows } = await pool.query(
-    `SELECT count(*)::int AS n FROM ${schema}.movements WHERE sku = $1`, [sku]);
+    `SELECT count(*)::int AS n FROM ${schema}.movements WHERE sku = $1`,
+    [sku],
+  );
   return rows[0].n;
 }
 
 const signalsFor = (sku: string) =>
-  signals.map((m) => decode(RestockSignalSchema, m.value ?? Buffer.alloc(0)))
+  signals
+    .map((m) => decode(RestockSignalSchema, m.value ?? Buffer.alloc(0)))
     .filter((s) => s.sku === sku);
 
 beforeAll(async () => {
-  await migrate({ databaseUrl: DATABASE_URL, schema, dir: join(__dirname, '..', 'migrations'), log });
+  await migrate({
+    databaseUrl: DATABASE_URL,
+    schema,
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
   pool = createPool(DATABASE_URL, log, { max: 4 });
   redis = createRedis(REDIS_URL, log);
   bus = createEventBus({
-    brokers: BROKERS, clientId: prefix, log, topicPrefix: `${prefix}.`,
-    consumer: { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 10_000,
-      maxWaitTimeInMs: 100 },
+    brokers: BROKERS,
+    clientId: prefix,
+    log,
+    topicPrefix: `${prefix}.`,
+    consumer: {
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 10_000,
+      maxWaitTimeInMs: 100,
+    },
   });
   await bus.ensureTopics();
   inventory = createInventory({
-    pool, store: createStore(schema), log, publisher: bus.publisher,
-    signalTopic: topicName('restockSignals', bus.topicPrefix), defaultWarehouse: 'main',
+    pool,
+    store: createStore(schema),
+    log,
+    publisher: bus.publisher,
+    signalTopic: topicName('restockSignals', bus.topicPrefix),
+    defaultWarehouse: 'main',
     openingStock: 0,
   });
   app = await buildApp({ inventory, log, cache: new Cache(redis, `${prefix}:`, 1) });
   await startConsumers(bus, inventory, `${prefix}.`);
 
-  const kafka = new Kafka({ brokers: BROKERS, clientId: `${prefix}-reader`, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    brokers: BROKERS,
+    clientId: `${prefix}-reader`,
+    logLevel: logLevel.NOTHING,
+  });
   reader = kafka.consumer({ groupId: `${prefix}.reader`, maxWaitTimeInMs: 100 });
   await reader.connect();
-  await reader.subscribe({ topic: topicName('restockSignals', bus.topicPrefix), fromBeginning: true });
+  await reader.subscribe({
+    topic: topicName('restockSignals', bus.topicPrefix),
+    fromBeginning: true,
+  });
   await reader.run({ eachMessage: async ({ message }) => void signals.push(message) });
 }, 60_000);
 
@@ -96,7 +131,11 @@ afterAll(async () => {
   await reader?.disconnect();
   await app?.close();
   await bus?.close();
-  const admin = await createEventBus({ brokers: BROKERS, clientId: `${prefix}-admin`, log }).admin();
+  const admin = await createEventBus({
+    brokers: BROKERS,
+    clientId: `${prefix}-admin`,
+    log,
+  }).admin();
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
   if (topics.length > 0) await admin.deleteTopics({ topics });
   const { groups } = await admin.listGroups();
@@ -112,21 +151,32 @@ afterAll(async () => {
 
 describe('inventory service on the real stack', () => {
   it('moves stock once when the same sale event arrives twice', async () => {
-    await app.inject({ method: 'POST', url: '/v1/inventory/movements', payload: {
-      movements: [{ eventId: 'twice-receipt', sku: 'TWICE', kind: 'RECEIPT', quantity: 10 }] } });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: {
+        movements: [{ eventId: 'twice-receipt', sku: 'TWICE', kind: 'RECEIPT', quantity: 10 }],
+      },
+    });
     const line = sale('twice-1', 'TWICE', 4, '2011-06-01');
     await publishSales(line);
     await publishSales(line, sale('twice-2', 'TWICE', 1, '2011-06-01'));
 
     await waitFor('both sales applied', async () =>
-      ((await movementCount('TWICE')) === 3 ? true : undefined));
+      (await movementCount('TWICE')) === 3 ? true : undefined,
+    );
     const stock = await stockOf('TWICE');
     expect(stock).toMatchObject({ onHand: 5, backorders: 0 });
   });
 
   it('records a sale beyond stock as a backorder and raises one signal per change', async () => {
-    await app.inject({ method: 'POST', url: '/v1/inventory/movements', payload: {
-      movements: [{ eventId: 'short-receipt', sku: 'SHORT', kind: 'RECEIPT', quantity: 2 }] } });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: {
+        movements: [{ eventId: 'short-receipt', sku: 'SHORT', kind: 'RECEIPT', quantity: 2 }],
+      },
+    });
     const beyond = sale('short-1', 'SHORT', 5, '2011-06-02');
     await publishSales(beyond);
     const stock = await waitFor('the backorder', async () => {
@@ -146,40 +196,68 @@ describe('inventory service on the real stack', () => {
   });
 
   it('lets a warehouse pull only the signals that changed since its cursor', async () => {
-    const first = (await app.inject({ method: 'GET', url: '/v1/inventory/restock-signals' })).json();
+    const first = (
+      await app.inject({ method: 'GET', url: '/v1/inventory/restock-signals' })
+    ).json();
     expect(first.signals.map((s: { sku: string }) => s.sku)).toContain('SHORT');
 
-    const again = (await app.inject({ method: 'GET',
-      url: `/v1/inventory/restock-signals?cursor=${first.nextCursor}` })).json();
+    const again = (
+      await app.inject({
+        method: 'GET',
+        url: `/v1/inventory/restock-signals?cursor=${first.nextCursor}`,
+      })
+    ).json();
     expect(again.signals).toEqual([]);
 
-    await app.inject({ method: 'POST', url: '/v1/inventory/movements', payload: {
-      movements: [{ eventId: 'short-refill', sku: 'SHORT', kind: 'RECEIPT', quantity: 500 }] } });
-    const changed = (await app.inject({ method: 'GET',
-      url: `/v1/inventory/restock-signals?cursor=${first.nextCursor}` })).json();
+    await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: {
+        movements: [{ eventId: 'short-refill', sku: 'SHORT', kind: 'RECEIPT', quantity: 500 }],
+      },
+    });
+    const changed = (
+      await app.inject({
+        method: 'GET',
+        url: `/v1/inventory/restock-signals?cursor=${first.nextCursor}`,
+      })
+    ).json();
     expect(changed.signals).toEqual([expect.objectContaining({ sku: 'SHORT', status: 'closed' })]);
   });
 
-  it('answers a policy from history, from a forecast once one arrives, and 404 for an unknown SKU', async () => {
+  it('answers a policy from history, then from a forecast, and 404 when unknown', async () => {
     const days = Array.from({ length: 60 }, (_, i) =>
-      new Date(Date.UTC(2011, 3, 1 + i)).toISOString().slice(0, 10));
+      new Date(Date.UTC(2011, 3, 1 + i)).toISOString().slice(0, 10),
+    );
     await publishSales(...days.map((d, i) => sale(`hist-${i}`, 'HIST', 5 + (i % 4) * 3, d)));
     await waitFor('the history', async () =>
-      ((await movementCount('HIST')) === days.length ? true : undefined));
+      (await movementCount('HIST')) === days.length ? true : undefined,
+    );
 
-    const fromHistory = await app.inject({ method: 'GET',
-      url: '/v1/inventory/policies/HIST?leadTimeDays=7&serviceLevel=0.95' });
+    const fromHistory = await app.inject({
+      method: 'GET',
+      url: '/v1/inventory/policies/HIST?leadTimeDays=7&serviceLevel=0.95',
+    });
     expect(fromHistory.statusCode).toBe(200);
     expect(fromHistory.json()).toMatchObject({ sku: 'HIST', method: 'empirical-bootstrap' });
 
-    await bus.publisher.publish(topicName('forecasts', bus.topicPrefix), [{
-      key: 'HIST',
-      value: encode(ForecastUpdatedSchema, create(ForecastUpdatedSchema, {
-        sku: 'HIST', model: 'test', start: '2011-06-03', mean: Array(28).fill(50),
-        lower95: Array(28).fill(30), upper95: Array(28).fill(70),
-        computedAt: timestampFromDate(new Date()),
-      })),
-    }]);
+    await bus.publisher.publish(topicName('forecasts', bus.topicPrefix), [
+      {
+        key: 'HIST',
+        value: encode(
+          ForecastUpdatedSchema,
+          create(ForecastUpdatedSchema, {
+            sku: 'HIST',
+            model: 'test',
+            start: '2011-06-03',
+            mean: Array(28).fill(50),
+            lower95: Array(28).fill(30),
+            upper95: Array(28).fill(70),
+            computedAt: timestampFromDate(new Date()),
+          }),
+        ),
+      },
+    ]);
     const stock = await waitFor('the forecast policy', async () => {
       const s = await stockOf('HIST');
       return s?.warehouses[0]?.policy?.method === 'forecast-quantile' ? s : undefined;

@@ -16,15 +16,20 @@ describe('applyMovement', () => {
 
   it('puts returns and cancellations back, whatever the sign of the quantity', () => {
     expect(applyMovement(EMPTY_STOCK, 'RETURN', -2).level.onHand).toBe(2);
-    expect(applyMovement({ onHand: 1, onOrder: 0, backorders: 3 }, 'CANCELLATION', -5).level)
-      .toEqual({ onHand: 3, onOrder: 0, backorders: 0 });
+    expect(
+      applyMovement({ onHand: 1, onOrder: 0, backorders: 3 }, 'CANCELLATION', -5).level,
+    ).toEqual({ onHand: 3, onOrder: 0, backorders: 0 });
   });
 
   it('stops a negative adjustment at zero and sets the figure on a count', () => {
-    expect(applyMovement({ onHand: 2, onOrder: 0, backorders: 0 }, 'ADJUSTMENT', -5).level.onHand)
-      .toBe(0);
-    expect(applyMovement({ onHand: 2, onOrder: 1, backorders: 0 }, 'COUNT', 40).level)
-      .toEqual({ onHand: 40, onOrder: 1, backorders: 0 });
+    expect(
+      applyMovement({ onHand: 2, onOrder: 0, backorders: 0 }, 'ADJUSTMENT', -5).level.onHand,
+    ).toBe(0);
+    expect(applyMovement({ onHand: 2, onOrder: 1, backorders: 0 }, 'COUNT', 40).level).toEqual({
+      onHand: 40,
+      onOrder: 1,
+      backorders: 0,
+    });
   });
 });
 
@@ -35,18 +40,36 @@ describe('restockSignal', () => {
 
   it('raises a critical signal when customers wait and none above the reorder point', () => {
     const waiting = { onHand: 0, onOrder: 0, backorders: 4 };
-    const signal = restockSignal('A', 'main', waiting, computePolicy({ history, onHand: 0,
-      backorders: 4, asOf: '2011-11-01', settings: DEFAULT_SETTINGS }), 7);
+    const signal = restockSignal(
+      'A',
+      'main',
+      waiting,
+      computePolicy({
+        history,
+        onHand: 0,
+        backorders: 4,
+        asOf: '2011-11-01',
+        settings: DEFAULT_SETTINGS,
+      }),
+      7,
+    );
     expect(signal?.urgency).toBe('critical');
     expect(signal?.reason).toContain('backordered');
-    expect(restockSignal('A', 'main', { ...EMPTY_STOCK, onHand: 500 }, policyAt(500), 7)).toBeNull();
+    expect(
+      restockSignal('A', 'main', { ...EMPTY_STOCK, onHand: 500 }, policyAt(500), 7),
+    ).toBeNull();
   });
 
   it('keeps the fingerprint when only the days of cover drift', () => {
     const policy = policyAt(20);
     const a = restockSignal('A', 'main', { ...EMPTY_STOCK, onHand: 20 }, policy, 7);
-    const b = restockSignal('A', 'main', { ...EMPTY_STOCK, onHand: 20 },
-      { ...policy, daysOfCover: policy.daysOfCover + 0.5 }, 7);
+    const b = restockSignal(
+      'A',
+      'main',
+      { ...EMPTY_STOCK, onHand: 20 },
+      { ...policy, daysOfCover: policy.daysOfCover + 0.5 },
+      7,
+    );
     expect(signalFingerprint(a)).toBe(signalFingerprint(b));
     expect(signalFingerprint(null)).toBe('closed');
   });

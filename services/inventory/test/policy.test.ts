@@ -2,12 +2,23 @@ import { computePolicy, DEFAULT_SETTINGS, roundOrder, type Policy } from '../src
 import { demandFromHistory, demandStopped, fillRateLevel } from '../src/domain/demand';
 import { countQuantile, normalQuantile } from '../src/domain/stats';
 
-const numericFigures = (p: Policy) => [p.meanDailyDemand, p.leadTimeDemand, p.safetyStock,
-  p.reorderPoint, p.orderUpTo, p.orderQuantity, p.inventoryPosition, p.daysOfCover, p.excessStock];
+const numericFigures = (p: Policy) => [
+  p.meanDailyDemand,
+  p.leadTimeDemand,
+  p.safetyStock,
+  p.reorderPoint,
+  p.orderUpTo,
+  p.orderQuantity,
+  p.inventoryPosition,
+  p.daysOfCover,
+  p.excessStock,
+];
 
 /** A deterministic lumpy series: mostly small daily orders, a big wholesale order weekly. */
 function lumpySeries(days: number): number[] {
-  return Array.from({ length: days }, (_, i) => (i % 7 === 3 ? 240 : i % 7 === 6 ? 0 : 10 + (i % 5)));
+  return Array.from({ length: days }, (_, i) =>
+    i % 7 === 3 ? 240 : i % 7 === 6 ? 0 : 10 + (i % 5),
+  );
 }
 
 describe('computePolicy', () => {
@@ -28,14 +39,19 @@ describe('computePolicy', () => {
   });
 
   it('answers zeros with finite cover for a SKU that never sold', () => {
-    const p = computePolicy({ history: [], onHand: 0, asOf: '2011-11-01', settings: DEFAULT_SETTINGS });
+    const p = computePolicy({
+      history: [],
+      onHand: 0,
+      asOf: '2011-11-01',
+      settings: DEFAULT_SETTINGS,
+    });
     expect(p.method).toBe('no-demand');
     expect(numericFigures(p).every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
     expect(p.orderQuantity).toBe(0);
     expect(p.stockoutDate).toBeNull();
   });
 
-  it('orders up to the order-up-to level in whole packs above the minimum when below the reorder point', () => {
+  it('orders up to the order-up-to level in whole packs, at least the minimum', () => {
     const settings = { ...DEFAULT_SETTINGS, packSize: 12, minOrderQuantity: 48 };
     const p = computePolicy({ history: lumpySeries(120), onHand: 5, asOf: '2011-11-01', settings });
     expect(p.method).toBe('empirical-bootstrap');
@@ -81,7 +97,10 @@ describe('computePolicy', () => {
 
   it('falls back to a negative binomial when the history is short', () => {
     const d = demandFromHistory([0, 3, 0, 0, 9], {
-      leadTimeDays: 7, leadTimeSdDays: 0, reviewPeriodDays: 1, serviceLevel: 0.95,
+      leadTimeDays: 7,
+      leadTimeSdDays: 0,
+      reviewPeriodDays: 1,
+      serviceLevel: 0.95,
     });
     expect(d.method).toBe('negative-binomial');
     expect(d.quantile).toBeGreaterThan(d.mean);

@@ -43,8 +43,13 @@ describe('inventory routes', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/inventory/policies',
-      payload: { history: [50, 40, 30, 20, 10, 5, 0, 0, 0, 0], onHand: 3, leadTimeDays: 5,
-        serviceLevel: 0.95, asOf: '2011-11-01' },
+      payload: {
+        history: [50, 40, 30, 20, 10, 5, 0, 0, 0, 0],
+        onHand: 3,
+        leadTimeDays: 5,
+        serviceLevel: 0.95,
+        asOf: '2011-11-01',
+      },
     });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -54,14 +59,19 @@ describe('inventory routes', () => {
     }
   });
 
-  it('rejects a negative lead time and a service level outside (0, 1), naming the field', async () => {
-    const negative = await app.inject({ method: 'GET',
-      url: '/v1/inventory/policies/KNOWN?leadTimeDays=-2' });
+  it('rejects a negative lead time and a service level outside (0, 1) by field', async () => {
+    const negative = await app.inject({
+      method: 'GET',
+      url: '/v1/inventory/policies/KNOWN?leadTimeDays=-2',
+    });
     expect(negative.statusCode).toBe(400);
     expect(negative.json().field).toBe('leadTimeDays');
 
-    const level = await app.inject({ method: 'POST', url: '/v1/inventory/policies',
-      payload: { history: [1, 2], onHand: 0, leadTimeDays: 7, serviceLevel: 1 } });
+    const level = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/policies',
+      payload: { history: [1, 2], onHand: 0, leadTimeDays: 7, serviceLevel: 1 },
+    });
     expect(level.statusCode).toBe(400);
     expect(level.json().field).toBe('serviceLevel');
   });
@@ -77,8 +87,10 @@ describe('inventory routes', () => {
   });
 
   it('rejects a cursor it did not make', async () => {
-    const signals = await app.inject({ method: 'GET',
-      url: '/v1/inventory/restock-signals?cursor=abc' });
+    const signals = await app.inject({
+      method: 'GET',
+      url: '/v1/inventory/restock-signals?cursor=abc',
+    });
     expect(signals.statusCode).toBe(400);
     expect(signals.json().field).toBe('cursor');
 
@@ -88,27 +100,43 @@ describe('inventory routes', () => {
   });
 
   it('takes movements with a known kind and prefixes their ids', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/v1/inventory/movements',
-      payload: { movements: [{ eventId: 'm1', sku: 'A', kind: 'THEFT', quantity: 1 }] } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'm1', sku: 'A', kind: 'THEFT', quantity: 1 }] },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toContain('movements[0]');
 
-    const ok = await app.inject({ method: 'POST', url: '/v1/inventory/movements',
-      payload: { movements: [{ eventId: 'm1', sku: 'A', kind: 'RECEIPT', quantity: 5 }] } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'm1', sku: 'A', kind: 'RECEIPT', quantity: 5 }] },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ applied: 1, duplicates: 0 });
     expect(inventory.movements).toEqual([expect.objectContaining({ eventId: 'api:m1' })]);
   });
 
   it('merges a settings update over the current settings', async () => {
-    const res = await app.inject({ method: 'PUT', url: '/v1/inventory/settings/A',
-      payload: { leadTimeDays: 10, packSize: 6 } });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/v1/inventory/settings/A',
+      payload: { leadTimeDays: 10, packSize: 6 },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ sku: 'A', leadTimeDays: 10, packSize: 6,
-      serviceLevel: DEFAULT_SETTINGS.serviceLevel });
+    expect(res.json()).toMatchObject({
+      sku: 'A',
+      leadTimeDays: 10,
+      packSize: 6,
+      serviceLevel: DEFAULT_SETTINGS.serviceLevel,
+    });
 
-    const bad = await app.inject({ method: 'PUT', url: '/v1/inventory/settings/A',
-      payload: { packSize: 0 } });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/v1/inventory/settings/A',
+      payload: { packSize: 0 },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('packSize');
   });

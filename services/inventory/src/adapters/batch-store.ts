@@ -43,11 +43,18 @@ export function createBatchStore(schema = 'inventory') {
            $6::int[], $7::int[], $8::int[], $9::text[], $10::timestamptz[])
            WITH ORDINALITY AS m(e, s, w, k, q, h, o, b, r, at, n)
          ORDER BY n`,
-        [column(rows, (r) => r.eventId), column(rows, (r) => r.sku),
-          column(rows, (r) => r.warehouse), column(rows, (r) => r.kind),
-          column(rows, (r) => r.quantity), column(rows, (r) => r.delta.onHand),
-          column(rows, (r) => r.delta.onOrder), column(rows, (r) => r.delta.backorders),
-          column(rows, (r) => r.reference), column(rows, (r) => r.occurredAt)],
+        [
+          column(rows, (r) => r.eventId),
+          column(rows, (r) => r.sku),
+          column(rows, (r) => r.warehouse),
+          column(rows, (r) => r.kind),
+          column(rows, (r) => r.quantity),
+          column(rows, (r) => r.delta.onHand),
+          column(rows, (r) => r.delta.onOrder),
+          column(rows, (r) => r.delta.backorders),
+          column(rows, (r) => r.reference),
+          column(rows, (r) => r.occurredAt),
+        ],
       );
     },
 
@@ -65,39 +72,55 @@ export function createBatchStore(schema = 'inventory') {
       await db.query(
         `INSERT INTO ${t('daily_demand')} (sku, warehouse, day, units)
          SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::int[])
-         ON CONFLICT (sku, warehouse, day) DO UPDATE SET units = daily_demand.units + excluded.units`,
-        [column(list, (r) => r.sku), column(list, (r) => r.warehouse), column(list, (r) => r.day),
-          column(list, (r) => r.units)],
+         ON CONFLICT (sku, warehouse, day)
+         DO UPDATE SET units = daily_demand.units + excluded.units`,
+        [
+          column(list, (r) => r.sku),
+          column(list, (r) => r.warehouse),
+          column(list, (r) => r.day),
+          column(list, (r) => r.units),
+        ],
       );
     },
 
     async saveStocks(db: Db, levels: Map<string, StockLevel>): Promise<void> {
-      const entries = [...levels.entries()].map(([key, level]) => [...key.split('\u0000'), level] as
-        [string, string, StockLevel]);
+      const entries = [...levels.entries()].map(
+        ([key, level]) => [...key.split('\u0000'), level] as [string, string, StockLevel],
+      );
       if (entries.length === 0) return;
       await db.query(
-        `UPDATE ${t('stock')} s SET on_hand = k.h, on_order = k.o, backorders = k.b, updated_at = now()
+        `UPDATE ${t('stock')} s
+         SET on_hand = k.h, on_order = k.o, backorders = k.b, updated_at = now()
          FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[]) AS k(sku, w, h, o, b)
          WHERE s.sku = k.sku AND s.warehouse = k.w`,
-        [column(entries, (e) => e[0]), column(entries, (e) => e[1]),
-          column(entries, (e) => e[2].onHand), column(entries, (e) => e[2].onOrder),
-          column(entries, (e) => e[2].backorders)],
+        [
+          column(entries, (e) => e[0]),
+          column(entries, (e) => e[1]),
+          column(entries, (e) => e[2].onHand),
+          column(entries, (e) => e[2].onOrder),
+          column(entries, (e) => e[2].backorders),
+        ],
       );
     },
 
     async settingsFor(db: Db, skus: string[]): Promise<Map<string, SkuSettings>> {
       const { rows } = await db.query(`SELECT * FROM ${t('settings')} WHERE sku = ANY($1)`, [skus]);
-      return new Map(rows.map((r) => [r.sku as string, {
-        leadTimeDays: r.lead_time_days,
-        leadTimeSdDays: r.lead_time_sd_days,
-        reviewPeriodDays: r.review_period_days,
-        serviceLevel: r.service_level,
-        minOrderQuantity: r.min_order_quantity,
-        packSize: r.pack_size,
-        unitCost: r.unit_cost,
-        orderCost: r.order_cost,
-        holdingRate: r.holding_rate,
-      }]));
+      return new Map(
+        rows.map((r) => [
+          r.sku as string,
+          {
+            leadTimeDays: r.lead_time_days,
+            leadTimeSdDays: r.lead_time_sd_days,
+            reviewPeriodDays: r.review_period_days,
+            serviceLevel: r.service_level,
+            minOrderQuantity: r.min_order_quantity,
+            packSize: r.pack_size,
+            unitCost: r.unit_cost,
+            orderCost: r.order_cost,
+            holdingRate: r.holding_rate,
+          },
+        ]),
+      );
     },
 
     /** Daily units over the `days` days ending `asOf` for each SKU and warehouse, oldest first. */
@@ -121,11 +144,19 @@ export function createBatchStore(schema = 'inventory') {
     async forecastsFor(db: Db, skus: string[]): Promise<Map<string, StoredForecast>> {
       const { rows } = await db.query(
         `SELECT sku, start_day, mean, lower95, upper95 FROM ${t('forecasts')} WHERE sku = ANY($1)`,
-        [skus]);
-      return new Map(rows.map((r) => [r.sku as string, {
-        startDay: (r.start_day as Date).toISOString().slice(0, 10),
-        mean: r.mean, lower95: r.lower95, upper95: r.upper95,
-      } satisfies ForecastPath & { startDay: string }]));
+        [skus],
+      );
+      return new Map(
+        rows.map((r) => [
+          r.sku as string,
+          {
+            startDay: (r.start_day as Date).toISOString().slice(0, 10),
+            mean: r.mean,
+            lower95: r.lower95,
+            upper95: r.upper95,
+          } satisfies ForecastPath & { startDay: string },
+        ]),
+      );
     },
 
     async savePolicies(db: Db, rows: { sku: string; warehouse: string; policy: Policy }[]) {
@@ -141,10 +172,18 @@ export function createBatchStore(schema = 'inventory') {
            safety_stock = excluded.safety_stock, order_quantity = excluded.order_quantity,
            days_of_cover = excluded.days_of_cover, stockout_date = excluded.stockout_date,
            excess_stock = excluded.excess_stock, computed_at = now()`,
-        [column(rows, (r) => r.sku), column(rows, (r) => r.warehouse), p((x) => x.method),
-          p((x) => x.reorderPoint), p((x) => x.orderUpTo), p((x) => x.safetyStock),
-          p((x) => x.orderQuantity), p((x) => x.daysOfCover), p((x) => x.stockoutDate),
-          p((x) => x.excessStock)],
+        [
+          column(rows, (r) => r.sku),
+          column(rows, (r) => r.warehouse),
+          p((x) => x.method),
+          p((x) => x.reorderPoint),
+          p((x) => x.orderUpTo),
+          p((x) => x.safetyStock),
+          p((x) => x.orderQuantity),
+          p((x) => x.daysOfCover),
+          p((x) => x.stockoutDate),
+          p((x) => x.excessStock),
+        ],
       );
     },
   };

@@ -30,7 +30,10 @@ export async function startConsumers(
       decode: decodeSale,
       validate: validateSale,
       handle: async (events) => {
-        await inventory.applyMovements(events.map((e) => saleMovement(e.value)), events[0]?.requestId);
+        await inventory.applyMovements(
+          events.map((e) => saleMovement(e.value)),
+          events[0]?.requestId,
+        );
       },
     }),
     bus.runConsumer({
@@ -39,7 +42,10 @@ export async function startConsumers(
       decode: decodeMovement,
       validate: validateMovement,
       handle: async (events) => {
-        await inventory.applyMovements(events.map((e) => movementInput(e.value)), events[0]?.requestId);
+        await inventory.applyMovements(
+          events.map((e) => movementInput(e.value)),
+          events[0]?.requestId,
+        );
       },
     }),
     bus.runConsumer({

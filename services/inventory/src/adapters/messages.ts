@@ -20,26 +20,30 @@ import type { SignalRow } from './store';
 /** The Kafka value of a signal change; a closed signal goes out with urgency `none`. */
 export function encodeSignal(row: SignalRow): Buffer {
   const s = row.signal;
-  return encode(RestockSignalSchema, create(RestockSignalSchema, {
-    sku: row.sku,
-    warehouse: row.warehouse,
-    onHand: s?.onHand ?? 0,
-    onOrder: s?.onOrder ?? 0,
-    reorderPoint: s?.reorderPoint ?? 0,
-    safetyStock: s?.safetyStock ?? 0,
-    orderQuantity: s?.orderQuantity ?? 0,
-    daysOfCover: s?.daysOfCover ?? 0,
-    stockoutDate: s?.stockoutDate ?? '',
-    urgency: s?.urgency ?? 'none',
-    reason: s?.reason ?? 'stock is above the reorder point again',
-    raisedAt: timestampFromDate(new Date(row.changedAt)),
-  }));
+  return encode(
+    RestockSignalSchema,
+    create(RestockSignalSchema, {
+      sku: row.sku,
+      warehouse: row.warehouse,
+      onHand: s?.onHand ?? 0,
+      onOrder: s?.onOrder ?? 0,
+      reorderPoint: s?.reorderPoint ?? 0,
+      safetyStock: s?.safetyStock ?? 0,
+      orderQuantity: s?.orderQuantity ?? 0,
+      daysOfCover: s?.daysOfCover ?? 0,
+      stockoutDate: s?.stockoutDate ?? '',
+      urgency: s?.urgency ?? 'none',
+      reason: s?.reason ?? 'stock is above the reorder point again',
+      raisedAt: timestampFromDate(new Date(row.changedAt)),
+    }),
+  );
 }
 
 export const decodeSale = (value: Buffer): SaleLine => decode(SaleLineSchema, value);
 export const decodeMovement = (value: Buffer): InventoryMovement =>
   decode(InventoryMovementSchema, value);
-export const decodeForecast = (value: Buffer): ForecastUpdated => decode(ForecastUpdatedSchema, value);
+export const decodeForecast = (value: Buffer): ForecastUpdated =>
+  decode(ForecastUpdatedSchema, value);
 
 export function validateSale(line: SaleLine): string | undefined {
   if (!line.eventId) return 'no event id';
@@ -50,8 +54,12 @@ export function validateSale(line: SaleLine): string | undefined {
 
 /** A sale line as a ledger movement: sales out, returns and cancellations back in. */
 export function saleMovement(line: SaleLine): MovementInput {
-  const kind = line.kind === SaleKind.SALE ? 'SALE'
-    : line.kind === SaleKind.RETURN ? 'RETURN' : 'CANCELLATION';
+  const kind =
+    line.kind === SaleKind.SALE
+      ? 'SALE'
+      : line.kind === SaleKind.RETURN
+        ? 'RETURN'
+        : 'CANCELLATION';
   return {
     eventId: `sale:${line.eventId}`,
     sku: line.sku,
@@ -71,8 +79,12 @@ export function validateMovement(m: InventoryMovement): string | undefined {
 }
 
 export function movementInput(m: InventoryMovement): MovementInput {
-  const kind = m.kind === ProtoMovementKind.RECEIPT ? 'RECEIPT'
-    : m.kind === ProtoMovementKind.ADJUSTMENT ? 'ADJUSTMENT' : 'COUNT';
+  const kind =
+    m.kind === ProtoMovementKind.RECEIPT
+      ? 'RECEIPT'
+      : m.kind === ProtoMovementKind.ADJUSTMENT
+        ? 'ADJUSTMENT'
+        : 'COUNT';
   return {
     eventId: `movement:${m.eventId}`,
     sku: m.sku,

@@ -9,7 +9,10 @@ import type { RestockSignal } from '../domain/signals';
 export type Db = Pick<Pool | PoolClient, 'query'>;
 
 /** Runs `work` in one transaction on one client. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -32,8 +35,17 @@ export interface StockRow extends StockLevel {
   sku: string;
   warehouse: string;
   updatedAt: string;
-  policy: (Pick<Policy, 'method' | 'reorderPoint' | 'orderUpTo' | 'safetyStock' | 'orderQuantity' |
-    'daysOfCover' | 'stockoutDate' | 'excessStock'>) | null;
+  policy: Pick<
+    Policy,
+    | 'method'
+    | 'reorderPoint'
+    | 'orderUpTo'
+    | 'safetyStock'
+    | 'orderQuantity'
+    | 'daysOfCover'
+    | 'stockoutDate'
+    | 'excessStock'
+  > | null;
 }
 
 export interface StockFilter {
@@ -90,13 +102,26 @@ export function createStore(schema = 'inventory') {
          ON CONFLICT (sku) DO UPDATE SET lead_time_days = $2, lead_time_sd_days = $3,
            review_period_days = $4, service_level = $5, min_order_quantity = $6, pack_size = $7,
            unit_cost = $8, order_cost = $9, holding_rate = $10, updated_at = now()`,
-        [sku, s.leadTimeDays, s.leadTimeSdDays, s.reviewPeriodDays, s.serviceLevel,
-          s.minOrderQuantity, s.packSize, s.unitCost, s.orderCost, s.holdingRate],
+        [
+          sku,
+          s.leadTimeDays,
+          s.leadTimeSdDays,
+          s.reviewPeriodDays,
+          s.serviceLevel,
+          s.minOrderQuantity,
+          s.packSize,
+          s.unitCost,
+          s.orderCost,
+          s.holdingRate,
+        ],
       );
     },
 
     /** Creates missing stock rows, then locks all of them in key order (no deadlocks). */
-    async lockStock(db: Db, keys: [string, string][]): Promise<{
+    async lockStock(
+      db: Db,
+      keys: [string, string][],
+    ): Promise<{
       levels: Map<string, StockLevel>;
       created: Set<string>;
     }> {
@@ -116,8 +141,11 @@ export function createStore(schema = 'inventory') {
       );
       const levels = new Map<string, StockLevel>();
       for (const r of rows) {
-        levels.set(`${r.sku}\u0000${r.warehouse}`,
-          { onHand: r.on_hand, onOrder: r.on_order, backorders: r.backorders });
+        levels.set(`${r.sku}\u0000${r.warehouse}`, {
+          onHand: r.on_hand,
+          onOrder: r.on_order,
+          backorders: r.backorders,
+        });
       }
       const created = new Set(inserted.rows.map((r) => `${r.sku}\u0000${r.warehouse}`));
       return { levels, created };
@@ -144,7 +172,9 @@ export function createStore(schema = 'inventory') {
     },
 
     async everSold(db: Db, sku: string): Promise<boolean> {
-      const { rows } = await db.query(`SELECT 1 FROM ${t('daily_demand')} WHERE sku = $1 LIMIT 1`, [sku]);
+      const { rows } = await db.query(`SELECT 1 FROM ${t('daily_demand')} WHERE sku = $1 LIMIT 1`, [
+        sku,
+      ]);
       return rows.length > 0;
     },
 
@@ -160,15 +190,24 @@ export function createStore(schema = 'inventory') {
 
     async forecast(db: Db, sku: string): Promise<StoredForecast | null> {
       const { rows } = await db.query(
-        `SELECT start_day, mean, lower95, upper95 FROM ${t('forecasts')} WHERE sku = $1`, [sku]);
+        `SELECT start_day, mean, lower95, upper95 FROM ${t('forecasts')} WHERE sku = $1`,
+        [sku],
+      );
       if (rows.length === 0) return null;
       const r = rows[0];
-      return { startDay: day(r.start_day) ?? '', mean: r.mean, lower95: r.lower95, upper95: r.upper95 };
+      return {
+        startDay: day(r.start_day) ?? '',
+        mean: r.mean,
+        lower95: r.lower95,
+        upper95: r.upper95,
+      };
     },
 
     async warehousesOf(db: Db, sku: string): Promise<string[]> {
       const { rows } = await db.query(
-        `SELECT warehouse FROM ${t('stock')} WHERE sku = $1 ORDER BY warehouse`, [sku]);
+        `SELECT warehouse FROM ${t('stock')} WHERE sku = $1 ORDER BY warehouse`,
+        [sku],
+      );
       return rows.map((r) => r.warehouse as string);
     },
 
@@ -186,7 +225,9 @@ export function createStore(schema = 'inventory') {
       }
       if (filter.excess) where.push('p.excess_stock > 0');
       if (filter.afterKey) {
-        where.push(`(s.sku, s.warehouse) > (${arg(filter.afterKey[0])}, ${arg(filter.afterKey[1])})`);
+        where.push(
+          `(s.sku, s.warehouse) > (${arg(filter.afterKey[0])}, ${arg(filter.afterKey[1])})`,
+        );
       }
       const { rows } = await db.query(
         `SELECT s.*, p.method, p.reorder_point, p.order_up_to, p.safety_stock, p.order_quantity,
@@ -203,22 +244,30 @@ export function createStore(schema = 'inventory') {
         onOrder: r.on_order,
         backorders: r.backorders,
         updatedAt: new Date(r.updated_at).toISOString(),
-        policy: r.method === null ? null : {
-          method: r.method,
-          reorderPoint: r.reorder_point,
-          orderUpTo: r.order_up_to,
-          safetyStock: r.safety_stock,
-          orderQuantity: r.order_quantity,
-          daysOfCover: r.days_of_cover,
-          stockoutDate: day(r.stockout_date),
-          excessStock: r.excess_stock,
-        },
+        policy:
+          r.method === null
+            ? null
+            : {
+                method: r.method,
+                reorderPoint: r.reorder_point,
+                orderUpTo: r.order_up_to,
+                safetyStock: r.safety_stock,
+                orderQuantity: r.order_quantity,
+                daysOfCover: r.days_of_cover,
+                stockoutDate: day(r.stockout_date),
+                excessStock: r.excess_stock,
+              },
       }));
     },
 
     /** Stores the signal when it differs from the last one; true when it changed. */
-    async saveSignal(db: Db, sku: string, warehouse: string, signal: RestockSignal | null,
-      fingerprint: string): Promise<boolean> {
+    async saveSignal(
+      db: Db,
+      sku: string,
+      warehouse: string,
+      signal: RestockSignal | null,
+      fingerprint: string,
+    ): Promise<boolean> {
       const { rows } = await db.query(
         `INSERT INTO ${t('restock_signals')} (sku, warehouse, open, urgency, body, fingerprint, seq)
          SELECT $1, $2, $3, $4, $5, $6, nextval('${t('signal_changes')}')
@@ -228,14 +277,28 @@ export function createStore(schema = 'inventory') {
            fingerprint = $6, seq = excluded.seq, changed_at = now()
          WHERE restock_signals.fingerprint <> $6
          RETURNING seq`,
-        [sku, warehouse, signal !== null, signal?.urgency ?? 'none', JSON.stringify(signal),
-          fingerprint],
+        [
+          sku,
+          warehouse,
+          signal !== null,
+          signal?.urgency ?? 'none',
+          JSON.stringify(signal),
+          fingerprint,
+        ],
       );
       return rows.length > 0;
     },
 
-    async signals(db: Db, q: { afterSeq: number; includeClosed: boolean; warehouse?: string;
-      urgency?: string; limit: number }): Promise<SignalRow[]> {
+    async signals(
+      db: Db,
+      q: {
+        afterSeq: number;
+        includeClosed: boolean;
+        warehouse?: string;
+        urgency?: string;
+        limit: number;
+      },
+    ): Promise<SignalRow[]> {
       const { rows } = await db.query(
         `SELECT sku, warehouse, open, body, seq, changed_at FROM ${t('restock_signals')}
          WHERE seq > $1 AND ($2 OR open) AND ($3::text IS NULL OR warehouse = $3)

@@ -48,18 +48,26 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => (stopping = true));
   process.once('SIGTERM', () => (stopping = true));
 
-  const post = (movements: object[]) => retry(
-    () => fetchJson(`${base}/movements`, { requestId: randomUUID(), method: 'POST', body: { movements } }),
-    { retries: 3 },
-  );
+  const post = (movements: object[]) =>
+    retry(
+      () =>
+        fetchJson(`${base}/movements`, {
+          requestId: randomUUID(),
+          method: 'POST',
+          body: { movements },
+        }),
+      { retries: 3 },
+    );
 
   for (let cycle = 1; !stopping; cycle++) {
     const signals: PulledSignal[] = [];
     for (let more = true; more;) {
       const query = new URLSearchParams({ warehouse: config.QM_DEMO_WAREHOUSE, limit: '500' });
       if (cursor !== undefined) query.set('cursor', cursor);
-      const page = await retry(() => fetchJson<Page>(`${base}/restock-signals?${query}`,
-        { requestId: randomUUID() }), { retries: 3 });
+      const page = await retry(
+        () => fetchJson<Page>(`${base}/restock-signals?${query}`, { requestId: randomUUID() }),
+        { retries: 3 },
+      );
       signals.push(...page.signals);
       cursor = page.nextCursor;
       more = page.hasMore;
@@ -69,24 +77,54 @@ async function main(): Promise<void> {
     if (toOrder.length > 0) {
       const dueAt = Date.now() + config.QM_DEMO_LEAD_TIME_SECONDS * 1000;
       const orders = toOrder.map(({ key, signal }) => {
-        const order = { sku: signal.sku, warehouse: signal.warehouse,
-          quantity: signal.orderQuantity, dueAt, id: randomUUID() };
+        const order = {
+          sku: signal.sku,
+          warehouse: signal.warehouse,
+          quantity: signal.orderQuantity,
+          dueAt,
+          id: randomUUID(),
+        };
         pending.set(key, order);
         return order;
       });
-      await post(orders.map((o) => ({ eventId: `demo-order:${o.id}`, sku: o.sku,
-        warehouse: o.warehouse, kind: 'ORDER', quantity: o.quantity, reference: o.id })));
+      await post(
+        orders.map((o) => ({
+          eventId: `demo-order:${o.id}`,
+          sku: o.sku,
+          warehouse: o.warehouse,
+          kind: 'ORDER',
+          quantity: o.quantity,
+          reference: o.id,
+        })),
+      );
     }
 
     const due = [...pending.entries()].filter(([, o]) => o.dueAt <= Date.now());
     if (due.length > 0) {
-      await post(due.map(([, o]) => ({ eventId: `demo-receipt:${o.id}`, sku: o.sku,
-        warehouse: o.warehouse, kind: 'RECEIPT', quantity: o.quantity, reference: o.id })));
+      await post(
+        due.map(([, o]) => ({
+          eventId: `demo-receipt:${o.id}`,
+          sku: o.sku,
+          warehouse: o.warehouse,
+          kind: 'RECEIPT',
+          quantity: o.quantity,
+          reference: o.id,
+        })),
+      );
       for (const [key] of due) pending.delete(key);
     }
 
-    log.info({ cycle, signals: signals.length, ordered: toOrder.length, received: due.length,
-      inFlight: pending.size, cursor }, 'warehouse cycle');
+    log.info(
+      {
+        cycle,
+        signals: signals.length,
+        ordered: toOrder.length,
+        received: due.length,
+        inFlight: pending.size,
+        cursor,
+      },
+      'warehouse cycle',
+    );
     if (config.QM_DEMO_CYCLES > 0 && cycle >= config.QM_DEMO_CYCLES) break;
     await new Promise((resolve) => setTimeout(resolve, config.QM_DEMO_POLL_MS));
   }

@@ -30,6 +30,11 @@ export interface EmpiricalOptions {
    * Off by default: it did not raise the fill rate on the tuning windows.
    */
   levelDays: number;
+  /**
+   * Extra weight of windows that start on the same weekday as the coming protection interval
+   * (1: none), so a weekly rhythm is matched when the interval is not whole weeks.
+   */
+  weekdayWeight: number;
 }
 
 export const DEFAULT_EMPIRICAL: EmpiricalOptions = {
@@ -37,14 +42,11 @@ export const DEFAULT_EMPIRICAL: EmpiricalOptions = {
   halfLifeDays: 56,
   minSellingDays: 10,
   levelDays: 0,
+  weekdayWeight: 1,
 };
 
 export type DemandMethod =
-  | 'no-demand'
-  | 'dormant'
-  | 'empirical-bootstrap'
-  | 'negative-binomial'
-  | 'forecast-quantile';
+  'no-demand' | 'dormant' | 'empirical-bootstrap' | 'negative-binomial' | 'forecast-quantile';
 
 /** Syntetos-Boylan classes, from the interval between sales and the spread of their sizes. */
 export type DemandClass = 'none' | 'smooth' | 'erratic' | 'intermittent' | 'lumpy';
@@ -67,7 +69,10 @@ export function classifyDemand(history: number[]): DemandClass {
   const sizes = history.filter((q) => q > 0);
   if (sizes.length === 0) return 'none';
   const adi = history.length / sizes.length;
-  const { mean, variance } = weightedMoments(sizes, sizes.map(() => 1));
+  const { mean, variance } = weightedMoments(
+    sizes,
+    sizes.map(() => 1),
+  );
   const cv2 = mean > 0 ? variance / (mean * mean) : 0;
   if (adi < 1.32) return cv2 < 0.49 ? 'smooth' : 'erratic';
   return cv2 < 0.49 ? 'intermittent' : 'lumpy';
@@ -92,11 +97,18 @@ export function leadTimeSpread(mean: number, sd: number): { days: number; weight
  * 1 - service level) if the SKU still sold as often as before the run: demand has stopped,
  * and stocking for the old rate would only make excess.
  */
-export function demandStopped(history: number[], serviceLevel: number, windowDays: number): boolean {
+export function demandStopped(
+  history: number[],
+  serviceLevel: number,
+  windowDays: number,
+): boolean {
   let run = 0;
   while (run < history.length && history[history.length - 1 - run] === 0) run++;
   if (run === 0 || run === history.length) return false;
-  const before = history.slice(Math.max(0, history.length - run - windowDays), history.length - run);
+  const before = history.slice(
+    Math.max(0, history.length - run - windowDays),
+    history.length - run,
+  );
   const sellingShare = before.filter((q) => q > 0).length / before.length;
   return (1 - sellingShare) ** run < (1 - serviceLevel) / 10;
 }
@@ -124,7 +136,12 @@ function empirical(history: number[], p: Protection, o: EmpiricalOptions): LeadT
     for (let end = span; end <= recent.length; end++) {
       cycle.push(prefix[end] - prefix[end - span]);
       lead.push(prefix[end - span + leadSpan] - prefix[end - span]);
-      weights.push(lt.weight * recencyWeight(recent.length - end, o.halfLifeDays));
+      const sameWeekday = (recent.length - (end - span)) % 7 === 0;
+      weights.push(
+        lt.weight *
+          recencyWeight(recent.length - end, o.halfLifeDays) *
+          (sameWeekday ? o.weekdayWeight : 1),
+      );
     }
   }
   const dailyWeights = recent.map((_, i) => recencyWeight(recent.length - 1 - i, o.halfLifeDays));
@@ -204,8 +221,13 @@ export function demandFromHistory(
 ): LeadTimeDemand {
   const recent = history.slice(-o.windowDays);
   const demandClass = classifyDemand(recent);
-  const zero = { demandClass, dailyMean: 0, protectionDays: p.leadTimeDays + p.reviewPeriodDays,
-    mean: 0, quantile: 0 };
+  const zero = {
+    demandClass,
+    dailyMean: 0,
+    protectionDays: p.leadTimeDays + p.reviewPeriodDays,
+    mean: 0,
+    quantile: 0,
+  };
   if (demandClass === 'none') return { method: 'no-demand', ...zero };
   if (demandStopped(history, p.serviceLevel, o.windowDays)) return { method: 'dormant', ...zero };
 
@@ -217,8 +239,14 @@ export function demandFromHistory(
   const weights = recent.map((_, i) => recencyWeight(recent.length - 1 - i, o.halfLifeDays));
   const daily = weightedMoments(recent, weights);
   const model = countModel(daily.mean, daily.variance, p);
-  return { method: 'negative-binomial', demandClass, dailyMean: daily.mean,
-    protectionDays: model.days, mean: model.mean, quantile: model.quantile };
+  return {
+    method: 'negative-binomial',
+    demandClass,
+    dailyMean: daily.mean,
+    protectionDays: model.days,
+    mean: model.mean,
+    quantile: model.quantile,
+  };
 }
 
 /**
@@ -236,7 +264,8 @@ export function demandFromForecast(
   let variance = 0;
   for (let i = 0; i < span; i++) {
     const m = Math.max(0, finite(at(forecast.mean, i)));
-    const sd = Math.max(0, finite(at(forecast.upper95, i)) - finite(at(forecast.lower95, i))) / 3.92;
+    const sd =
+      Math.max(0, finite(at(forecast.upper95, i)) - finite(at(forecast.lower95, i))) / 3.92;
     mean += m;
     variance += sd * sd;
   }

@@ -1,12 +1,6 @@
 /** What moves stock. Sales come from orders; the rest from warehouses and planners. */
 export type MovementKind =
-  | 'SALE'
-  | 'RETURN'
-  | 'CANCELLATION'
-  | 'RECEIPT'
-  | 'ADJUSTMENT'
-  | 'COUNT'
-  | 'ORDER';
+  'SALE' | 'RETURN' | 'CANCELLATION' | 'RECEIPT' | 'ADJUSTMENT' | 'COUNT' | 'ORDER';
 
 export interface StockLevel {
   onHand: number;
@@ -45,13 +39,21 @@ export function applyMovement(
   switch (kind) {
     case 'SALE': {
       const taken = Math.min(units, level.onHand);
-      next = { ...level, onHand: level.onHand - taken, backorders: level.backorders + units - taken };
+      next = {
+        ...level,
+        onHand: level.onHand - taken,
+        backorders: level.backorders + units - taken,
+      };
       break;
     }
     case 'CANCELLATION': {
       // A cancelled line that was waiting for stock stops waiting; otherwise its units go back.
       const unwaited = Math.min(units, level.backorders);
-      next = { ...level, backorders: level.backorders - unwaited, onHand: level.onHand + units - unwaited };
+      next = {
+        ...level,
+        backorders: level.backorders - unwaited,
+        onHand: level.onHand + units - unwaited,
+      };
       break;
     }
     case 'RETURN':
@@ -61,9 +63,10 @@ export function applyMovement(
       next = { ...receive(level, units), onOrder: Math.max(0, level.onOrder - units) };
       break;
     case 'ADJUSTMENT':
-      next = quantity >= 0
-        ? receive(level, units)
-        : { ...level, onHand: Math.max(0, level.onHand - units) };
+      next =
+        quantity >= 0
+          ? receive(level, units)
+          : { ...level, onHand: Math.max(0, level.onHand - units) };
       break;
     case 'COUNT':
       next = { ...level, onHand: units };

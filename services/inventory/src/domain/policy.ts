@@ -126,10 +126,15 @@ export function computePolicy(input: PolicyInput): Policy {
     reviewPeriodDays: s.reviewPeriodDays,
     serviceLevel: s.serviceLevel,
   };
-  const fromHistory = demandFromHistory(input.history, protection, input.empirical ?? DEFAULT_EMPIRICAL);
-  const demand = input.forecast && input.forecast.mean.length > 0
-    ? demandFromForecast(input.forecast, protection, classifyDemand(input.history.slice(-182)))
-    : fromHistory;
+  const fromHistory = demandFromHistory(
+    input.history,
+    protection,
+    input.empirical ?? DEFAULT_EMPIRICAL,
+  );
+  const demand =
+    input.forecast && input.forecast.mean.length > 0
+      ? demandFromForecast(input.forecast, protection, classifyDemand(input.history.slice(-182)))
+      : fromHistory;
 
   const reorderPoint = Math.max(0, Math.ceil(demand.quantile - 1e-9));
   const safetyStock = Math.max(0, round2(reorderPoint - demand.mean));
@@ -143,9 +148,10 @@ export function computePolicy(input: PolicyInput): Policy {
 
   const cover = coverDays(onHand, demand.dailyMean, input.forecast);
   // Without demand nothing runs out, even from an empty shelf.
-  const stockoutDate = demand.dailyMean > 0 && cover < MAX_DAYS_OF_COVER
-    ? addDays(input.asOf, Math.floor(cover))
-    : null;
+  const stockoutDate =
+    demand.dailyMean > 0 && cover < MAX_DAYS_OF_COVER
+      ? addDays(input.asOf, Math.floor(cover))
+      : null;
 
   return {
     method: demand.method,

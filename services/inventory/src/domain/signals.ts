@@ -37,8 +37,14 @@ export function urgencyOf(stock: StockLevel, policy: Policy, leadTimeDays: numbe
   return 'low';
 }
 
-function reasonOf(stock: StockLevel, policy: Policy, urgency: Urgency, leadTimeDays: number): string {
-  const position = `on hand ${stock.onHand} + on order ${stock.onOrder}` +
+function reasonOf(
+  stock: StockLevel,
+  policy: Policy,
+  urgency: Urgency,
+  leadTimeDays: number,
+): string {
+  const position =
+    `on hand ${stock.onHand} + on order ${stock.onOrder}` +
     (stock.backorders > 0 ? ` - backordered ${stock.backorders}` : '');
   const head = `${position} is at or below the reorder point ${policy.reorderPoint}`;
   switch (urgency) {
@@ -47,8 +53,10 @@ function reasonOf(stock: StockLevel, policy: Policy, urgency: Urgency, leadTimeD
         ? `${head}; ${stock.backorders} units are backordered`
         : `${head}; the shelf is empty`;
     case 'high':
-      return `${head}; stock lasts about ${Math.floor(policy.daysOfCover)} days, ` +
-        `less than the ${leadTimeDays}-day lead time`;
+      return (
+        `${head}; stock lasts about ${Math.floor(policy.daysOfCover)} days, ` +
+        `less than the ${leadTimeDays}-day lead time`
+      );
     case 'medium':
       return `${head}; stock is into the safety stock of ${policy.safetyStock}`;
     case 'low':
@@ -88,6 +96,12 @@ export function restockSignal(
  */
 export function signalFingerprint(signal: RestockSignal | null): string {
   if (signal === null) return 'closed';
-  return [signal.urgency, signal.onHand, signal.onOrder, signal.backorders, signal.reorderPoint,
-    signal.orderQuantity].join('|');
+  return [
+    signal.urgency,
+    signal.onHand,
+    signal.onOrder,
+    signal.backorders,
+    signal.reorderPoint,
+    signal.orderQuantity,
+  ].join('|');
 }

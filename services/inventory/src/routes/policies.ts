@@ -35,38 +35,54 @@ export function policyForBody(body: PolicyBodyT): Policy & { asOf: string } {
 }
 
 export function policyRoutes(app: ServiceApp, deps: { inventory: Inventory; cache?: Cache }): void {
-  app.get('/v1/inventory/policies/:sku', {
-    schema: {
-      tags: ['policies'],
-      summary: "A SKU's replenishment policy from its history up to now",
-      params: SkuParams,
-      querystring: PolicyQuery,
-      response: { 200: PolicyResponse, ...errorResponses(400, 404) },
+  app.get(
+    '/v1/inventory/policies/:sku',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: "A SKU's replenishment policy from its history up to now",
+        params: SkuParams,
+        querystring: PolicyQuery,
+        response: { 200: PolicyResponse, ...errorResponses(400, 404) },
+      },
     },
-  }, async (request) => {
-    const { sku } = request.params;
-    const q = request.query;
-    const compute = async () => {
-      const p = await deps.inventory.policyForSku(sku, q);
-      const { settings, stock: _stock, ...figures } = p;
-      return { ...figures, sku, leadTimeDays: settings.leadTimeDays,
-        serviceLevel: settings.serviceLevel };
-    };
-    if (!deps.cache) return compute();
-    const key = `policy:${JSON.stringify([sku, q.warehouse, q.leadTimeDays, q.serviceLevel])}`;
-    return deps.cache.getOrSet(key, compute);
-  });
+    async (request) => {
+      const { sku } = request.params;
+      const q = request.query;
+      const compute = async () => {
+        const p = await deps.inventory.policyForSku(sku, q);
+        const { settings, stock: _stock, ...figures } = p;
+        return {
+          ...figures,
+          sku,
+          leadTimeDays: settings.leadTimeDays,
+          serviceLevel: settings.serviceLevel,
+        };
+      };
+      if (!deps.cache) return compute();
+      const key = `policy:${JSON.stringify([sku, q.warehouse, q.leadTimeDays, q.serviceLevel])}`;
+      return deps.cache.getOrSet(key, compute);
+    },
+  );
 
-  app.post('/v1/inventory/policies', {
-    schema: {
-      tags: ['policies'],
-      summary: 'A replenishment policy for a daily history sent in the body',
-      body: PolicyBody,
-      response: { 200: PolicyResponse, ...errorResponses(400) },
+  app.post(
+    '/v1/inventory/policies',
+    {
+      schema: {
+        tags: ['policies'],
+        summary: 'A replenishment policy for a daily history sent in the body',
+        body: PolicyBody,
+        response: { 200: PolicyResponse, ...errorResponses(400) },
+      },
     },
-  }, async (request) => {
-    const body = request.body;
-    return { ...policyForBody(body), sku: body.sku ?? null, leadTimeDays: body.leadTimeDays,
-      serviceLevel: body.serviceLevel };
-  });
+    async (request) => {
+      const body = request.body;
+      return {
+        ...policyForBody(body),
+        sku: body.sku ?? null,
+        leadTimeDays: body.leadTimeDays,
+        serviceLevel: body.serviceLevel,
+      };
+    },
+  );
 }

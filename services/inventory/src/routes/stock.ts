@@ -29,53 +29,62 @@ function decodeKey(cursor: string): [string, string] {
   } catch {
     // Falls through to the coded error below.
   }
-  throw InventoryErrors.INVALID_CURSOR('querystring.cursor is not a cursor this service made',
-    { field: 'cursor' });
+  throw InventoryErrors.INVALID_CURSOR('querystring.cursor is not a cursor this service made', {
+    field: 'cursor',
+  });
 }
 
 export function stockRoutes(app: ServiceApp, deps: { inventory: Inventory }): void {
-  app.get('/v1/inventory/stock/:sku', {
-    schema: {
-      tags: ['stock'],
-      summary: "A SKU's stock in every warehouse, with its policy figures",
-      params: SkuParams,
-      response: { 200: SkuStockResponse, ...errorResponses(400, 404) },
+  app.get(
+    '/v1/inventory/stock/:sku',
+    {
+      schema: {
+        tags: ['stock'],
+        summary: "A SKU's stock in every warehouse, with its policy figures",
+        params: SkuParams,
+        response: { 200: SkuStockResponse, ...errorResponses(400, 404) },
+      },
     },
-  }, async (request) => {
-    const { sku } = request.params;
-    const rows = await deps.inventory.stock({ sku, limit: 1000 });
-    if (rows.length === 0 && !(await deps.inventory.known(sku))) {
-      throw InventoryErrors.SKU_NOT_FOUND(`no SKU ${sku}`, { field: 'sku' });
-    }
-    return {
-      sku,
-      onHand: rows.reduce((s, r) => s + r.onHand, 0),
-      onOrder: rows.reduce((s, r) => s + r.onOrder, 0),
-      backorders: rows.reduce((s, r) => s + r.backorders, 0),
-      warehouses: rows.map(entry),
-    };
-  });
+    async (request) => {
+      const { sku } = request.params;
+      const rows = await deps.inventory.stock({ sku, limit: 1000 });
+      if (rows.length === 0 && !(await deps.inventory.known(sku))) {
+        throw InventoryErrors.SKU_NOT_FOUND(`no SKU ${sku}`, { field: 'sku' });
+      }
+      return {
+        sku,
+        onHand: rows.reduce((s, r) => s + r.onHand, 0),
+        onOrder: rows.reduce((s, r) => s + r.onOrder, 0),
+        backorders: rows.reduce((s, r) => s + r.backorders, 0),
+        warehouses: rows.map(entry),
+      };
+    },
+  );
 
-  app.get('/v1/inventory/stock', {
-    schema: {
-      tags: ['stock'],
-      summary: 'Stock per SKU and warehouse, filtered; pages in SKU order',
-      querystring: StockListQuery,
-      response: { 200: StockListResponse, ...errorResponses(400) },
+  app.get(
+    '/v1/inventory/stock',
+    {
+      schema: {
+        tags: ['stock'],
+        summary: 'Stock per SKU and warehouse, filtered; pages in SKU order',
+        querystring: StockListQuery,
+        response: { 200: StockListResponse, ...errorResponses(400) },
+      },
     },
-  }, async (request) => {
-    const q = request.query;
-    const rows = await deps.inventory.stock({
-      warehouse: q.warehouse,
-      belowReorderPoint: q.belowReorderPoint,
-      excess: q.excess,
-      afterKey: q.cursor === undefined ? undefined : decodeKey(q.cursor),
-      limit: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    return {
-      items: page.map(entry),
-      nextCursor: rows.length > q.limit ? encodeKey(page[page.length - 1]) : null,
-    };
-  });
+    async (request) => {
+      const q = request.query;
+      const rows = await deps.inventory.stock({
+        warehouse: q.warehouse,
+        belowReorderPoint: q.belowReorderPoint,
+        excess: q.excess,
+        afterKey: q.cursor === undefined ? undefined : decodeKey(q.cursor),
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      return {
+        items: page.map(entry),
+        nextCursor: rows.length > q.limit ? encodeKey(page[page.length - 1]) : null,
+      };
+    },
+  );
 }

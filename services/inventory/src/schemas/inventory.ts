@@ -10,7 +10,10 @@ const ServiceLevel = Type.Number({
   description: 'Target share of demand served from stock',
 });
 const Urgency = Type.Union([
-  Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium'), Type.Literal('low'),
+  Type.Literal('critical'),
+  Type.Literal('high'),
+  Type.Literal('medium'),
+  Type.Literal('low'),
 ]);
 
 export const SkuParams = Type.Object({ sku: Sku });
@@ -56,42 +59,50 @@ export const PolicyQuery = Type.Object({
   warehouse: Type.Optional(Warehouse),
 });
 
-export const PolicyBody = Type.Object({
-  sku: Type.Optional(Sku),
-  history: Type.Array(Type.Number({ minimum: 0 }), {
-    maxItems: 3660,
-    description: 'Units sold per day, oldest first, ending the day before asOf',
-  }),
-  onHand: Type.Number({ minimum: 0 }),
-  onOrder: Type.Optional(Type.Number({ minimum: 0 })),
-  backorders: Type.Optional(Type.Number({ minimum: 0 })),
-  leadTimeDays: LeadTime,
-  serviceLevel: ServiceLevel,
-  leadTimeSdDays: Type.Optional(Type.Number({ minimum: 0, maximum: 365 })),
-  reviewPeriodDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
-  minOrderQuantity: Type.Optional(Type.Integer({ minimum: 0 })),
-  packSize: Type.Optional(Type.Integer({ minimum: 1 })),
-  unitCost: Type.Optional(Type.Number({ minimum: 0 })),
-  orderCost: Type.Optional(Type.Number({ minimum: 0 })),
-  asOf: Type.Optional(IsoDate),
-  forecast: Type.Optional(Type.Object({
-    mean: Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 366 }),
-    lower95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
-    upper95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
-  })),
-}, { additionalProperties: false });
+export const PolicyBody = Type.Object(
+  {
+    sku: Type.Optional(Sku),
+    history: Type.Array(Type.Number({ minimum: 0 }), {
+      maxItems: 3660,
+      description: 'Units sold per day, oldest first, ending the day before asOf',
+    }),
+    onHand: Type.Number({ minimum: 0 }),
+    onOrder: Type.Optional(Type.Number({ minimum: 0 })),
+    backorders: Type.Optional(Type.Number({ minimum: 0 })),
+    leadTimeDays: LeadTime,
+    serviceLevel: ServiceLevel,
+    leadTimeSdDays: Type.Optional(Type.Number({ minimum: 0, maximum: 365 })),
+    reviewPeriodDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+    minOrderQuantity: Type.Optional(Type.Integer({ minimum: 0 })),
+    packSize: Type.Optional(Type.Integer({ minimum: 1 })),
+    unitCost: Type.Optional(Type.Number({ minimum: 0 })),
+    orderCost: Type.Optional(Type.Number({ minimum: 0 })),
+    asOf: Type.Optional(IsoDate),
+    forecast: Type.Optional(
+      Type.Object({
+        mean: Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 366 }),
+        lower95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
+        upper95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type PolicyBodyT = Static<typeof PolicyBody>;
 
-const StockPolicy = Type.Union([Type.Object({
-  method: Type.String(),
-  reorderPoint: Type.Integer(),
-  orderUpTo: Type.Integer(),
-  safetyStock: Type.Number(),
-  orderQuantity: Type.Integer(),
-  daysOfCover: Type.Number(),
-  stockoutDate: Type.Union([IsoDate, Type.Null()]),
-  excessStock: Type.Integer(),
-}), Type.Null()]);
+const StockPolicy = Type.Union([
+  Type.Object({
+    method: Type.String(),
+    reorderPoint: Type.Integer(),
+    orderUpTo: Type.Integer(),
+    safetyStock: Type.Number(),
+    orderQuantity: Type.Integer(),
+    daysOfCover: Type.Number(),
+    stockoutDate: Type.Union([IsoDate, Type.Null()]),
+    excessStock: Type.Integer(),
+  }),
+  Type.Null(),
+]);
 
 export const StockEntry = Type.Object({
   sku: Sku,
@@ -156,21 +167,35 @@ export const SignalResponse = Type.Object({
 });
 
 export const MovementKindSchema = Type.Union(
-  [Type.Literal('RECEIPT'), Type.Literal('ADJUSTMENT'), Type.Literal('COUNT'), Type.Literal('ORDER')],
+  [
+    Type.Literal('RECEIPT'),
+    Type.Literal('ADJUSTMENT'),
+    Type.Literal('COUNT'),
+    Type.Literal('ORDER'),
+  ],
   { description: 'ORDER books units ordered from the supplier (on order until received)' },
 );
 
-export const MovementBody = Type.Object({
-  movements: Type.Array(Type.Object({
-    eventId: Type.String({ minLength: 1, maxLength: 200 }),
-    sku: Sku,
-    warehouse: Type.Optional(Warehouse),
-    kind: MovementKindSchema,
-    quantity: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }),
-    reference: Type.Optional(Type.String({ maxLength: 200 })),
-    occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
-  }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
-}, { additionalProperties: false });
+export const MovementBody = Type.Object(
+  {
+    movements: Type.Array(
+      Type.Object(
+        {
+          eventId: Type.String({ minLength: 1, maxLength: 200 }),
+          sku: Sku,
+          warehouse: Type.Optional(Warehouse),
+          kind: MovementKindSchema,
+          quantity: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }),
+          reference: Type.Optional(Type.String({ maxLength: 200 })),
+          occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
 export type MovementBodyT = Static<typeof MovementBody>;
 
 export const MovementResponse = Type.Object({
