@@ -20,6 +20,7 @@ import { CircuitBreaker } from './domain/breaker';
 import { KeyResolver } from './domain/key-cache';
 import type { KeyRecord, KeyStore } from './domain/keys';
 import { AREAS, type Upstreams } from './domain/routing';
+import { routeMatcher } from './domain/route-templates';
 import { SCOPES } from './domain/scopes';
 import { authenticate } from './plugins/auth';
 import { allowOrigins, limitRate, shedLoad } from './plugins/limits';
@@ -149,6 +150,14 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       deps.log,
     );
   await app.register(docsRoutes, { docs });
+  // Metrics label forwarded calls with the services' documented routes, kept in step with the docs.
+  let routes = { version: -1, match: routeMatcher([]) };
+  const routeOf = (method: string, path: string) => {
+    if (routes.version !== docs.version) {
+      routes = { version: docs.version, match: routeMatcher(docs.current().map((d) => d.doc)) };
+    }
+    return routes.match(method, path);
+  };
   app.addHook('onReady', async () => {
     await docs.refresh();
     docs.start(config.QM_OPENAPI_REFRESH_MS);
@@ -170,6 +179,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     metrics: upstreamMetrics,
     timeoutMs: config.QM_UPSTREAM_TIMEOUT_MS,
     connections: config.QM_UPSTREAM_CONNECTIONS,
+    routeOf,
   });
 
   return app;

@@ -112,6 +112,17 @@ describe('gateway proxying', () => {
     expect(response.json().bodyBytes).toBe(payload.length);
   });
 
+  it('exports per-route and per-service latency in /metrics', async () => {
+    await gateway.inject({ url: '/v1/inventory/items/SKU-7', headers: { 'x-api-key': MASTER } });
+    const metrics = (await gateway.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /gateway_request_duration_seconds_count\{[^}]*method="GET",route="\/v1\/inventory\/items\/\{id\}",status="200"[^}]*\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /gateway_upstream_duration_seconds_count\{[^}]*upstream="inventory",status="200"[^}]*\} [1-9]/,
+    );
+  });
+
   it('answers 503 naming a stopped service while another still answers', async () => {
     await fraud.app.close();
 
@@ -145,7 +156,7 @@ describe('gateway proxying', () => {
     expect(response.json().details).toEqual({ service: 'fraud' });
     const metricsAfter = (await gateway.inject({ url: '/metrics' })).body;
     const open =
-      /gateway_upstream_errors_total\{service="fraud",reason="circuit_open"[^}]*\} (\d+)/;
+      /gateway_upstream_errors_total\{upstream="fraud",reason="circuit_open"[^}]*\} (\d+)/;
     expect(Number(open.exec(metricsAfter)?.[1])).toBe(
       Number(open.exec(metricsBefore)?.[1] ?? 0) + 1,
     );

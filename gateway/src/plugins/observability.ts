@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The service a request was forwarded to, for logs and metrics. */
     upstream: string | null;
+    /** The documented route a forwarded request matched, when known. */
+    routeLabel: string | null;
   }
 }
 
@@ -35,24 +37,26 @@ export function observability(app: FastifyInstance, registry: Registry): Upstrea
     labelNames: ['method', 'route', 'status'],
     registers: [registry],
   });
+  // `upstream` rather than `service`: the registry's default `service` label names the gateway.
   const upstream = new Histogram({
     name: 'gateway_upstream_duration_seconds',
     help: 'Time until a service answered, by service and status',
-    labelNames: ['service', 'status'],
+    labelNames: ['upstream', 'status'],
     buckets: BUCKETS,
     registers: [registry],
   });
   const upstreamErrors = new Counter({
     name: 'gateway_upstream_errors_total',
     help: 'Calls to a service that failed or were refused, by service and reason',
-    labelNames: ['service', 'reason'],
+    labelNames: ['upstream', 'reason'],
     registers: [registry],
   });
 
   app.decorateRequest('upstream', null);
+  app.decorateRequest('routeLabel', null);
 
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = request.routeLabel ?? request.routeOptions.url ?? 'unmatched';
     if (QUIET_ROUTES.has(route)) return;
     const status = reply.statusCode;
     const labels = { method: request.method, route, status: String(status) };
@@ -78,7 +82,7 @@ export function observability(app: FastifyInstance, registry: Registry): Upstrea
 
   return {
     observe: (service, status, seconds) =>
-      upstream.observe({ service, status: String(status) }, seconds),
-    failed: (service, reason) => upstreamErrors.inc({ service, reason }),
+      upstream.observe({ upstream: service, status: String(status) }, seconds),
+    failed: (service, reason) => upstreamErrors.inc({ upstream: service, reason }),
   };
 }

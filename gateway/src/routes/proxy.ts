@@ -13,6 +13,8 @@ export interface ProxyOptions {
   metrics: UpstreamMetrics;
   timeoutMs: number;
   connections: number;
+  /** The documented route of a call, for metrics and logs. */
+  routeOf: (method: string, path: string) => string | undefined;
 }
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -113,6 +115,7 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): 
       const query = url.indexOf('?');
       const checked = canonicalPath(query === -1 ? url : url.slice(0, query));
       if (!checked.ok) throw GatewayErrors.BAD_PATH(checked.reason);
+      request.routeLabel = options.routeOf(request.method, checked.path) ?? null;
       return forward(reply, route, checked.path);
     };
     const common = { method: METHODS, bodyLimit: route.bodyLimit, schema: { hide: true }, handler };
