@@ -4,10 +4,9 @@
  *
  *   pnpm bench:support [--families Z,Q,M,P] [--rate 200] [--seconds 15]
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pino from 'pino';
-import { migrateFacts } from '@qm/facts';
-import { Cache, createPool, createRedis } from '@qm/kit';
 import {
   loadBitextQa,
   loadBitextUtterances,
@@ -15,12 +14,8 @@ import {
   type SupportUtterance,
 } from '@qm/datasets';
 import { extractEntities } from '../src/domain/entities';
-import { redisConversationStore } from '../src/adapters/conversations';
-import { factsOrderLookup } from '../src/adapters/orders';
-import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
-import { IntentModel } from '../src/nlu/intent-model';
-import { CALIBRATION, modelPath } from '../src/nlu/support-model';
+import { CALIBRATION } from '../src/nlu/support-model';
 import { evaluate, fitTemperature, trainIntentModel, type Scores } from '../src/nlu/training';
 
 function arg(name: string, fallback: string): string {
@@ -99,27 +94,17 @@ function entities(qa: SupportUtterance[]): void {
   }
 }
 
-async function latency(): Promise<void> {
-  const config = readConfig();
-  const log = pino({ level: 'warn' });
-  const classifier = await IntentModel.load(modelPath(config.QM_SUPPORT_MODEL_PATH));
-  // As at service start: the order lookups need the fact tables, empty or not.
-  await migrateFacts(config.QM_DATABASE_URL, log);
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const redis = createRedis(config.QM_REDIS_URL, log);
-  const prefix = `${config.QM_REDIS_PREFIX}bench-support-${process.pid}:`;
-  const app = await buildApp({
-    log,
-    classifier,
-    orders: factsOrderLookup(pool),
-    conversations: redisConversationStore(new Cache(redis, prefix, 60), 60),
-    handoffs: { handOff: async () => undefined },
-    transcriber: { transcribe: async () => '' },
-    policies: { refund: 'refund policy', cancellation: 'cancellation policy' },
-    escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
-    voiceLimitBytes: 1 << 20,
+/** Starts `serve.ts` in a child process and resolves with its address. */
+function startServer(): Promise<{ child: ChildProcess; address: string }> {
+  const child = fork(join(__dirname, 'serve.ts'), [], { execArgv: ['--import', 'tsx'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { address: string }) => resolve({ child, address: m.address }));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+async function latency(): Promise<void> {
+  const { child, address } = await startServer();
   const texts = [
     'where is my order 536365?',
     'I want to cancel my purchase',
@@ -147,11 +132,9 @@ async function latency(): Promise<void> {
         `requests ${result.requests.total}  non-2xx ${result.non2xx}  errors ${result.errors}`,
     );
   } finally {
-    await app.close();
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await pool.end();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   }
 }
 

@@ -17,7 +17,7 @@ export interface SoftmaxTrainOptions {
 }
 
 export const DEFAULT_TRAINING: SoftmaxTrainOptions = {
-  epochs: 12,
+  epochs: 5,
   learningRate: 0.5,
   l2: 1e-6,
   seed: 7,

@@ -22,7 +22,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   features: DEFAULT_FEATURES,
   softmax: DEFAULT_TRAINING,
   perClass: 500,
-  noisyCopies: 2,
+  noisyCopies: 4,
 };
 
 /** Trains the intent model on labelled texts; the temperature is left at 1. */

@@ -1,0 +1,54 @@
+/**
+ * The app of the latency benchmark, in a process of its own so that the load generator
+ * does not share its event loop. Real Redis and PostgreSQL; hand-offs go nowhere. Sends its
+ * address to the parent and closes on SIGTERM.
+ */
+import pino from 'pino';
+import { migrateFacts } from '@qm/facts';
+import { Cache, createPool, createRedis } from '@qm/kit';
+import { redisConversationStore } from '../src/adapters/conversations';
+import { factsOrderLookup } from '../src/adapters/orders';
+import { buildApp } from '../src/app';
+import { readConfig } from '../src/config';
+import { IntentModel } from '../src/nlu/intent-model';
+import { modelPath } from '../src/nlu/support-model';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = pino({ level: 'warn' });
+  const classifier = await IntentModel.load(modelPath(config.QM_SUPPORT_MODEL_PATH));
+  // As at service start: the order lookups need the fact tables, empty or not.
+  await migrateFacts(config.QM_DATABASE_URL, log);
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const redis = createRedis(config.QM_REDIS_URL, log);
+  const prefix = `${config.QM_REDIS_PREFIX}bench-support-${process.pid}:`;
+  const app = await buildApp({
+    log,
+    classifier,
+    orders: factsOrderLookup(pool),
+    conversations: redisConversationStore(new Cache(redis, prefix, 60), 60),
+    handoffs: { handOff: async () => undefined },
+    transcriber: { transcribe: async () => '' },
+    policies: { refund: 'refund policy', cancellation: 'cancellation policy' },
+    escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
+    voiceLimitBytes: 1 << 20,
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  process.once('SIGTERM', () => {
+    void (async () => {
+      await app.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      await pool.end();
+      process.exit(0);
+    })();
+  });
+  process.send?.({ address });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
