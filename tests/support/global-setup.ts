@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { loadConfig } from '@qm/kit';
-import { startContainers, type ContainerStack } from './containers';
+import type { ContainerStack } from './containers';
 
 const TestConfig = {
   // `1` runs the integration tests against containers instead of the local stack.
@@ -18,6 +18,8 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   if (loadConfig(TestConfig).QM_TESTCONTAINERS !== '1') return;
+  // Loaded only here: the container clients need a newer Node.js than the local path does.
+  const { startContainers } = await import('./containers');
   const stack = await startContainers();
   Object.assign(process.env, stack.urls);
   globalThis.qmContainerStack = stack;
