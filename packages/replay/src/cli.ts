@@ -42,7 +42,6 @@ async function main(): Promise<number> {
     topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
   });
   const view: ProgressView = process.stdout.isTTY ? progressBar() : progressLog(log);
-  let current = '';
   try {
     await bus.ensureTopics();
     const expected = new Map<string, number>();
@@ -55,13 +54,8 @@ async function main(): Promise<number> {
       speed: args.speed,
       limit: args.limit,
       batchSize: args.batchSize,
-      onProgress: (p) => {
-        if (p.set !== current) {
-          current = p.set;
-          view.startSet(p.set, Math.min(expected.get(p.set) ?? 0, args.limit));
-        }
-        view.update(p);
-      },
+      onSetStart: (set) => view.startSet(set, Math.min(expected.get(set) ?? 0, args.limit)),
+      onProgress: (p) => view.update(p),
     });
     view.stop();
     process.stdout.write(

@@ -14,6 +14,8 @@ export interface ReplayOptions {
   limit?: number;
   /** Messages per publish call. */
   batchSize?: number;
+  /** Called before a set's first row is read. */
+  onSetStart?: (set: SetName) => void;
   /** Called after every publish and at the end of each set. */
   onProgress?: (progress: SetProgress) => void;
 }
@@ -106,6 +108,7 @@ function reject(reasons: Rejections, problem: string, row: number): void {
 async function replaySet(options: ReplayOptions, set: SetName): Promise<SetSummary> {
   const { publisher, topicPrefix = '', speed = 0, limit = Infinity } = options;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  options.onSetStart?.(set);
   const started = performance.now();
   const sender = new BatchSender(publisher);
   const summary: SetSummary = {
