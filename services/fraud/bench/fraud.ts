@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { loadFraudPurchases, resolveDataDir } from '@qm/datasets';
 import { averagePrecision, rocAuc } from '../src/model/metrics';
 import { FEATURE_NAMES } from '../src/domain/features';
@@ -67,6 +68,20 @@ async function waitReady(base: string, child: ChildProcess): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error('service not ready in time');
+}
+
+async function dropKeys(pattern: string): Promise<void> {
+  const redis = new Redis(process.env.QM_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function latency(dataDir: string): Promise<void> {
@@ -135,6 +150,7 @@ async function latency(dataDir: string): Promise<void> {
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
+    await dropKeys(`qm:bench:${runId}:*`);
   }
 }
 

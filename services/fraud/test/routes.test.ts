@@ -152,6 +152,23 @@ describe('fraud routes', () => {
   });
 });
 
+describe('fraud routes when a store fails', () => {
+  it('still scores, without velocity, and says the velocity store was unreachable', async () => {
+    const fakes = fakeDeps();
+    fakes.deps.desk.velocity = { observe: () => Promise.reject(new Error('connection lost')) };
+    const app = await buildApp(fakes.deps);
+    try {
+      const res = await app.inject({ method: 'POST', url: '/v1/fraud/score', payload: order() });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().reasons.map((r: { code: string }) => r.code)).toContain(
+        'VELOCITY_UNAVAILABLE',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('fraud routes without a model', () => {
   it('scores by rules only and says so in the answer and in readiness', async () => {
     const fakes = fakeDeps(null);

@@ -4,8 +4,8 @@ import { applyPlatt } from '../model/calibration';
 import { modelReasons, unknownReason, type Reason } from './explain';
 import { buildFeatures, observationOf, type FeatureContext } from './features';
 import type { Order } from './order';
-import { evaluateRules, type RuleSet } from './rules';
-import type { VelocityStore } from './velocity';
+import { emptyRules, evaluateRules, type RuleSet } from './rules';
+import { emptySnapshot, type VelocityStore } from './velocity';
 
 export type RiskLevel = 'normal' | 'elevated' | 'highest';
 export type DecisionKind = 'approve' | 'review' | 'decline';
@@ -47,9 +47,22 @@ function riskLevel(score: number, model: FraudModelArtefact | undefined): RiskLe
  */
 export async function scoreOrder(deps: ScorerDeps, order: Order): Promise<Decision> {
   const model = deps.model();
+  const degraded: Reason[] = [];
+  // A store that fails must not fail the checkout: the order is scored without it, and the
+  // answer says what was missing.
   const [observed, rules] = await Promise.all([
-    deps.velocity.observe(observationOf(order), 'replace'),
-    deps.rules(),
+    deps.velocity.observe(observationOf(order), 'replace').catch(() => {
+      degraded.push({
+        code: 'VELOCITY_UNAVAILABLE',
+        detail: 'velocity store unreachable',
+        weight: 0,
+      });
+      return { velocity: emptySnapshot(), history: { count: 0, sum: 0, sumSq: 0 } };
+    }),
+    deps.rules().catch(() => {
+      degraded.push({ code: 'RULES_UNAVAILABLE', detail: 'rules could not be loaded', weight: 0 });
+      return emptyRules();
+    }),
   ]);
   const context = model ? { ...deps.context, countryRisk: model.countryRisk } : deps.context;
   const { values, facts } = buildFeatures(order, observed.history, observed.velocity, context);
@@ -93,7 +106,7 @@ export async function scoreOrder(deps: ScorerDeps, order: Order): Promise<Decisi
     score: Math.round(score * 1e6) / 1e6,
     riskLevel: level,
     decision,
-    reasons: [...ruleReasons, ...(unknown ? [unknown] : []), ...reasons],
+    reasons: [...ruleReasons, ...degraded, ...(unknown ? [unknown] : []), ...reasons],
     modelVersion: model?.version ?? RULES_ONLY_VERSION,
     decidedAt: (deps.now ?? Date.now)(),
     features: Array.from(values),
