@@ -45,6 +45,11 @@ async function main() {
   const pool = new ForecastPool(config.QM_FORECAST_WORKERS, modelPath, global);
   const series = histories.map((h) => ({ id: h.sku, start: h.start, values: h.y }));
 
+  // Workers parse the model file and compile on first use; the service does that at start.
+  const warm = Date.now();
+  await pool.forecast(series.slice(0, 64), { horizon: HORIZON, frequency: 'D', levels: [80, 95], model: 'auto' });
+  console.log(`worker pool warm-up (${config.QM_FORECAST_WORKERS} workers): ${((Date.now() - warm) / 1000).toFixed(2)} s`);
+
   const paths = new Map<string, number[][]>();
   const report = (model: string, means: number[][], seconds?: number) => {
     let m = 0;
