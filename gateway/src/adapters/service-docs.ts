@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { OpenApiDoc, ServiceDoc } from '../domain/openapi';
 
+const MISSING_RETRY_MS = 5000;
+
 export interface DocSource {
   area: string;
   service: string;
@@ -15,6 +17,7 @@ export interface DocSource {
 export class ServiceDocs {
   private readonly docs = new Map<string, OpenApiDoc>();
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   /** Changes whenever a document changes, so merged views can be cached. */
   version = 0;
 
@@ -36,14 +39,26 @@ export class ServiceDocs {
     await Promise.all(this.sources.map((source) => this.fetchOne(source)));
   }
 
+  /** Refreshes every `intervalMs`, and every few seconds while a service is still missing. */
   start(intervalMs: number): void {
     this.stop();
-    this.timer = setInterval(() => void this.refresh(), intervalMs);
-    this.timer.unref();
+    const schedule = () => {
+      const missing = this.sources.some((s) => !this.docs.has(s.service));
+      const delay = missing ? Math.min(intervalMs, MISSING_RETRY_MS) : intervalMs;
+      this.timer = setTimeout(() => {
+        void this.refresh().finally(() => {
+          if (this.running) schedule();
+        });
+      }, delay);
+      this.timer.unref();
+    };
+    this.running = true;
+    schedule();
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
