@@ -123,6 +123,8 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
     async retrain() {
       const started = Date.now();
       const { interactions, products } = await deps.store.load(deps.historyDays);
+      // Training runs on the event loop: on Online Retail's scale it holds it for several
+      // seconds per rebuild. A worker thread would need the models in transferable form.
       const next = buildSnapshot(interactions, products, deps.snapshotOptions);
       snapshot = next;
       loadedAt = started;

@@ -29,16 +29,18 @@ import {
  */
 export const DEFAULT_WEIGHTS: Weights = {
   repeat: 1,
-  repeatLong: 1.5,
+  repeatLong: 1,
   repeatRecent: 0,
   repeatRate: 1,
-  repeatInSeason: 1.5,
-  itemCf: 0.3,
+  repeatInSeason: 1,
+  repeatAlive: 1.5,
+  repeatLog: 0,
+  itemCf: 0.1,
   recentCo: 0,
-  userCf: 0.5,
-  factors: 0.3,
-  popular: 0.5,
-  trending: 0.2,
+  userCf: 0.3,
+  factors: 0.2,
+  popular: 0,
+  trending: 0.02,
 };
 
 export const TUNED_SESSION_OPTIONS: SessionOptions = {
@@ -57,6 +59,8 @@ const REASONS: Record<Component, Reason> = {
   repeatRecent: 'repeat-purchase',
   repeatRate: 'repeat-purchase',
   repeatInSeason: 'repeat-purchase',
+  repeatAlive: 'repeat-purchase',
+  repeatLog: 'repeat-purchase',
   itemCf: 'item-cf',
   recentCo: 'recent-co-purchase',
   userCf: 'user-cf',

@@ -1,4 +1,4 @@
-/** What a user did with an item. Views and carts come from the clickstream, purchases from sales. */
+/** What a user did with an item: views and carts from the clickstream, purchases from sales. */
 export type InteractionKind = 'view' | 'cart' | 'purchase';
 
 export interface Interaction {

@@ -11,6 +11,8 @@ export const COMPONENTS = [
   'repeatRecent',
   'repeatRate',
   'repeatInSeason',
+  'repeatAlive',
+  'repeatLog',
   'itemCf',
   'recentCo',
   'userCf',
@@ -70,6 +72,8 @@ export class UserModels {
   readonly repeatRate: Float64Array;
   /** Per item, recent popularity relative to its long-run rate, shrunk toward 1. */
   readonly inSeason: Float64Array;
+  /** Per item, log of its sales in the last week: discontinued items fade from repeat lists. */
+  readonly alive: Float64Array;
   readonly factors: FactorModel | undefined;
   private readonly userSets: Int32Array[];
   private readonly usersByItem: Int32Array[];
@@ -93,6 +97,7 @@ export class UserModels {
     });
     this.trending = popularity(data, { windowDays: 7, halfLifeDays: 3 });
     this.repeatRate = repeatRates(data);
+    this.alive = Float64Array.from(this.trending, (t) => Math.log1p(t));
     const longRun = popularity(data, { windowDays: 365, halfLifeDays: 0 });
     this.inSeason = Float64Array.from(
       this.popular,
@@ -137,6 +142,8 @@ export class UserModels {
       repeatRecent: scaled(repeatRecent),
       repeatRate: scaled(weighted(repeat, this.repeatRate)),
       repeatInSeason: scaled(weighted(repeatLong, this.inSeason)),
+      repeatAlive: scaled(weighted(repeatLong, this.alive)),
+      repeatLog: scaled(new Map([...repeatLong].map(([i, v]) => [i, Math.log1p(v)]))),
       itemCf: scaled(spread(cfSources, this.itemCf)),
       recentCo: scaled(spread(recentSources, this.coPurchase)),
       userCf: scaled(this.userCf(user, cfSources)),
