@@ -48,6 +48,13 @@ export interface InventoryDeps {
 
 const keyOf = (sku: string, warehouse: string) => `${sku}\u0000${warehouse}`;
 
+/** Code-unit order, the same as `COLLATE "C"` in the locking query: rows lock in one order. */
+function byKey(a: [string, string], b: [string, string]): number {
+  const x = keyOf(...a);
+  const y = keyOf(...b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -155,7 +162,7 @@ export function createInventory(deps: InventoryDeps) {
         const warehouse = m.warehouse || deps.defaultWarehouse;
         keys.set(keyOf(m.sku, warehouse), [m.sku, warehouse]);
       }
-      const sorted = [...keys.values()].sort((a, b) => keyOf(...a).localeCompare(keyOf(...b)));
+      const sorted = [...keys.values()].sort(byKey);
       const { levels, created } = await store.lockStock(client, sorted);
 
       const rows: MovementRow[] = [];
@@ -215,7 +222,7 @@ export function createInventory(deps: InventoryDeps) {
         await store.saveForecast(client, f.sku, f.model, f, f.computedAt);
         for (const w of await store.warehousesOf(client, f.sku)) keys.push([f.sku, w]);
       }
-      keys.sort((a, b) => keyOf(...a).localeCompare(keyOf(...b)));
+      keys.sort(byKey);
       return refreshAll(client, keys);
     });
     await flushSignals(requestId);
@@ -276,8 +283,33 @@ export function createInventory(deps: InventoryDeps) {
     return settings;
   }
 
+  /**
+   * Recomputes every SKU once the business date has moved on: histories age and forecasts
+   * roll forward even for SKUs without movements, so their reorder points move too.
+   * Pages through the stock in key order, one transaction per page.
+   */
+  let refreshedFor: string | undefined;
+  async function refreshIfNewDay(pageSize = 500): Promise<number> {
+    const asOf = await store.businessDate(pool);
+    if (asOf === refreshedFor) return 0;
+    let changed = 0;
+    let after: [string, string] | undefined;
+    for (;;) {
+      const page = await store.stock(pool, { afterKey: after, limit: pageSize });
+      if (page.length === 0) break;
+      const keys = page.map((r): [string, string] => [r.sku, r.warehouse]);
+      changed += await inTransaction(pool, (client) => refreshAll(client, keys));
+      after = keys[keys.length - 1];
+    }
+    refreshedFor = asOf;
+    await flushSignals();
+    if (changed > 0) log.info({ asOf, changed }, 'signals refreshed for a new business date');
+    return changed;
+  }
+
   return {
     applyMovements,
+    refreshIfNewDay,
     applyForecasts,
     flushSignals,
     policyForSku,

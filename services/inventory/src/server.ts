@@ -64,9 +64,17 @@ async function main(): Promise<void> {
     },
   });
 
-  // Signal changes whose publish failed are retried here; normally there are none.
+  // Retries signal changes whose publish failed (normally none), and refreshes every SKU when
+  // the business date moves on.
+  let sweeping = false;
   const flusher = setInterval(() => {
-    inventory.flushSignals().catch((err: unknown) => log.warn({ err }, 'signal publish failed'));
+    if (sweeping) return;
+    sweeping = true;
+    inventory
+      .flushSignals()
+      .then(() => inventory.refreshIfNewDay())
+      .catch((err: unknown) => log.warn({ err }, 'signal sweep failed'))
+      .finally(() => (sweeping = false));
   }, config.QM_INVENTORY_SIGNAL_FLUSH_MS);
 
   app.addHook('onClose', async () => {

@@ -268,4 +268,19 @@ describe('inventory service on the real stack', () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().field).toBe('sku');
   });
+
+  it('recomputes every SKU once per business date, not on every sweep', async () => {
+    const computedAt = async () => {
+      const { rows } = await pool.query(
+        `SELECT computed_at FROM ${schema}.policies WHERE sku = 'TWICE'`,
+      );
+      return (rows[0].computed_at as Date).getTime();
+    };
+    const before = await computedAt();
+    await inventory.refreshIfNewDay();
+    const first = await computedAt();
+    await inventory.refreshIfNewDay();
+    expect(first).toBeGreaterThan(before);
+    expect(await computedAt()).toBe(first);
+  });
 });

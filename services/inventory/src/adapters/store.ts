@@ -136,7 +136,7 @@ export function createStore(schema = 'inventory') {
       const { rows } = await db.query(
         `SELECT s.sku, s.warehouse, s.on_hand, s.on_order, s.backorders FROM ${t('stock')} s
          JOIN unnest($1::text[], $2::text[]) AS k(sku, warehouse) USING (sku, warehouse)
-         ORDER BY s.sku, s.warehouse FOR UPDATE OF s`,
+         ORDER BY s.sku COLLATE "C", s.warehouse COLLATE "C" FOR UPDATE OF s`,
         [skus, warehouses],
       );
       const levels = new Map<string, StockLevel>();
