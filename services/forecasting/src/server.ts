@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       delete: (...keys) => cache.delete(...keys),
     },
     save: (forecast) => demand.save(forecast),
+    stored: (sku) => demand.stored(sku),
     publish: forecastPublisher(bus.publisher, bus.topic('forecasts')),
     defaultHorizon: config.QM_FORECAST_HORIZON,
   });
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     readiness: { postgres: postgresCheck(db), redis: redisCheck(redis), kafka: () => bus.check() },
   });
+  await bus.ensureTopics();
   const consumer = await bus.runConsumer(
     salesConsumer(bus.topic('sales'), demand, (list) => scheduler.touch(list), config.QM_KAFKA_TOPIC_PREFIX),
   );

@@ -23,6 +23,8 @@ export interface SkuForecastDeps {
     delete: (...keys: string[]) => Promise<void>;
   };
   save?: (forecast: SkuForecast) => Promise<void>;
+  /** The last forecast saved by a refresh; refreshes follow every demand change. */
+  stored?: (sku: string) => Promise<SkuForecast | undefined>;
   publish?: (forecast: SkuForecast) => Promise<void>;
   defaultHorizon: number;
   now?: () => Date;
@@ -47,12 +49,14 @@ export class SkuForecasts {
     return { ...result, sku, computedAt: now.toISOString() };
   }
 
-  /** The stored forecast when fresh, else a new one (cached for next time). */
+  /** The cached or stored forecast of that horizon, else a new one (cached for next time). */
   async get(sku: string, horizon: number): Promise<SkuForecast> {
     const key = this.key(sku, horizon);
     const hit = await this.deps.cache?.get(key);
     if (hit) return hit;
-    const forecast = await this.compute(sku, horizon, false);
+    const stored = await this.deps.stored?.(sku);
+    const forecast =
+      stored && stored.mean.length === horizon ? stored : await this.compute(sku, horizon, false);
     await this.deps.cache?.set(key, forecast);
     return forecast;
   }
