@@ -148,8 +148,11 @@ async function latency(dataDir: string): Promise<void> {
         `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
     await dropKeys(`qm:bench:${runId}:*`);
   }
 }

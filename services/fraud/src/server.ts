@@ -111,14 +111,21 @@ async function main(): Promise<void> {
   });
 
   decisions.start();
-  await bus.runConsumer(
-    salesConsumer({
-      pool,
-      velocity,
-      topic: bus.topic('sales'),
-      log: log.child({ consumer: 'fraud.sales' }),
-    }),
-  );
+  try {
+    await bus.ensureTopics();
+    await bus.runConsumer(
+      salesConsumer({
+        pool,
+        velocity,
+        topic: bus.topic('sales'),
+        log: log.child({ consumer: 'fraud.sales' }),
+        groupPrefix: bus.topicPrefix,
+      }),
+    );
+  } catch (err) {
+    // Scoring works without Kafka: decisions wait in PostgreSQL until it is back.
+    log.error({ err }, 'kafka unavailable: sales not consumed');
+  }
   await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
 }
 
