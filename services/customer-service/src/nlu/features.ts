@@ -32,13 +32,27 @@ export function rawFeatures(text: string, opts: FeatureOptions): Map<string, num
   for (let n = 1; n <= opts.wordNgrams; n++) {
     for (let i = 0; i + n <= toks.length; i++) add('w:' + toks.slice(i, i + n).join(' '));
   }
-  for (const tok of toks) {
-    const padded = ` ${tok} `;
-    for (let n = opts.charMin; n <= opts.charMax; n++) {
-      for (let i = 0; i + n <= padded.length; i++) add('c:' + padded.slice(i, i + n));
-    }
-  }
+  for (const tok of toks) for (const gram of charGrams(tok, opts)) add(gram);
   return counts;
+}
+
+// Words repeat across messages, so their character n-grams are worked out once.
+const GRAM_CACHE_LIMIT = 100_000;
+const gramCache = new Map<string, string[]>();
+
+/** The in-word character n-grams of one word, padded with a space at each end. */
+function charGrams(tok: string, opts: FeatureOptions): string[] {
+  const key = `${opts.charMin}:${opts.charMax}:${tok}`;
+  const cached = gramCache.get(key);
+  if (cached !== undefined) return cached;
+  const padded = ` ${tok} `;
+  const grams: string[] = [];
+  for (let n = opts.charMin; n <= opts.charMax; n++) {
+    for (let i = 0; i + n <= padded.length; i++) grams.push('c:' + padded.slice(i, i + n));
+  }
+  if (gramCache.size >= GRAM_CACHE_LIMIT) gramCache.clear();
+  gramCache.set(key, grams);
+  return grams;
 }
 
 /** The fitted state of a {@link Vectoriser}, as stored in the model file. */
