@@ -34,13 +34,13 @@ export const DEFAULT_WEIGHTS: Weights = {
   repeatRate: 1,
   repeatInSeason: 1,
   repeatAlive: 1.5,
-  repeatLog: 0,
-  itemCf: 0.1,
+  repeatLog: 0.3,
+  itemCf: 0.2,
   recentCo: 0,
   userCf: 0.3,
   factors: 0.2,
   popular: 0,
-  trending: 0.02,
+  trending: 0,
 };
 
 export const TUNED_SESSION_OPTIONS: SessionOptions = {
