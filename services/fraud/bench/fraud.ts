@@ -3,6 +3,7 @@
  * latency of `POST /v1/fraud/score` on a running service at a fixed request rate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -114,7 +115,7 @@ async function latency(dataDir: string): Promise<void> {
         QM_HTTP_PORT: String(PORT),
         QM_LOG_LEVEL: 'warn',
         QM_REDIS_PREFIX: `qm:bench:${runId}:`,
-        QM_KAFKA_TOPIC_PREFIX: 'bench.',
+        QM_KAFKA_TOPIC_PREFIX: 'bench-fraud.',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
@@ -142,6 +143,10 @@ async function latency(dataDir: string): Promise<void> {
       requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
     });
     const l = result.latency;
+    const load = loadavg().map((x) => x.toFixed(1));
+    console.log(
+      `load average after the run (1, 5, 15 min): ${load.join(', ')} on ${cpus().length} cores`,
+    );
     console.log(
       `latency direct, ${RATE} req/s for ${SECONDS} s: p50 ${l.p50} ms, p90 ${l.p90} ms, ` +
         `p99 ${l.p99} ms, max ${l.max} ms; ${result.requests.total} requests, ` +
