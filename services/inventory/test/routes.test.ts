@@ -108,6 +108,14 @@ describe('inventory routes', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toContain('movements[0]');
 
+    const negative = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'm0', sku: 'A', kind: 'RECEIPT', quantity: -3 }] },
+    });
+    expect(negative.statusCode).toBe(400);
+    expect(negative.json().field).toBe('movements[0].quantity');
+
     const ok = await app.inject({
       method: 'POST',
       url: '/v1/inventory/movements',

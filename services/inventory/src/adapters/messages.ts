@@ -75,6 +75,7 @@ export function validateMovement(m: InventoryMovement): string | undefined {
   if (!m.eventId) return 'no event id';
   if (!m.sku) return 'no sku';
   if (m.kind === ProtoMovementKind.UNSPECIFIED) return 'no kind';
+  if (m.kind !== ProtoMovementKind.ADJUSTMENT && m.quantity < 0) return 'negative quantity';
   return undefined;
 }
 
