@@ -13,7 +13,8 @@ export const InventoryConfig = {
   QM_INVENTORY_OPENING_STOCK: Type.Integer({ minimum: 0, default: 0 }),
   /** How often unpublished restock-signal changes are retried (ms). */
   QM_INVENTORY_SIGNAL_FLUSH_MS: Type.Integer({ minimum: 100, default: 5_000 }),
-  QM_INVENTORY_POLICY_CACHE_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  /** `GET /policies/{sku}` answers may be this old: stock and settings changes show after it. */
+  QM_INVENTORY_POLICY_CACHE_SECONDS: Type.Integer({ minimum: 1, default: 5 }),
 };
 
 export type Config = ReturnType<typeof loadInventoryConfig>;
