@@ -19,7 +19,8 @@ import { trainToFile } from '../src/train';
 
 const HOLDOUT_FIRST = '2011-10-15';
 const HORIZON = 28;
-const DEFAULT_MODELS = 'naive,seasonal_naive,moving_average,ets,sba,tsb,linear_regression,global,auto';
+const DEFAULT_MODELS =
+  'naive,seasonal_naive,moving_average,ets,arima,sba,tsb,linear_regression,global,auto';
 
 async function main() {
   const { values } = parseArgs({
