@@ -4,7 +4,11 @@
  * without this the model only knows the words its training sample happened to use.
  */
 const GROUPS: Record<string, string[]> = {
-  order: ['purchase', 'purchases', 'orders'],
+  order: ['purchase', 'purchases', 'orders', 'buy', 'buying', 'purchasing', 'acquire', 'shopping'],
+  delivery: ['ship', 'deliver', 'delivering', 'shipment', 'shipments'],
+  find: ['look', 'looking', 'locate', 'locating'],
+  another: ['new', 'second', 'secondary', 'additional', 'extra'],
+  use: ['using'],
   invoice: ['bill', 'bills', 'receipt', 'receipts'],
   refund: [
     'rebate',

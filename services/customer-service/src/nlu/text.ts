@@ -18,7 +18,7 @@ export function stripControl(text: string): string {
 }
 
 /** Changes whenever normalisation changes, so that a model trained on older tokens is retrained. */
-export const TEXT_VERSION = 2;
+export const TEXT_VERSION = 3;
 
 const MASKS: [RegExp, string][] = [
   [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' xemail '],

@@ -16,6 +16,8 @@ export interface TrainOptions {
   perClass: number;
   /** Noisy copies made of each utterance (see `augment`). */
   noisyCopies: number;
+  /** SGD runs from different seeds whose weights are averaged. */
+  runs: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   softmax: DEFAULT_TRAINING,
   perClass: 500,
   noisyCopies: 4,
+  runs: 3,
 };
 
 /** Trains the intent model on labelled texts; the temperature is left at 1. */
@@ -63,7 +66,22 @@ export function trainIntentModel(
     return batch;
   };
 
-  const softmax = trainSoftmax(classes, vectoriser.size, draw, options.softmax);
+  // Runs from different seeds disagree by a point or two on a new sample; averaging their
+  // weights (a linear model, so the same as averaging their logits) steadies the result.
+  const runs = Array.from({ length: options.runs }, (_, r) =>
+    trainSoftmax(classes, vectoriser.size, draw, {
+      ...options.softmax,
+      seed: options.softmax.seed + 101 * r,
+    }),
+  );
+  const softmax = runs[0];
+  for (const other of runs.slice(1)) {
+    for (let i = 0; i < softmax.weights.length; i++) softmax.weights[i] += other.weights[i];
+    for (let c = 0; c < softmax.bias.length; c++) softmax.bias[c] += other.bias[c];
+  }
+  for (let i = 0; i < softmax.weights.length; i++) softmax.weights[i] /= runs.length;
+  for (let c = 0; c < softmax.bias.length; c++) softmax.bias[c] /= runs.length;
+
   return new IntentModel(vectoriser, softmax, 1, undefined, {
     examples: examples.length,
     features: vectoriser.size,
