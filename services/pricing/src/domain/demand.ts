@@ -43,3 +43,35 @@ export function demandCurve(
     return { price, units, revenue: price * units, margin: (price - unitCost) * units };
   });
 }
+
+/** Units and revenue of a SKU on one day from one segment. */
+export interface SegmentDay {
+  segment: 'wholesale' | 'retail';
+  day: string;
+  units: number;
+  revenue: number;
+}
+
+/** Daily points of a SKU: both segments together, and each on its own. */
+export function seriesBySegment(
+  rows: SegmentDay[],
+): Record<'all' | SegmentDay['segment'], PricePoint[]> {
+  const toPoints = (list: SegmentDay[]) => {
+    const byDay = new Map<string, { units: number; revenue: number }>();
+    for (const r of list) {
+      const d = byDay.get(r.day) ?? { units: 0, revenue: 0 };
+      d.units += r.units;
+      d.revenue += r.revenue;
+      byDay.set(r.day, d);
+    }
+    return [...byDay.entries()]
+      .filter(([, d]) => d.units > 0 && d.revenue > 0)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, d]) => ({ day, units: d.units, price: d.revenue / d.units }));
+  };
+  return {
+    all: toPoints(rows),
+    wholesale: toPoints(rows.filter((r) => r.segment === 'wholesale')),
+    retail: toPoints(rows.filter((r) => r.segment === 'retail')),
+  };
+}

@@ -1,0 +1,62 @@
+import { topicName } from '@qm/contracts';
+import type { ConsumerHandle, EventBus } from '@qm/events';
+import type { Pool } from '@qm/kit';
+import type { Experiments } from '../experiments';
+import {
+  clickInput,
+  decodeClick,
+  decodeProduct,
+  decodeSale,
+  productInput,
+  saleInput,
+  validateClick,
+  validateProduct,
+  validateSale,
+} from './messages';
+import { applyProducts, applySales, inTransaction, type ClickInput } from './store';
+
+/**
+ * Starts the three consumers: sales into daily price points, products into costs and
+ * categories, clicks into experiments. `groupPrefix` keeps test groups apart.
+ */
+export async function startConsumers(
+  bus: EventBus,
+  deps: { pool: Pool; experiments: Experiments },
+  groupPrefix = '',
+): Promise<ConsumerHandle[]> {
+  const prefix = bus.topicPrefix;
+  return Promise.all([
+    bus.runConsumer({
+      groupId: `${groupPrefix}pricing.sales`,
+      topic: topicName('sales', prefix),
+      decode: decodeSale,
+      validate: validateSale,
+      handle: async (events) => {
+        const lines = events.map((e) => saleInput(e.value));
+        await inTransaction(deps.pool, (client) => applySales(client, lines));
+      },
+    }),
+    bus.runConsumer({
+      groupId: `${groupPrefix}pricing.products`,
+      topic: topicName('products', prefix),
+      decode: decodeProduct,
+      validate: validateProduct,
+      handle: async (events) => {
+        const products = events.map((e) => productInput(e.value));
+        await inTransaction(deps.pool, (client) => applyProducts(client, products));
+      },
+    }),
+    bus.runConsumer({
+      groupId: `${groupPrefix}pricing.clickstream`,
+      topic: topicName('clickstream', prefix),
+      decode: decodeClick,
+      validate: validateClick,
+      handle: async (events) => {
+        const clicks = events
+          .map((e) => clickInput(e.value))
+          .filter((c): c is ClickInput => c !== undefined);
+        if (clicks.length > 0) await deps.experiments.applyClickBatch(clicks);
+      },
+    }),
+  ]);
+}

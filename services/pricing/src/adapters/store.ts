@@ -1,0 +1,477 @@
+import { randomUUID } from 'node:crypto';
+import { claimEvents } from '@qm/events';
+import type { Pool, PoolClient } from '@qm/kit';
+import type { Arm, ArmTotals } from '../domain/experiments';
+import type { Guardrails } from '../domain/guardrails';
+import { countLine, segmentOf, type CustomerLines, type Segment } from '../domain/segments';
+
+/** A query runner: the pool, or a client inside a transaction. */
+export type Db = Pick<Pool | PoolClient, 'query'>;
+
+/** Runs `work` in one transaction on one client. */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** One sale line as this service needs it. */
+export interface SaleInput {
+  eventId: string;
+  sku: string;
+  customerId: string;
+  /** Negative for returns and cancellations, which are ignored. */
+  quantity: number;
+  unitPrice: number;
+  occurredAt: Date;
+}
+
+export interface ProductInput {
+  eventId: string;
+  sku: string;
+  category: string;
+  price: number;
+  cost: number;
+  currency: string;
+  updatedAt: Date;
+}
+
+/** A clickstream event that may concern an experiment. */
+export interface ClickInput {
+  eventId: string;
+  kind: 'view' | 'purchase';
+  unitId: string;
+  sku: string;
+  price: number;
+  quantity: number;
+  occurredAt: Date;
+}
+
+export interface PointRow {
+  segment: Segment;
+  day: string;
+  units: number;
+  revenue: number;
+}
+
+export interface SkuRow {
+  sku: string;
+  category: string | null;
+  unitCost: number | null;
+  currency: string;
+  price: number | null;
+  priceObservedAt: string | null;
+}
+
+export interface ExperimentRow {
+  id: string;
+  sku: string;
+  arms: Arm[];
+  metric: 'revenuePerVisitor' | 'conversion';
+  minVisitors: number;
+  status: 'running' | 'stopped';
+  stoppedArms: string[];
+  createdAt: string;
+  stoppedAt: string | null;
+}
+
+export interface StoredRecommendation {
+  id: string;
+  sku: string;
+  body: Record<string, unknown>;
+  createdAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  publishedAt: string | null;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Applies new sale lines: customer segments, daily points and the latest observed price. */
+export async function applySales(client: PoolClient, lines: SaleInput[]): Promise<number> {
+  const fresh = await claimEvents(
+    client,
+    'processed_events',
+    lines.map((l) => l.eventId),
+  );
+  const sales = lines.filter((l) => fresh.has(l.eventId) && l.quantity > 0 && l.unitPrice > 0);
+  if (sales.length === 0) return 0;
+
+  const customerIds = [...new Set(sales.map((s) => s.customerId).filter((c) => c !== ''))];
+  const known = await client.query<{ customer_id: string; lines: number; bulk_lines: number }>(
+    'SELECT customer_id, lines, bulk_lines FROM customers WHERE customer_id = ANY($1)',
+    [customerIds],
+  );
+  const counts = new Map<string, CustomerLines>(
+    known.rows.map((r) => [r.customer_id, { lines: r.lines, bulkLines: r.bulk_lines }]),
+  );
+
+  // A line's segment is its buyer's segment as known when the line arrives.
+  const points = new Map<
+    string,
+    { sku: string; segment: Segment; day: string; units: number; revenue: number }
+  >();
+  const latest = new Map<string, SaleInput>();
+  for (const s of sales) {
+    const segment = segmentOf(s.customerId, counts.get(s.customerId));
+    if (s.customerId !== '')
+      counts.set(s.customerId, countLine(counts.get(s.customerId), s.quantity));
+    const key = `${s.sku}|${segment}|${day(s.occurredAt)}`;
+    const p = points.get(key) ?? {
+      sku: s.sku,
+      segment,
+      day: day(s.occurredAt),
+      units: 0,
+      revenue: 0,
+    };
+    p.units += s.quantity;
+    p.revenue += s.quantity * s.unitPrice;
+    points.set(key, p);
+    const prev = latest.get(s.sku);
+    if (!prev || prev.occurredAt <= s.occurredAt) latest.set(s.sku, s);
+  }
+
+  const rows = [...points.values()];
+  await client.query(
+    `INSERT INTO daily_points (sku, segment, day, units, revenue)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::float8[], $5::float8[])
+     ON CONFLICT (sku, segment, day) DO UPDATE
+       SET units = daily_points.units + EXCLUDED.units,
+           revenue = daily_points.revenue + EXCLUDED.revenue`,
+    [
+      rows.map((r) => r.sku),
+      rows.map((r) => r.segment),
+      rows.map((r) => r.day),
+      rows.map((r) => r.units),
+      rows.map((r) => r.revenue),
+    ],
+  );
+  const touched = customerIds.filter((c) => counts.has(c));
+  await client.query(
+    `INSERT INTO customers (customer_id, lines, bulk_lines)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+     ON CONFLICT (customer_id) DO UPDATE
+       SET lines = EXCLUDED.lines, bulk_lines = EXCLUDED.bulk_lines`,
+    [
+      touched,
+      touched.map((c) => counts.get(c)?.lines ?? 0),
+      touched.map((c) => counts.get(c)?.bulkLines ?? 0),
+    ],
+  );
+  const prices = [...latest.values()];
+  await upsertObservedPrices(
+    client,
+    prices.map((s) => ({ sku: s.sku, price: s.unitPrice, at: s.occurredAt })),
+  );
+  return sales.length;
+}
+
+/** Records observed prices, keeping the newest per SKU. */
+export async function upsertObservedPrices(
+  db: Db,
+  prices: { sku: string; price: number; at: Date }[],
+): Promise<void> {
+  if (prices.length === 0) return;
+  await db.query(
+    `INSERT INTO skus (sku, price, price_observed_at)
+     SELECT * FROM unnest($1::text[], $2::float8[], $3::timestamptz[])
+     ON CONFLICT (sku) DO UPDATE SET price = EXCLUDED.price,
+       price_observed_at = EXCLUDED.price_observed_at
+     WHERE skus.price_observed_at IS NULL
+        OR skus.price_observed_at <= EXCLUDED.price_observed_at`,
+    [prices.map((p) => p.sku), prices.map((p) => p.price), prices.map((p) => p.at)],
+  );
+}
+
+/** Applies new product events: category and unit cost, and the list price as an observation. */
+export async function applyProducts(client: PoolClient, products: ProductInput[]): Promise<number> {
+  const fresh = await claimEvents(
+    client,
+    'processed_events',
+    products.map((p) => p.eventId),
+  );
+  const list = products.filter((p) => fresh.has(p.eventId));
+  for (const p of list) {
+    await client.query(
+      `INSERT INTO skus (sku, category, unit_cost, currency) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (sku) DO UPDATE SET category = EXCLUDED.category,
+         unit_cost = COALESCE(EXCLUDED.unit_cost, skus.unit_cost),
+         currency = EXCLUDED.currency`,
+      [p.sku, p.category || null, p.cost > 0 ? p.cost : null, p.currency || 'GBP'],
+    );
+  }
+  await upsertObservedPrices(
+    client,
+    list.filter((p) => p.price > 0).map((p) => ({ sku: p.sku, price: p.price, at: p.updatedAt })),
+  );
+  return list.length;
+}
+
+/** Applies new clicks to the running experiments of their SKUs. */
+export async function applyClicks(
+  client: PoolClient,
+  clicks: ClickInput[],
+  armOf: (experiment: ExperimentRow, unitId: string) => string,
+): Promise<number> {
+  // Most clicks concern no experiment: only the others are claimed and applied.
+  const running = await runningExperiments(client, [...new Set(clicks.map((c) => c.sku))]);
+  const relevant = clicks.filter((c) => c.unitId !== '' && running.some((e) => e.sku === c.sku));
+  const fresh = await claimEvents(
+    client,
+    'processed_events',
+    relevant.map((c) => c.eventId),
+  );
+  const list = relevant.filter((c) => fresh.has(c.eventId));
+  let applied = 0;
+  for (const click of list) {
+    for (const exp of running.filter((e) => e.sku === click.sku)) {
+      if (click.kind === 'view') {
+        await client.query(
+          `INSERT INTO experiment_units (experiment_id, unit_id, arm, first_seen)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+          [exp.id, click.unitId, armOf(exp, click.unitId), click.occurredAt],
+        );
+      } else {
+        // A purchase counts only for a unit that saw the experiment's price first.
+        await client.query(
+          `UPDATE experiment_units SET purchases = purchases + 1, revenue = revenue + $3
+           WHERE experiment_id = $1 AND unit_id = $2`,
+          [exp.id, click.unitId, click.price * Math.max(1, click.quantity)],
+        );
+      }
+      applied++;
+    }
+  }
+  return applied;
+}
+
+export async function pointsFor(db: Db, sku: string): Promise<PointRow[]> {
+  const result = await db.query<PointRow>(
+    `SELECT segment, to_char(day, 'YYYY-MM-DD') AS day, units, revenue
+     FROM daily_points WHERE sku = $1 ORDER BY day`,
+    [sku],
+  );
+  return result.rows;
+}
+
+/** Every SKU's points, for the pooled estimate. */
+export async function allPoints(db: Db): Promise<Map<string, PointRow[]>> {
+  const result = await db.query<PointRow & { sku: string }>(
+    `SELECT sku, segment, to_char(day, 'YYYY-MM-DD') AS day, units, revenue
+     FROM daily_points ORDER BY sku, day`,
+  );
+  const out = new Map<string, PointRow[]>();
+  for (const row of result.rows) {
+    const list = out.get(row.sku) ?? [];
+    list.push(row);
+    out.set(row.sku, list);
+  }
+  return out;
+}
+
+export async function skuRow(db: Db, sku: string): Promise<SkuRow | undefined> {
+  const result = await db.query<SkuRow>(
+    `SELECT sku, category, unit_cost AS "unitCost", currency, price,
+       to_char(price_observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+         AS "priceObservedAt"
+     FROM skus WHERE sku = $1`,
+    [sku],
+  );
+  return result.rows[0];
+}
+
+export async function guardrailsFor(
+  db: Db,
+  sku: string,
+  category: string | null,
+): Promise<{ sku?: Partial<Guardrails>; category?: Partial<Guardrails> }> {
+  const result = await db.query<{ scope: 'sku' | 'category'; rules: Partial<Guardrails> }>(
+    `SELECT scope, rules FROM guardrails
+     WHERE (scope = 'sku' AND key = $1) OR (scope = 'category' AND key = $2)`,
+    [sku, category ?? ''],
+  );
+  const out: { sku?: Partial<Guardrails>; category?: Partial<Guardrails> } = {};
+  for (const row of result.rows) out[row.scope] = row.rules;
+  return out;
+}
+
+export async function putGuardrails(
+  db: Db,
+  scope: 'sku' | 'category',
+  key: string,
+  rules: Partial<Guardrails>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO guardrails (scope, key, rules) VALUES ($1, $2, $3)
+     ON CONFLICT (scope, key) DO UPDATE SET rules = EXCLUDED.rules, updated_at = now()`,
+    [scope, key, JSON.stringify(rules)],
+  );
+}
+
+export async function upsertCompetitorPrices(
+  db: Db,
+  prices: { sku: string; competitor: string; price: number; observedAt: Date }[],
+): Promise<void> {
+  await db.query(
+    `INSERT INTO competitor_prices (sku, competitor, price, observed_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[])
+     ON CONFLICT (sku, competitor) DO UPDATE SET price = EXCLUDED.price,
+       observed_at = EXCLUDED.observed_at
+     WHERE competitor_prices.observed_at <= EXCLUDED.observed_at`,
+    [
+      prices.map((p) => p.sku),
+      prices.map((p) => p.competitor),
+      prices.map((p) => p.price),
+      prices.map((p) => p.observedAt),
+    ],
+  );
+}
+
+export async function lowestCompetitorPrice(db: Db, sku: string): Promise<number | undefined> {
+  const result = await db.query<{ price: number | null }>(
+    'SELECT min(price) AS price FROM competitor_prices WHERE sku = $1',
+    [sku],
+  );
+  return result.rows[0]?.price ?? undefined;
+}
+
+export async function insertRecommendation(
+  db: Db,
+  r: { sku: string; objective: string; currentPrice: number; recommendedPrice: number },
+  body: Record<string, unknown>,
+): Promise<string> {
+  const id = randomUUID();
+  await db.query(
+    `INSERT INTO recommendations (id, sku, objective, current_price, recommended_price, body)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [id, r.sku, r.objective, r.currentPrice, r.recommendedPrice, JSON.stringify(body)],
+  );
+  return id;
+}
+
+const RECOMMENDATION_COLUMNS = `id, sku, body,
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+  approved_by AS "approvedBy",
+  to_char(approved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "approvedAt",
+  to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt"`;
+
+export async function recommendationById(
+  db: Db,
+  id: string,
+  forUpdate = false,
+): Promise<StoredRecommendation | undefined> {
+  const result = await db.query<StoredRecommendation>(
+    `SELECT ${RECOMMENDATION_COLUMNS} FROM recommendations WHERE id = $1
+     ${forUpdate ? 'FOR UPDATE' : ''}`,
+    [id],
+  );
+  return result.rows[0];
+}
+
+/** Marks a recommendation approved and writes the audit row, in the caller's transaction. */
+export async function recordApproval(
+  client: PoolClient,
+  rec: { id: string; sku: string; oldPrice: number; newPrice: number },
+  approvedBy: string,
+): Promise<void> {
+  await client.query(
+    'UPDATE recommendations SET approved_by = $2, approved_at = now() WHERE id = $1',
+    [rec.id, approvedBy],
+  );
+  await client.query(
+    `INSERT INTO price_changes (recommendation_id, sku, old_price, new_price, approved_by,
+       approved_at) VALUES ($1, $2, $3, $4, $5, now())`,
+    [rec.id, rec.sku, rec.oldPrice, rec.newPrice, approvedBy],
+  );
+}
+
+export async function markPublished(db: Db, id: string): Promise<void> {
+  await db.query(
+    'UPDATE recommendations SET published_at = now() WHERE id = $1 AND published_at IS NULL',
+    [id],
+  );
+}
+
+export async function priceChanges(db: Db, sku: string) {
+  const result = await db.query<{
+    recommendationId: string;
+    oldPrice: number;
+    newPrice: number;
+    approvedBy: string;
+    approvedAt: string;
+  }>(
+    `SELECT recommendation_id AS "recommendationId", old_price AS "oldPrice",
+       new_price AS "newPrice", approved_by AS "approvedBy",
+       to_char(approved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "approvedAt"
+     FROM price_changes WHERE sku = $1 ORDER BY id DESC LIMIT 100`,
+    [sku],
+  );
+  return result.rows;
+}
+
+const EXPERIMENT_COLUMNS = `id, sku, arms, metric, min_visitors AS "minVisitors", status,
+  stopped_arms AS "stoppedArms",
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+  to_char(stopped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "stoppedAt"`;
+
+export async function insertExperiment(
+  db: Db,
+  e: Pick<ExperimentRow, 'sku' | 'arms' | 'metric' | 'minVisitors'>,
+): Promise<ExperimentRow> {
+  const result = await db.query<ExperimentRow>(
+    `INSERT INTO experiments (id, sku, arms, metric, min_visitors) VALUES ($1, $2, $3, $4, $5)
+     RETURNING ${EXPERIMENT_COLUMNS}`,
+    [randomUUID(), e.sku, JSON.stringify(e.arms), e.metric, e.minVisitors],
+  );
+  return result.rows[0];
+}
+
+export async function experimentById(db: Db, id: string): Promise<ExperimentRow | undefined> {
+  const result = await db.query<ExperimentRow>(
+    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE id = $1`,
+    [id],
+  );
+  return result.rows[0];
+}
+
+export async function runningExperiments(db: Db, skus: string[]): Promise<ExperimentRow[]> {
+  const result = await db.query<ExperimentRow>(
+    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE status = 'running' AND sku = ANY($1)`,
+    [skus],
+  );
+  return result.rows;
+}
+
+export async function stopArms(db: Db, id: string, arms: string[], all: boolean) {
+  await db.query(
+    `UPDATE experiments SET stopped_arms = ARRAY(SELECT DISTINCT unnest(stopped_arms || $2)),
+       status = CASE WHEN $3 THEN 'stopped' ELSE status END,
+       stopped_at = CASE WHEN $3 THEN now() ELSE stopped_at END
+     WHERE id = $1`,
+    [id, arms, all],
+  );
+}
+
+export async function armTotals(db: Db, id: string): Promise<Map<string, ArmTotals>> {
+  const result = await db.query<{ arm: string } & ArmTotals>(
+    `SELECT arm, count(*)::int AS visitors,
+       count(*) FILTER (WHERE purchases > 0)::int AS conversions,
+       coalesce(sum(revenue), 0)::float8 AS revenue,
+       coalesce(sum(revenue * revenue), 0)::float8 AS "revenueSquares"
+     FROM experiment_units WHERE experiment_id = $1 GROUP BY arm`,
+    [id],
+  );
+  return new Map(result.rows.map(({ arm, ...t }) => [arm, t]));
+}

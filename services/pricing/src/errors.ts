@@ -1,0 +1,11 @@
+import { defineErrors } from '@qm/kit';
+
+export const PricingErrors = defineErrors({
+  SKU_NOT_FOUND: [404, 'no such SKU'],
+  RECOMMENDATION_NOT_FOUND: [404, 'no such recommendation'],
+  EXPERIMENT_NOT_FOUND: [404, 'no such experiment'],
+  INVALID_GUARDRAILS: [400, 'the guardrails are not valid'],
+  INVALID_PRICE: [400, 'a price must be above 0'],
+  INVALID_EXPERIMENT: [400, 'the experiment is not valid'],
+  NO_PRICE: [409, 'no price has been observed for this SKU'],
+});

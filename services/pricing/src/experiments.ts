@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import type { Pool } from '@qm/kit';
+import {
+  applyClicks,
+  armTotals,
+  experimentById,
+  inTransaction,
+  insertExperiment,
+  stopArms,
+  type ClickInput,
+  type ExperimentRow,
+} from './adapters/store';
+import { assignArm, losingArms, reportArms, type StopMetric } from './domain/experiments';
+import { PricingErrors } from './errors';
+
+export interface ExperimentInput {
+  sku: string;
+  arms: { name: string; price: number; weight?: number }[];
+  metric?: StopMetric;
+  minVisitors?: number;
+}
+
+/** The arm a unit sees: its hashed arm, or the control once that arm or the test stopped. */
+function effectiveArm(exp: ExperimentRow, unitId: string) {
+  const arm = assignArm(exp.id, unitId, exp.arms);
+  const stopped = exp.status === 'stopped' || exp.stoppedArms.includes(arm.name);
+  return { assigned: arm, shown: stopped ? exp.arms[0] : arm, stopped };
+}
+
+/** Price experiments: creation, assignment, exposure counting, reports and stop rules. */
+export function createExperiments(deps: { pool: Pool; log: Logger }) {
+  const { pool } = deps;
+
+  async function get(id: string): Promise<ExperimentRow> {
+    const exp = await experimentById(pool, id);
+    if (!exp) throw PricingErrors.EXPERIMENT_NOT_FOUND(`no experiment ${id}`, { field: 'id' });
+    return exp;
+  }
+
+  async function create(input: ExperimentInput) {
+    const names = new Set(input.arms.map((a) => a.name));
+    if (input.arms.length < 2 || names.size !== input.arms.length) {
+      throw PricingErrors.INVALID_EXPERIMENT('at least two arms with distinct names', {
+        field: 'arms',
+      });
+    }
+    const bad = input.arms.findIndex((a) => !(a.price > 0));
+    if (bad >= 0) {
+      throw PricingErrors.INVALID_PRICE('an arm price must be above 0', {
+        field: `arms/${bad}/price`,
+      });
+    }
+    const exp = await insertExperiment(pool, {
+      sku: input.sku,
+      arms: input.arms.map((a) => ({ name: a.name, price: a.price, weight: a.weight ?? 1 })),
+      metric: input.metric ?? 'revenuePerVisitor',
+      minVisitors: input.minVisitors ?? 1000,
+    });
+    deps.log.info({ experiment: exp.id, sku: exp.sku }, 'experiment created');
+    return exp;
+  }
+
+  /** The report; a running experiment first stops the arms its stop rule finds losing. */
+  async function report(id: string) {
+    let exp = await get(id);
+    let arms = reportArms(exp.arms, await armTotals(pool, id));
+    const losing = losingArms(arms, exp.metric, exp.minVisitors).filter(
+      (name) => !exp.stoppedArms.includes(name),
+    );
+    if (exp.status === 'running' && losing.length > 0) {
+      const all = exp.stoppedArms.length + losing.length >= exp.arms.length - 1;
+      await stopArms(pool, id, losing, all);
+      deps.log.info({ experiment: id, losing }, 'losing arms stopped');
+      exp = await get(id);
+      arms = reportArms(exp.arms, await armTotals(pool, id));
+    }
+    return { ...exp, control: exp.arms[0].name, results: arms };
+  }
+
+  async function assignment(id: string, unitId: string) {
+    const exp = await get(id);
+    const { assigned, shown, stopped } = effectiveArm(exp, unitId);
+    return {
+      experimentId: id,
+      sku: exp.sku,
+      unitId,
+      arm: shown.name,
+      price: shown.price,
+      assignedArm: assigned.name,
+      stopped,
+    };
+  }
+
+  async function stop(id: string, arms: string[] | undefined) {
+    const exp = await get(id);
+    const unknown = (arms ?? []).find((a) => !exp.arms.some((x) => x.name === a));
+    if (unknown) {
+      throw PricingErrors.INVALID_EXPERIMENT(`no arm ${unknown}`, { field: 'arms' });
+    }
+    const control = exp.arms[0].name;
+    const toStop = arms?.filter((a) => a !== control);
+    await stopArms(pool, id, toStop ?? [], toStop === undefined || toStop.length === 0);
+    return report(id);
+  }
+
+  /** Counts exposures (views) and conversions (purchases) of running experiments. */
+  async function applyClickBatch(clicks: ClickInput[]): Promise<number> {
+    return inTransaction(pool, (client) =>
+      applyClicks(client, clicks, (exp, unitId) => effectiveArm(exp, unitId).shown.name),
+    );
+  }
+
+  return { create, report, assignment, stop, applyClickBatch };
+}
+
+export type Experiments = ReturnType<typeof createExperiments>;

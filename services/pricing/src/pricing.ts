@@ -1,0 +1,266 @@
+import type { Logger } from 'pino';
+import type { Cache, Pool } from '@qm/kit';
+import type { Publisher } from '@qm/events';
+import { encodePriceChange } from './adapters/messages';
+import type { StockLookup } from './adapters/stock';
+import {
+  guardrailsFor,
+  inTransaction,
+  insertRecommendation,
+  lowestCompetitorPrice,
+  markPublished,
+  priceChanges,
+  putGuardrails,
+  recommendationById,
+  recordApproval,
+  skuRow,
+  upsertCompetitorPrices,
+  upsertObservedPrices,
+} from './adapters/store';
+import { baseDailyUnits, demandCurve } from './domain/demand';
+import type { ElasticityEstimate } from './domain/elasticity';
+import { checkGuardrails, mergeGuardrails, type Guardrails } from './domain/guardrails';
+import { recommendPrice, type Objective } from './domain/recommend';
+import { PricingErrors } from './errors';
+import type { Estimator } from './estimates';
+
+export interface PricingDeps {
+  pool: Pool;
+  log: Logger;
+  estimator: Estimator;
+  publisher: Publisher;
+  priceTopic: string;
+  stock: StockLookup;
+  defaultCostRatio: number;
+  currency: string;
+  cache?: Cache;
+}
+
+const OBJECTIVES: Objective[] = ['revenue', 'margin'];
+
+function confidence(e: ElasticityEstimate): 'high' | 'medium' | 'none' {
+  if (!e.credible || e.interval === null) return 'none';
+  return e.interval.upper - e.interval.lower < 1 ? 'high' : 'medium';
+}
+
+function guardrailsError(g: Partial<Guardrails>) {
+  const problem = checkGuardrails(g);
+  if (problem) throw PricingErrors.INVALID_GUARDRAILS(problem.message, { field: problem.field });
+}
+
+/** The pricing service's operations over its store, estimator, cache and publisher. */
+export function createPricing(deps: PricingDeps) {
+  const { pool, estimator } = deps;
+
+  async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (!deps.cache) return compute();
+    try {
+      const hit = await deps.cache.get<T>(key);
+      if (hit !== undefined) return hit;
+    } catch (err) {
+      deps.log.warn({ err }, 'cache read failed');
+    }
+    const value = await compute();
+    await deps.cache.set(key, value).catch((err: unknown) => {
+      deps.log.warn({ err }, 'cache write failed');
+    });
+    return value;
+  }
+
+  async function forget(sku: string): Promise<void> {
+    const keys = [`elasticity:${sku}`, ...OBJECTIVES.map((o) => `recommendation:${o}:${sku}`)];
+    await deps.cache?.delete(...keys).catch((err: unknown) => {
+      deps.log.warn({ err }, 'cache delete failed');
+    });
+  }
+
+  /** What is known of a SKU: its price, unit cost (and where it came from) and estimates. */
+  async function context(sku: string) {
+    const [row, est] = await Promise.all([skuRow(pool, sku), estimator.forSku(sku)]);
+    const lastPoint = est.series[est.series.length - 1];
+    if (!row && !lastPoint) throw PricingErrors.SKU_NOT_FOUND(`no SKU ${sku}`, { field: 'sku' });
+    const currentPrice = row?.price ?? lastPoint?.price;
+    if (currentPrice === undefined || !(currentPrice > 0)) {
+      throw PricingErrors.NO_PRICE(`no price observed for ${sku}`, { field: 'sku' });
+    }
+    const fromProduct = row?.unitCost != null && row.unitCost > 0;
+    const unitCost = fromProduct ? (row.unitCost as number) : currentPrice * deps.defaultCostRatio;
+    return {
+      row,
+      est,
+      currentPrice,
+      unitCost,
+      costSource: fromProduct ? ('product' as const) : ('defaultRatio' as const),
+      baseUnits: baseDailyUnits(est.series),
+    };
+  }
+
+  async function elasticity(sku: string) {
+    return cached(`elasticity:${sku}`, async () => {
+      const ctx = await context(sku);
+      const view = (e: ElasticityEstimate) => ({ ...e, confidence: confidence(e) });
+      return {
+        sku,
+        currentPrice: ctx.currentPrice,
+        ...view(ctx.est.all),
+        segments: [
+          { segment: 'wholesale' as const, ...view(ctx.est.segments.wholesale) },
+          { segment: 'retail' as const, ...view(ctx.est.segments.retail) },
+        ],
+        pooled: ctx.est.pooled.all,
+        segmentRule: "wholesale: at least half of the buyer's lines are of 12 units or more",
+      };
+    });
+  }
+
+  async function recommendation(sku: string, objective: Objective, requestId: string) {
+    return cached(`recommendation:${objective}:${sku}`, async () => {
+      const ctx = await context(sku);
+      const layers = await guardrailsFor(pool, sku, ctx.row?.category ?? null);
+      const guardrails = mergeGuardrails(layers.category, layers.sku);
+      const [lowest, onHand] = await Promise.all([
+        lowestCompetitorPrice(pool, sku),
+        deps.stock(sku, requestId),
+      ]);
+      const e = ctx.est.all;
+      const rec = recommendPrice({
+        currentPrice: ctx.currentPrice,
+        baseUnits: ctx.baseUnits,
+        unitCost: ctx.unitCost,
+        elasticity: { value: e.elasticity, credible: e.credible, reason: e.reason },
+        objective,
+        guardrails,
+        lowestCompetitorPrice: lowest,
+        onHand,
+      });
+      const body = {
+        sku,
+        objective,
+        ...rec,
+        elasticity: e.credible ? e.elasticity : null,
+        elasticityInterval: e.interval,
+        confidence: confidence(e),
+        unitCost: ctx.unitCost,
+        costSource: ctx.costSource,
+        currency: ctx.row?.currency ?? deps.currency,
+        lowestCompetitorPrice: lowest ?? null,
+        onHand: onHand ?? null,
+        guardrails,
+        createdAt: new Date().toISOString(),
+      };
+      const id = await insertRecommendation(pool, body, body);
+      return { id, ...body };
+    });
+  }
+
+  async function simulate(sku: string, prices: number[]) {
+    const ctx = await context(sku);
+    const e = ctx.est.all;
+    // A curve needs some elasticity: without a credible one, the pooled estimate is shown.
+    const used = e.credible && e.elasticity !== null ? e.elasticity : ctx.est.pooled.all.elasticity;
+    const base = { price: ctx.currentPrice, units: ctx.baseUnits };
+    return {
+      sku,
+      currentPrice: ctx.currentPrice,
+      unitCost: ctx.unitCost,
+      costSource: ctx.costSource,
+      elasticity: used,
+      basis: e.credible ? ('sku' as const) : ('pooled' as const),
+      credible: e.credible,
+      points: demandCurve(prices, base, used, ctx.unitCost),
+    };
+  }
+
+  async function setGuardrails(scope: 'sku' | 'category', key: string, g: Partial<Guardrails>) {
+    guardrailsError(g);
+    await putGuardrails(pool, scope, key, g);
+    // Cached answers of the category's SKUs age out with the short cache TTL.
+    if (scope === 'sku') await forget(key);
+    return { scope, key, guardrails: g, effective: mergeGuardrails(g) };
+  }
+
+  async function competitorPrices(
+    list: { sku: string; competitor: string; price: number; observedAt?: string }[],
+  ) {
+    const prices = list.map((p) => ({
+      ...p,
+      observedAt: p.observedAt ? new Date(p.observedAt) : new Date(),
+    }));
+    await upsertCompetitorPrices(pool, prices);
+    await Promise.all([...new Set(list.map((p) => p.sku))].map(forget));
+    return { accepted: list.length };
+  }
+
+  /**
+   * Applies a recommendation: the audit row and the price-change event, once. The row lock
+   * makes a concurrent second approval wait, then find it already applied.
+   */
+  async function approve(id: string, approvedBy: string, requestId: string) {
+    const result = await inTransaction(pool, async (client) => {
+      const rec = await recommendationById(client, id, true);
+      if (!rec) throw PricingErrors.RECOMMENDATION_NOT_FOUND(`no recommendation ${id}`);
+      const body = rec.body as {
+        currentPrice: number;
+        recommendedPrice: number;
+        boundBy: string[];
+        currency: string;
+      };
+      const alreadyApproved = rec.approvedBy !== null;
+      if (!alreadyApproved) {
+        await recordApproval(
+          client,
+          { id, sku: rec.sku, oldPrice: body.currentPrice, newPrice: body.recommendedPrice },
+          approvedBy,
+        );
+      }
+      const fresh = await recommendationById(client, id);
+      if (fresh && fresh.publishedAt === null) {
+        const value = encodePriceChange({
+          recommendationId: id,
+          sku: rec.sku,
+          oldPrice: body.currentPrice,
+          newPrice: body.recommendedPrice,
+          currency: body.currency,
+          approvedBy: fresh.approvedBy ?? approvedBy,
+          approvedAt: new Date(fresh.approvedAt ?? Date.now()),
+          boundBy: body.boundBy,
+        });
+        await deps.publisher.publish(deps.priceTopic, [{ key: rec.sku, value }], { requestId });
+        await markPublished(client, id);
+        await upsertObservedPrices(client, [
+          { sku: rec.sku, price: body.recommendedPrice, at: new Date() },
+        ]);
+      }
+      const done = (await recommendationById(client, id)) ?? fresh;
+      return {
+        id,
+        sku: rec.sku,
+        oldPrice: body.currentPrice,
+        newPrice: body.recommendedPrice,
+        approvedBy: done?.approvedBy ?? approvedBy,
+        approvedAt: done?.approvedAt ?? new Date().toISOString(),
+        publishedAt: done?.publishedAt ?? null,
+        alreadyApproved,
+      };
+    });
+    await forget(result.sku);
+    deps.log.info({ id, sku: result.sku, alreadyApproved: result.alreadyApproved }, 'approved');
+    return result;
+  }
+
+  async function history(sku: string) {
+    return { sku, changes: await priceChanges(pool, sku) };
+  }
+
+  return {
+    elasticity,
+    recommendation,
+    simulate,
+    setGuardrails,
+    competitorPrices,
+    approve,
+    history,
+  };
+}
+
+export type Pricing = ReturnType<typeof createPricing>;

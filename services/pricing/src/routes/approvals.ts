@@ -1,0 +1,38 @@
+import { errorResponses, type ServiceApp } from '@qm/kit';
+import type { Pricing } from '../pricing';
+import {
+  ApproveBody,
+  ApproveResponse,
+  HistoryResponse,
+  IdParams,
+  SkuParams,
+} from '../schemas/pricing';
+
+export function approvalRoutes(app: ServiceApp, deps: { pricing: Pricing }): void {
+  app.post(
+    '/v1/pricing/recommendations/:id/approve',
+    {
+      schema: {
+        tags: ['recommendations'],
+        summary: 'Applies a recommendation: one price-change event and an audit row, once',
+        params: IdParams,
+        body: ApproveBody,
+        response: { 200: ApproveResponse, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => deps.pricing.approve(request.params.id, request.body.approvedBy, request.id),
+  );
+
+  app.get(
+    '/v1/pricing/:sku/price-changes',
+    {
+      schema: {
+        tags: ['recommendations'],
+        summary: "The audit trail of a SKU's approved price changes, newest first",
+        params: SkuParams,
+        response: { 200: HistoryResponse, ...errorResponses(400) },
+      },
+    },
+    async (request) => deps.pricing.history(request.params.sku),
+  );
+}

@@ -1,0 +1,170 @@
+import pino from 'pino';
+import type { Pool, ServiceApp } from '@qm/kit';
+import { buildApp } from '../src/app';
+import { createEstimator } from '../src/estimates';
+import { createExperiments } from '../src/experiments';
+import { createPricing, type Pricing } from '../src/pricing';
+
+const log = pino({ level: 'silent' });
+
+/** Real services over a pool that fails any query: only input checks can answer. */
+function offlineDeps() {
+  const pool = {
+    query: () => Promise.reject(new Error('no database in route tests')),
+    connect: () => Promise.reject(new Error('no database in route tests')),
+  } as unknown as Pool;
+  const pricing = createPricing({
+    pool,
+    log,
+    estimator: createEstimator({ pool, log, refreshSeconds: 60 }),
+    publisher: { publish: async () => undefined },
+    priceTopic: 'qm.price-changes.v1',
+    stock: async () => undefined,
+    defaultCostRatio: 0.6,
+    currency: 'GBP',
+  });
+  return { pricing, experiments: createExperiments({ pool, log }) };
+}
+
+const recommendation = {
+  id: '7f6c7a9e-6c1f-4a8e-9d57-1c7d2b7f0a11',
+  sku: '85123A',
+  objective: 'margin',
+  currentPrice: 2.55,
+  recommendedPrice: 2.8,
+  changePct: 9.8,
+  expectedUnits: 30.1,
+  expectedRevenue: 84.3,
+  expectedMargin: 38.4,
+  elasticity: -0.7,
+  elasticityInterval: { lower: -1.1, upper: -0.3 },
+  boundBy: ['maxChange'],
+  conflicts: [],
+  confidence: 'high',
+  notes: [],
+  unitCost: 1.53,
+  costSource: 'defaultRatio',
+  currency: 'GBP',
+  lowestCompetitorPrice: null,
+  onHand: null,
+  stock: 'unknown',
+  daysOfCover: null,
+  guardrails: { maxChangePct: 10, priceEnding: 'none', excessCoverDays: 120, lowCoverDays: 14 },
+  createdAt: '2026-12-03T19:00:00.000Z',
+};
+
+describe('pricing routes', () => {
+  let app: ServiceApp;
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('answers a recommendation with the fields of the contract', async () => {
+    const deps = offlineDeps();
+    const pricing = { ...deps.pricing, recommendation: async () => recommendation };
+    app = await buildApp({ ...deps, pricing: pricing as Pricing, log });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/pricing/85123A/recommendation?objective=margin',
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<Record<string, unknown>>();
+    for (const field of [
+      'sku',
+      'currentPrice',
+      'recommendedPrice',
+      'expectedUnits',
+      'expectedRevenue',
+      'expectedMargin',
+      'elasticity',
+      'boundBy',
+      'confidence',
+      'id',
+    ]) {
+      expect(body).toHaveProperty(field);
+    }
+  });
+
+  it('rejects an unknown objective naming the field', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/pricing/X/recommendation?objective=x',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'objective' });
+  });
+
+  it('rejects a zero or negative price in a simulation, naming the field', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/simulate',
+      payload: { sku: 'X', prices: [1, -2] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ field: string }>().field).toMatch(/prices/);
+  });
+
+  it('rejects a floor above the ceiling, naming the floor', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/v1/pricing/X/guardrails',
+      payload: { floor: 5, ceiling: 4 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INVALID_GUARDRAILS', field: 'floor' });
+  });
+
+  it('rejects a minimum margin of 100% or more, naming the field', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/v1/pricing/categories/mugs/guardrails',
+      payload: { minMarginPct: 120 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ field: string }>().field).toMatch(/minMarginPct/);
+  });
+
+  it('rejects a zero floor and a negative competitor price, naming the fields', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const floor = await app.inject({
+      method: 'PUT',
+      url: '/v1/pricing/X/guardrails',
+      payload: { floor: 0 },
+    });
+    expect(floor.json<{ field: string }>().field).toMatch(/floor/);
+    const competitor = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/competitor-prices',
+      payload: { prices: [{ sku: 'X', competitor: 'acme', price: -1 }] },
+    });
+    expect(competitor.statusCode).toBe(400);
+    expect(competitor.json<{ field: string }>().field).toMatch(/price/);
+  });
+
+  it('rejects an experiment with a single arm', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/experiments',
+      payload: { sku: 'X', arms: [{ name: 'control', price: 2 }] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ field: string }>().field).toMatch(/arms/);
+  });
+
+  it('requires who approves a recommendation', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/recommendations/abc/approve',
+      payload: {},
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ field: string }>().field).toMatch(/approvedBy/);
+  });
+});
