@@ -6,6 +6,7 @@
  *   pnpm bench:gateway            (BENCH_SECONDS, BENCH_CONNECTIONS to change the load)
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -98,7 +99,12 @@ async function main(): Promise<void> {
 
     const ratio = through.rps / direct.rps;
     const added = through.p99 - direct.p99;
+    // Figures on a shared machine depend on what else runs: say how busy it was.
+    const busy = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, GET ${PATH}`);
+    console.log(`${cpus().length} cores, load average ${busy}`);
     console.log(line('direct', direct));
     console.log(line('through gateway', through));
     console.log(
