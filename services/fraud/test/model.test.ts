@@ -59,6 +59,14 @@ describe('models', () => {
     expect(treeAp).toBeGreaterThan(lineAp);
   });
 
+  it('gives no push to a feature that was constant in training', () => {
+    const rows = train.x.map((r) => Float64Array.from([r[0], r[1], 0.1]));
+    const line = fitLogistic(rows, train.y, { epochs: 100 });
+    const pushes = new Float64Array(3);
+    logisticMargin(line, Float64Array.from([0.5, 0.5, 0.1]), pushes);
+    expect(pushes[2]).toBe(0);
+  });
+
   it('splits a margin into feature pushes that add up to it', () => {
     const trees = fitBoosted(train.x, train.y, { trees: 20, depth: 3 });
     const pushes = new Float64Array(3);

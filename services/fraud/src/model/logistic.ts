@@ -30,7 +30,13 @@ export function fitLogistic(
   const scales = new Array<number>(d).fill(0);
   for (const row of x) for (let j = 0; j < d; j++) means[j] += row[j] / n;
   for (const row of x) for (let j = 0; j < d; j++) scales[j] += (row[j] - means[j]) ** 2 / n;
-  for (let j = 0; j < d; j++) scales[j] = Math.sqrt(scales[j]) || 1;
+  for (let j = 0; j < d; j++) {
+    const sd = Math.sqrt(scales[j]);
+    // A feature constant in the training rows carries no information: it is centred on its
+    // exact value so that it pushes nothing, rather than on a mean with rounding error.
+    if (sd < 1e-9) means[j] = x[0][j];
+    scales[j] = sd < 1e-9 ? 1 : sd;
+  }
   const z = x.map((row) => row.map((v, j) => (v - means[j]) / scales[j]));
 
   const w = new Float64Array(d + 1);
