@@ -2,5 +2,4 @@ import { defineErrors } from '@qm/kit';
 
 export const RecsErrors = defineErrors({
   INVALID_WINDOW: [400, 'window must look like 24h, 7d or 4w and span at most 365 days'],
-  MODELS_NOT_READY: [503, 'the models are still loading'],
 });
