@@ -24,7 +24,11 @@ const DEFAULT_MODELS =
 
 async function main() {
   const { values } = parseArgs({
-    options: { models: { type: 'string' }, series: { type: 'string' }, retrain: { type: 'boolean' } },
+    options: {
+      models: { type: 'string' },
+      series: { type: 'string' },
+      retrain: { type: 'boolean' },
+    },
   });
   const config = loadForecastingConfig();
   const dataDir = resolveDataDir(config.QM_DATA_DIR || undefined);
@@ -32,15 +36,22 @@ async function main() {
   const count = Number(values.series ?? 500);
   const { histories, all } = await retailHistories(dataDir, { until, count, minSaleDays: 60 });
   const actuals = histories.map((h) =>
-    Array.from({ length: HORIZON }, (_, i) => all.get(h.sku)?.get(addSteps(HOLDOUT_FIRST, i, 'D')) ?? 0),
+    Array.from(
+      { length: HORIZON },
+      (_, i) => all.get(h.sku)?.get(addSteps(HOLDOUT_FIRST, i, 'D')) ?? 0,
+    ),
   );
-  console.log(`window ${HOLDOUT_FIRST}..${addSteps(HOLDOUT_FIRST, HORIZON - 1, 'D')}, ${histories.length} SKUs`);
+  console.log(
+    `window ${HOLDOUT_FIRST}..${addSteps(HOLDOUT_FIRST, HORIZON - 1, 'D')}, ${histories.length} SKUs`,
+  );
 
   const modelPath = resolve(repoRoot, '.qm', 'models', 'forecast', `bench-${until}.json`);
   if (values.retrain || !existsSync(modelPath)) {
     const t = Date.now();
     await trainToFile(dataDir, until, modelPath);
-    console.log(`global model trained on data up to ${until} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `global model trained on data up to ${until} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   const global = new GlobalModel(JSON.parse(readFileSync(modelPath, 'utf8')) as GlobalArtefact);
   const pool = new ForecastPool(config.QM_FORECAST_WORKERS, modelPath, global);
@@ -48,8 +59,15 @@ async function main() {
 
   // Workers parse the model file and compile on first use; the service does that at start.
   const warm = Date.now();
-  await pool.forecast(series.slice(0, 64), { horizon: HORIZON, frequency: 'D', levels: [80, 95], model: 'auto' });
-  console.log(`worker pool warm-up (${config.QM_FORECAST_WORKERS} workers): ${((Date.now() - warm) / 1000).toFixed(2)} s`);
+  await pool.forecast(series.slice(0, 64), {
+    horizon: HORIZON,
+    frequency: 'D',
+    levels: [80, 95],
+    model: 'auto',
+  });
+  console.log(
+    `worker pool warm-up (${config.QM_FORECAST_WORKERS} workers): ${((Date.now() - warm) / 1000).toFixed(2)} s`,
+  );
 
   const paths = new Map<string, number[][]>();
   const report = (model: string, means: number[][], seconds?: number) => {
@@ -77,15 +95,26 @@ async function main() {
   console.log('model                      MASE   RMSSE  WAPE   seconds');
   for (const model of (values.models ?? DEFAULT_MODELS).split(',')) {
     const t = Date.now();
-    const results = await pool.forecast(series, { horizon: HORIZON, frequency: 'D', levels: [80, 95], model });
-    paths.set(model, results.map((r) => r.mean));
+    const results = await pool.forecast(series, {
+      horizon: HORIZON,
+      frequency: 'D',
+      levels: [80, 95],
+      model,
+    });
+    paths.set(
+      model,
+      results.map((r) => r.mean),
+    );
     report(model, paths.get(model) as number[][], (Date.now() - t) / 1000);
   }
   for (const other of paths.keys()) {
     const global = paths.get('global');
     if (!global || other === 'global' || other === 'auto') continue;
     const mine = paths.get(other) as number[][];
-    report(`mean(global, ${other})`, global.map((g, i) => g.map((v, k) => (v + mine[i][k]) / 2)));
+    report(
+      `mean(global, ${other})`,
+      global.map((g, i) => g.map((v, k) => (v + mine[i][k]) / 2)),
+    );
   }
 
   const app = await buildApp({ log: createLogger('forecasting-bench', 'warn'), pool, global });
@@ -98,7 +127,9 @@ async function main() {
     });
     const seconds = (Date.now() - t) / 1000;
     const n = (reply.json() as { forecasts?: unknown[] }).forecasts?.length ?? 0;
-    console.log(`HTTP POST /v1/forecasts (inject), auto, ${n} series: ${seconds.toFixed(2)} s, status ${reply.statusCode}`);
+    console.log(
+      `HTTP POST /v1/forecasts (inject), auto, ${n} series: ${seconds.toFixed(2)} s, status ${reply.statusCode}`,
+    );
   } finally {
     await app.close();
     await pool.close();

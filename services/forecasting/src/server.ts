@@ -1,7 +1,16 @@
 import { join, resolve } from 'node:path';
 import { createEventBus } from '@qm/events';
 import { repoRoot } from '@qm/datasets';
-import { Cache, createLogger, createPool, createRedis, listen, migrate, postgresCheck, redisCheck } from '@qm/kit';
+import {
+  Cache,
+  createLogger,
+  createPool,
+  createRedis,
+  listen,
+  migrate,
+  postgresCheck,
+  redisCheck,
+} from '@qm/kit';
 import { DemandRepository } from './adapters/demand-repository';
 import { forecastPublisher } from './adapters/forecast-events';
 import { ForecastPool } from './adapters/forecast-pool';
@@ -24,7 +33,11 @@ async function main(): Promise<void> {
   });
   const db = createPool(config.QM_DATABASE_URL, log);
   const redis = createRedis(config.QM_REDIS_URL, log);
-  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}forecasting:`, config.QM_CACHE_TTL_SECONDS);
+  const cache = new Cache(
+    redis,
+    `${config.QM_REDIS_PREFIX}forecasting:`,
+    config.QM_CACHE_TTL_SECONDS,
+  );
   const bus = createEventBus({
     brokers: config.QM_KAFKA_BROKERS.split(','),
     clientId: 'forecasting',
@@ -34,7 +47,8 @@ async function main(): Promise<void> {
 
   const modelPath = resolve(repoRoot, config.QM_FORECAST_MODEL_PATH);
   const global = loadGlobalModel(modelPath);
-  if (global) log.info({ modelPath, trainedUntil: global.artefact.trainedUntil }, 'global model loaded');
+  if (global)
+    log.info({ modelPath, trainedUntil: global.artefact.trainedUntil }, 'global model loaded');
   else log.warn({ modelPath }, 'no global model: auto uses local models (run pnpm train:forecast)');
   const pool = new ForecastPool(config.QM_FORECAST_WORKERS, global ? modelPath : undefined, global);
 
@@ -72,7 +86,12 @@ async function main(): Promise<void> {
   });
   await bus.ensureTopics();
   const consumer = await bus.runConsumer(
-    salesConsumer(bus.topic('sales'), demand, (list) => scheduler.touch(list), config.QM_KAFKA_TOPIC_PREFIX),
+    salesConsumer(
+      bus.topic('sales'),
+      demand,
+      (list) => scheduler.touch(list),
+      config.QM_KAFKA_TOPIC_PREFIX,
+    ),
   );
   app.addHook('onClose', async () => {
     await consumer.stop();

@@ -37,7 +37,10 @@ export async function trainToFile(dataDir: string, until: string | undefined, ou
   });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(artefact));
-  log.info({ out, rows: artefact.rows, seconds: (Date.now() - started) / 1000 }, 'global model written');
+  log.info(
+    { out, rows: artefact.rows, seconds: (Date.now() - started) / 1000 },
+    'global model written',
+  );
   return artefact;
 }
 

@@ -10,7 +10,15 @@ import {
   type ForecastUpdated,
 } from '@qm/contracts';
 import { createEventBus, type ConsumerHandle, type EventBus } from '@qm/events';
-import { Cache, createLogger, createPool, createRedis, migrate, type Pool, type Redis } from '@qm/kit';
+import {
+  Cache,
+  createLogger,
+  createPool,
+  createRedis,
+  migrate,
+  type Pool,
+  type Redis,
+} from '@qm/kit';
 import { DemandRepository } from '../src/adapters/demand-repository';
 import { forecastPublisher } from '../src/adapters/forecast-events';
 import { salesConsumer } from '../src/adapters/sales-consumer';
@@ -52,7 +60,12 @@ async function unitsOf(sku: string): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  await migrate({ databaseUrl: DATABASE_URL, schema, dir: join(__dirname, '..', 'migrations'), log });
+  await migrate({
+    databaseUrl: DATABASE_URL,
+    schema,
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
   db = createPool(DATABASE_URL, log, { max: 4 });
   redis = createRedis(REDIS_URL, log);
   bus = createEventBus({
@@ -60,7 +73,12 @@ beforeAll(async () => {
     clientId: prefix,
     log,
     topicPrefix: `${prefix}.`,
-    consumer: { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100 },
+    consumer: {
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 10_000,
+      maxWaitTimeInMs: 100,
+    },
   });
   await bus.ensureTopics();
   repo = new DemandRepository(db, schema);
@@ -78,7 +96,11 @@ beforeAll(async () => {
     publish: forecastPublisher(bus.publisher, bus.topic('forecasts')),
     defaultHorizon: 7,
   });
-  scheduler = new RefreshScheduler(200, (list) => skus.refresh(list), () => undefined);
+  scheduler = new RefreshScheduler(
+    200,
+    (list) => skus.refresh(list),
+    () => undefined,
+  );
   const touch = (list: string[]) => scheduler.touch(list);
   handles.push(await bus.runConsumer(salesConsumer(bus.topic('sales'), repo, touch, `${prefix}.`)));
   handles.push(
@@ -95,7 +117,11 @@ afterAll(async () => {
   await scheduler?.drain();
   for (const h of handles) await h.stop();
   await bus?.close();
-  const admin = await createEventBus({ brokers: BROKERS, clientId: `${prefix}-admin`, log }).admin();
+  const admin = await createEventBus({
+    brokers: BROKERS,
+    clientId: `${prefix}-admin`,
+    log,
+  }).admin();
   const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
   if (topics.length > 0) await admin.deleteTopics({ topics });
   const { groups } = await admin.listGroups();
@@ -128,7 +154,9 @@ describe('sales consumer on the real stack', () => {
     });
     expect(units).toEqual({ '2011-06-01': 6, '2011-06-03': 5 });
 
-    const update = await waitFor('a ForecastUpdated for SKU-A', () => updates.find((u) => u.sku === 'SKU-A'));
+    const update = await waitFor('a ForecastUpdated for SKU-A', () =>
+      updates.find((u) => u.sku === 'SKU-A'),
+    );
     expect(update.start).toBe('2011-06-04');
     expect(update.mean).toHaveLength(7);
     expect(update.mean.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);

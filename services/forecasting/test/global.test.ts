@@ -26,12 +26,18 @@ describe('boosted trees with absolute-error loss', () => {
 });
 
 describe('global model', () => {
-  const model = new GlobalModel(trainGlobal(synthetic, { horizon: 14, trainedUntil: '2011-05-02', gbt: small, seeds: [1] }));
+  const model = new GlobalModel(
+    trainGlobal(synthetic, { horizon: 14, trainedUntil: '2011-05-02', gbt: small, seeds: [1] }),
+  );
 
   it('gives the same answer scaled for a series around ten million', () => {
     const y = synthetic[4].y;
     const a = model.forecast(y, '2011-05-03', 14);
-    const b = model.forecast(y.map((v) => v * 1e7), '2011-05-03', 14);
+    const b = model.forecast(
+      y.map((v) => v * 1e7),
+      '2011-05-03',
+      14,
+    );
     b.mean.forEach((v, i) => expect(v / 1e7).toBeCloseTo(a.mean[i], 6));
   });
 
@@ -47,9 +53,17 @@ describe('global model', () => {
 
   it('is what auto uses for daily series, and not for weekly ones', () => {
     const series = { id: 'A', start: '2011-01-03', y: synthetic[1].y, warnings: [] };
-    const daily = forecastSeries(series, { horizon: 7, frequency: 'D', levels: [80], model: 'auto' }, model);
+    const daily = forecastSeries(
+      series,
+      { horizon: 7, frequency: 'D', levels: [80], model: 'auto' },
+      model,
+    );
     expect(daily.model).toBe('global');
-    const weekly = forecastSeries(series, { horizon: 7, frequency: 'W', levels: [80], model: 'auto' }, model);
+    const weekly = forecastSeries(
+      series,
+      { horizon: 7, frequency: 'W', levels: [80], model: 'auto' },
+      model,
+    );
     expect(weekly.model).not.toBe('global');
   });
 });

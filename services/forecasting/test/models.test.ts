@@ -3,22 +3,35 @@ import { LOCAL_MODELS, runLocal } from '../src/domain/models';
 import type { Series } from '../src/domain/series';
 
 const LOCAL = Object.keys(LOCAL_MODELS);
-const options = (model: string, horizon = 10) => ({ horizon, frequency: 'D' as const, levels: [80, 95], model });
+const options = (model: string, horizon = 10) => ({
+  horizon,
+  frequency: 'D' as const,
+  levels: [80, 95],
+  model,
+});
 const series = (y: number[], start = '2011-01-01'): Series => ({ id: 'A', start, y, warnings: [] });
-const noisy = Array.from({ length: 120 }, (_, i) => 20 + 6 * Math.sin((2 * Math.PI * i) / 7) + ((i * 7919) % 11));
+const noisy = Array.from(
+  { length: 120 },
+  (_, i) => 20 + 6 * Math.sin((2 * Math.PI * i) / 7) + ((i * 7919) % 11),
+);
 
 function expectFinite(values: number[]) {
   for (const v of values) expect(Number.isFinite(v)).toBe(true);
 }
 
 describe('local models', () => {
-  it.each(LOCAL)('%s forecasts a constant series as that constant with zero-width intervals', (name) => {
-    const out = forecastSeries(series(new Array(40).fill(7)), options(name));
-    expect(out.mean).toEqual(new Array(10).fill(7));
-    expect(out.lower['95']).toEqual(out.mean);
-    expect(out.upper['80']).toEqual(out.mean);
-    expect(runLocal(name, { y: new Array(40).fill(7), horizon: 3, period: 7 }).fitted).toEqual(new Array(40).fill(7));
-  });
+  it.each(LOCAL)(
+    '%s forecasts a constant series as that constant with zero-width intervals',
+    (name) => {
+      const out = forecastSeries(series(new Array(40).fill(7)), options(name));
+      expect(out.mean).toEqual(new Array(10).fill(7));
+      expect(out.lower['95']).toEqual(out.mean);
+      expect(out.upper['80']).toEqual(out.mean);
+      expect(runLocal(name, { y: new Array(40).fill(7), horizon: 3, period: 7 }).fitted).toEqual(
+        new Array(40).fill(7),
+      );
+    },
+  );
 
   it.each(LOCAL)('%s forecasts all zeros as zeros', (name) => {
     const out = forecastSeries(series(new Array(30).fill(0)), options(name));
@@ -26,13 +39,16 @@ describe('local models', () => {
     expect(out.upper['95']).toEqual(new Array(10).fill(0));
   });
 
-  it.each(LOCAL)('%s keeps a weekly series of zeros with one spike finite and within range', (name) => {
-    const y = new Array(60).fill(0);
-    y[40] = 50;
-    const out = forecastSeries(series(y), { ...options(name, 13), frequency: 'W' });
-    expectFinite([...out.mean, ...out.lower['95'], ...out.upper['95']]);
-    for (const v of out.mean) expect(v >= 0 && v <= 50).toBe(true);
-  });
+  it.each(LOCAL)(
+    '%s keeps a weekly series of zeros with one spike finite and within range',
+    (name) => {
+      const y = new Array(60).fill(0);
+      y[40] = 50;
+      const out = forecastSeries(series(y), { ...options(name, 13), frequency: 'W' });
+      expectFinite([...out.mean, ...out.lower['95'], ...out.upper['95']]);
+      for (const v of out.mean) expect(v >= 0 && v <= 50).toBe(true);
+    },
+  );
 
   it.each(LOCAL)('%s keeps a monthly [0]*30 + [1, 158] finite and within range', (name) => {
     const y = [...new Array(30).fill(0), 1, 158];
@@ -41,10 +57,13 @@ describe('local models', () => {
     for (const v of out.mean) expect(v >= 0 && v <= 158).toBe(true);
   });
 
-  it.each(LOCAL)('%s answers from a history of one point, saying why when it falls back', (name) => {
-    const out = forecastSeries(series([4]), options(name, 5));
-    expect(out.mean).toEqual(new Array(5).fill(4));
-  });
+  it.each(LOCAL)(
+    '%s answers from a history of one point, saying why when it falls back',
+    (name) => {
+      const out = forecastSeries(series([4]), options(name, 5));
+      expect(out.mean).toEqual(new Array(5).fill(4));
+    },
+  );
 
   it.each(LOCAL)('%s answers from a history of two points with finite values', (name) => {
     const out = forecastSeries(series([4, 6]), options(name, 5));
@@ -68,17 +87,20 @@ describe('local models', () => {
     out.mean.forEach((v, i) => expect(v).toBeCloseTo(101 + i, 9));
   });
 
-  it.each(['ets', 'holt', 'arima', 'polynomial_regression'])('%s extends a straight ramp within 2', (name) => {
-    const ramp = Array.from({ length: 100 }, (_, i) => i + 1);
-    const out = forecastSeries(series(ramp), options(name));
-    out.mean.forEach((v, i) => expect(Math.abs(v - (101 + i))).toBeLessThanOrEqual(2));
-  });
+  it.each(['ets', 'holt', 'arima', 'polynomial_regression'])(
+    '%s extends a straight ramp within 2',
+    (name) => {
+      const ramp = Array.from({ length: 100 }, (_, i) => i + 1);
+      const out = forecastSeries(series(ramp), options(name));
+      out.mean.forEach((v, i) => expect(Math.abs(v - (101 + i))).toBeLessThanOrEqual(2));
+    },
+  );
 
   it.each(['ets', 'arima', 'sba', 'linear_regression', 'auto'])(
     '%s gives the same answer scaled for a series around ten million',
     (name) => {
       const small = forecastSeries(series(noisy), options(name, 14));
-      const big = forecastSeries(series(noisy.map((v) => v * 1e7 / 20)), options(name, 14));
+      const big = forecastSeries(series(noisy.map((v) => (v * 1e7) / 20)), options(name, 14));
       big.mean.forEach((v, i) => expect(v / 1e7).toBeCloseTo((small.mean[i] * 1) / 20, 6));
       big.upper['95'].forEach((v, i) => expect(v / 1e7).toBeCloseTo(small.upper['95'][i] / 20, 6));
     },
@@ -86,7 +108,9 @@ describe('local models', () => {
 
   it('auto picks a model by backtest and reports it', () => {
     const out = forecastSeries(series(noisy), options('auto', 14), undefined, true);
-    expect(MODEL_NAMES.some((m) => out.model.includes(m) || out.model.startsWith('combination'))).toBe(true);
+    expect(
+      MODEL_NAMES.some((m) => out.model.includes(m) || out.model.startsWith('combination')),
+    ).toBe(true);
     expect(out.backtest?.length).toBeGreaterThan(3);
     expectFinite(out.mean);
   });

@@ -28,7 +28,11 @@ describe('forecast routes', () => {
   const post = (payload: object) => app.inject({ method: 'POST', url: '/v1/forecasts', payload });
 
   it('forecasts series sent as values with the default levels', async () => {
-    const reply = await post({ horizon: 7, model: 'ets', series: [{ id: 'A', start: '2011-01-01', values: weekly }] });
+    const reply = await post({
+      horizon: 7,
+      model: 'ets',
+      series: [{ id: 'A', start: '2011-01-01', values: weekly }],
+    });
     expect(reply.statusCode).toBe(200);
     const [f] = reply.json().forecasts;
     expect(f.id).toBe('A');
@@ -63,12 +67,36 @@ describe('forecast routes', () => {
   });
 
   it.each([
-    ['an empty history', { series: [{ id: 'A', start: '2011-01-01', values: [] }] }, 'series[0].values'],
-    ['a wrong type', { series: [{ id: 'A', start: '2011-01-01', values: ['x'] }] }, 'series[0].values[0]'],
-    ['an unknown model', { model: 'prophet', series: [{ id: 'A', start: '2011-01-01', values: [1] }] }, 'model'],
-    ['an unknown frequency', { frequency: 'H', series: [{ id: 'A', start: '2011-01-01', values: [1] }] }, 'frequency'],
-    ['a horizon of zero', { horizon: 0, series: [{ id: 'A', start: '2011-01-01', values: [1] }] }, 'horizon'],
-    ['a horizon too far', { horizon: 5000, series: [{ id: 'A', start: '2011-01-01', values: [1] }] }, 'horizon'],
+    [
+      'an empty history',
+      { series: [{ id: 'A', start: '2011-01-01', values: [] }] },
+      'series[0].values',
+    ],
+    [
+      'a wrong type',
+      { series: [{ id: 'A', start: '2011-01-01', values: ['x'] }] },
+      'series[0].values[0]',
+    ],
+    [
+      'an unknown model',
+      { model: 'prophet', series: [{ id: 'A', start: '2011-01-01', values: [1] }] },
+      'model',
+    ],
+    [
+      'an unknown frequency',
+      { frequency: 'H', series: [{ id: 'A', start: '2011-01-01', values: [1] }] },
+      'frequency',
+    ],
+    [
+      'a horizon of zero',
+      { horizon: 0, series: [{ id: 'A', start: '2011-01-01', values: [1] }] },
+      'horizon',
+    ],
+    [
+      'a horizon too far',
+      { horizon: 5000, series: [{ id: 'A', start: '2011-01-01', values: [1] }] },
+      'horizon',
+    ],
     ['values without a start', { series: [{ id: 'A', values: [1, 2] }] }, 'series[0].start'],
     ['no history at all', { series: [{ id: 'A', start: '2011-01-01' }] }, 'series[0].values'],
   ])('answers 400 naming the field for %s', async (_what, body, field) => {
@@ -78,7 +106,11 @@ describe('forecast routes', () => {
   });
 
   it('refuses more than 1,000 series', async () => {
-    const series = Array.from({ length: 1001 }, (_, i) => ({ id: `s${i}`, start: '2011-01-01', values: [1] }));
+    const series = Array.from({ length: 1001 }, (_, i) => ({
+      id: `s${i}`,
+      start: '2011-01-01',
+      values: [1],
+    }));
     const reply = await post({ series });
     expect(reply.statusCode).toBe(400);
     expect(reply.json().field).toBe('series');
@@ -106,6 +138,8 @@ describe('forecast routes', () => {
     expect(body.candidates.map((c: { model: string }) => c.model)).toEqual(
       expect.arrayContaining(['seasonal_naive', 'ets', 'sba']),
     );
-    expect(body.candidates.every((c: { mase: number | null }) => c.mase === null || c.mase >= 0)).toBe(true);
+    expect(
+      body.candidates.every((c: { mase: number | null }) => c.mase === null || c.mase >= 0),
+    ).toBe(true);
   });
 });

@@ -20,14 +20,25 @@ describe('turning inputs into regular series', () => {
   });
 
   it('treats a null value as missing and fills it between its neighbours', () => {
-    const s = toSeries({ id: 'A', start: '2011-01-01', values: [2, null, 6, null] }, 'D', 'series[0]');
+    const s = toSeries(
+      { id: 'A', start: '2011-01-01', values: [2, null, 6, null] },
+      'D',
+      'series[0]',
+    );
     expect(s.y).toEqual([2, 4, 6, 6]);
     expect(s.warnings[0]).toMatch(/2 missing/);
   });
 
   it('keeps a dated null as missing rather than zero', () => {
     const s = toSeries(
-      { id: 'A', points: [{ date: '2011-01-01', value: 2 }, { date: '2011-01-02', value: null }, { date: '2011-01-03', value: 4 }] },
+      {
+        id: 'A',
+        points: [
+          { date: '2011-01-01', value: 2 },
+          { date: '2011-01-02', value: null },
+          { date: '2011-01-03', value: 4 },
+        ],
+      },
       'D',
       'series[0]',
     );
@@ -35,7 +46,9 @@ describe('turning inputs into regular series', () => {
   });
 
   it('rejects a history with no known value, naming the field', () => {
-    expect(() => toSeries({ id: 'A', start: '2011-01-01', values: [null] }, 'D', 'series[3]')).toThrow(AppError);
+    expect(() =>
+      toSeries({ id: 'A', start: '2011-01-01', values: [null] }, 'D', 'series[3]'),
+    ).toThrow(AppError);
     try {
       toSeries({ id: 'A', start: '2011-01-01', values: [null] }, 'D', 'series[3]');
     } catch (error) {
@@ -44,14 +57,21 @@ describe('turning inputs into regular series', () => {
   });
 
   it('rejects an impossible date, naming the field', () => {
-    expect(() => toSeries({ id: 'A', points: [{ date: '2011-02-30', value: 1 }] }, 'D', 'series[0]')).toThrow(
-      /series\[0\]\.points\[0\]\.date/,
-    );
+    expect(() =>
+      toSeries({ id: 'A', points: [{ date: '2011-02-30', value: 1 }] }, 'D', 'series[0]'),
+    ).toThrow(/series\[0\]\.points\[0\]\.date/);
   });
 
   it('buckets weekly and monthly points from the first date', () => {
     const w = toSeries(
-      { id: 'A', points: [{ date: '2011-01-01', value: 1 }, { date: '2011-01-05', value: 2 }, { date: '2011-01-20', value: 3 }] },
+      {
+        id: 'A',
+        points: [
+          { date: '2011-01-01', value: 1 },
+          { date: '2011-01-05', value: 2 },
+          { date: '2011-01-20', value: 3 },
+        ],
+      },
       'W',
       's',
     );

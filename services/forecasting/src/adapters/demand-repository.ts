@@ -26,7 +26,11 @@ export class DemandRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const fresh = await claimEvents(client, `${this.schema}.processed_events`, events.map((e) => e.eventId));
+      const fresh = await claimEvents(
+        client,
+        `${this.schema}.processed_events`,
+        events.map((e) => e.eventId),
+      );
       const sums = new Map<string, { sku: string; day: string; units: number }>();
       for (const e of events) {
         if (!fresh.has(e.eventId)) continue;
@@ -67,7 +71,8 @@ export class DemandRepository {
     const start = rows[0].day;
     const byDay = new Map(rows.map((r) => [r.day, Number(r.units)]));
     const y: number[] = [];
-    for (let day = start; day <= rows[0].last; day = addSteps(day, 1, 'D')) y.push(byDay.get(day) ?? 0);
+    for (let day = start; day <= rows[0].last; day = addSteps(day, 1, 'D'))
+      y.push(byDay.get(day) ?? 0);
     return { start, y };
   }
 
@@ -77,7 +82,14 @@ export class DemandRepository {
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (sku) DO UPDATE SET horizon = EXCLUDED.horizon, model = EXCLUDED.model,
          start = EXCLUDED.start, body = EXCLUDED.body, computed_at = EXCLUDED.computed_at`,
-      [forecast.sku, forecast.mean.length, forecast.model, forecast.start, forecast, forecast.computedAt],
+      [
+        forecast.sku,
+        forecast.mean.length,
+        forecast.model,
+        forecast.start,
+        forecast,
+        forecast.computedAt,
+      ],
     );
   }
 

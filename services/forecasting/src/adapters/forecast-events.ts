@@ -14,6 +14,8 @@ export function forecastPublisher(publisher: Publisher, topic: string) {
       upper95: forecast.upper['95'] ?? [],
       computedAt: timestampFromDate(new Date(forecast.computedAt)),
     });
-    await publisher.publish(topic, [{ key: forecast.sku, value: encode(ForecastUpdatedSchema, message) }]);
+    await publisher.publish(topic, [
+      { key: forecast.sku, value: encode(ForecastUpdatedSchema, message) },
+    ]);
   };
 }

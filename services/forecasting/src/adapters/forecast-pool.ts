@@ -33,10 +33,13 @@ export class ForecastPool {
     const file = join(__dirname, 'forecast-worker.ts');
     const api = require.resolve('tsx/cjs/api');
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(`require(${JSON.stringify(api)}).register();require(${JSON.stringify(file)});`, {
-        eval: true,
-        workerData: { modelPath: path },
-      });
+      const worker = new Worker(
+        `require(${JSON.stringify(api)}).register();require(${JSON.stringify(file)});`,
+        {
+          eval: true,
+          workerData: { modelPath: path },
+        },
+      );
       worker.on('message', (msg: { id: number; results?: ForecastResult[]; error?: string }) => {
         const job = this.pending.get(msg.id);
         this.pending.delete(msg.id);

@@ -3,7 +3,14 @@ import { runLocal, type ModelOutput } from './models';
 import { mean } from './stats';
 
 /** Local candidates tried by `auto`, cheapest first. */
-export const AUTO_CANDIDATES = ['seasonal_naive', 'moving_average', 'ets', 'sba', 'tsb', 'linear_regression'];
+export const AUTO_CANDIDATES = [
+  'seasonal_naive',
+  'moving_average',
+  'ets',
+  'sba',
+  'tsb',
+  'linear_regression',
+];
 
 /** How many of the best candidates the combination averages. */
 const COMBINE = 3;
@@ -79,12 +86,18 @@ export function autoSelect(
     rmsse: scores[name].rmsse.length ? mean(scores[name].rmsse) : null,
     folds: scores[name].mase.length,
   }));
-  const ranked = rows.filter((r) => r.mase !== null).sort((a, b) => (a.mase as number) - (b.mase as number));
+  const ranked = rows
+    .filter((r) => r.mase !== null)
+    .sort((a, b) => (a.mase as number) - (b.mase as number));
   if (ranked.length === 0) {
     const fallback = names.includes('global') ? 'global' : 'ets';
     const output = forecasters[fallback](y, horizon);
     const why = `too short to backtest (${y.length} points): used ${fallback}`;
-    return { model: fallback, output: { ...output, warnings: [why, ...output.warnings] }, backtest: rows };
+    return {
+      model: fallback,
+      output: { ...output, warnings: [why, ...output.warnings] },
+      backtest: rows,
+    };
   }
 
   const top = ranked.slice(0, COMBINE).map((r) => r.model);

@@ -31,7 +31,9 @@ export class RefreshScheduler {
     for (const sku of ready) this.due.delete(sku);
     if (this.due.size > 0) this.arm(Math.max(1, Math.min(...this.due.values()) - now));
     if (ready.length === 0) return;
-    this.running = this.running.then(async () => void (await this.refresh(ready))).catch(this.onError);
+    this.running = this.running
+      .then(async () => void (await this.refresh(ready)))
+      .catch(this.onError);
   }
 
   /** Refreshes everything still waiting, and waits for refreshes in flight. */
@@ -39,7 +41,8 @@ export class RefreshScheduler {
     if (this.timer) clearTimeout(this.timer);
     const rest = [...this.due.keys()];
     this.due.clear();
-    if (rest.length > 0) this.running = this.running
+    if (rest.length > 0)
+      this.running = this.running
         .then(async () => void (await this.refresh(rest)))
         .catch(this.onError);
     await this.running;

@@ -10,7 +10,10 @@ export interface DemandLine {
 }
 
 /** Daily units sold per SKU: positive-quantity lines only, cancellations and returns left out. */
-export function dailyDemand(lines: Iterable<DemandLine>, before?: string): Map<string, Map<string, number>> {
+export function dailyDemand(
+  lines: Iterable<DemandLine>,
+  before?: string,
+): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const line of lines) {
     if (line.cancelled || line.quantity <= 0) continue;
@@ -23,7 +26,10 @@ export function dailyDemand(lines: Iterable<DemandLine>, before?: string): Map<s
 }
 
 /** A SKU's history from its first sale to `lastDay`, zeros on days without sales. */
-export function denseSeries(days: Map<string, number>, lastDay: string): { start: string; y: number[] } {
+export function denseSeries(
+  days: Map<string, number>,
+  lastDay: string,
+): { start: string; y: number[] } {
   const start = [...days.keys()].sort()[0];
   const y: number[] = [];
   for (let i = 0; ; i++) {
@@ -35,7 +41,11 @@ export function denseSeries(days: Map<string, number>, lastDay: string): { start
 }
 
 /** The `count` SKUs with the most units sold that sold on at least `minDays` days. */
-export function topSkus(demand: Map<string, Map<string, number>>, count: number, minDays: number): string[] {
+export function topSkus(
+  demand: Map<string, Map<string, number>>,
+  count: number,
+  minDays: number,
+): string[] {
   const ranked: { sku: string; units: number }[] = [];
   for (const [sku, days] of demand) {
     if (days.size < minDays) continue;

@@ -84,7 +84,10 @@ export function forecastSeries(
   const bands = toBands(output.mean, output.sigma, levels, nonNegative);
   return {
     id: series.id,
-    model: output.variant && model !== 'auto' && !model.startsWith('combination') ? output.variant : model,
+    model:
+      output.variant && model !== 'auto' && !model.startsWith('combination')
+        ? output.variant
+        : model,
     start: addSteps(series.start, series.y.length, frequency),
     ...bands,
     warnings: [...warnings, ...output.warnings],
@@ -106,7 +109,10 @@ function capIntermittent(y: number[], output: ModelOutput): ModelOutput {
   return {
     ...output,
     mean: output.mean.map((v) => Math.min(v, max)),
-    warnings: [...output.warnings, 'intermittent series: forecast capped at the largest value seen'],
+    warnings: [
+      ...output.warnings,
+      'intermittent series: forecast capped at the largest value seen',
+    ],
   };
 }
 

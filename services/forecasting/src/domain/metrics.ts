@@ -29,7 +29,10 @@ export function rmsse(actual: number[], forecast: number[], history: number[], p
 }
 
 /** Total absolute error over total actual demand; accumulate across series for a pooled figure. */
-export function absoluteErrors(actual: number[], forecast: number[]): { error: number; total: number } {
+export function absoluteErrors(
+  actual: number[],
+  forecast: number[],
+): { error: number; total: number } {
   let error = 0;
   let total = 0;
   for (let i = 0; i < actual.length; i++) {

@@ -25,10 +25,17 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseDate(value: string, field: string): Date {
   const d = new Date(`${value}T00:00:00Z`);
-  if (!ISO_DATE.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
-    throw ForecastErrors.INVALID_DATE(`${field} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`, {
-      field,
-    });
+  if (
+    !ISO_DATE.test(value) ||
+    Number.isNaN(d.getTime()) ||
+    d.toISOString().slice(0, 10) !== value
+  ) {
+    throw ForecastErrors.INVALID_DATE(
+      `${field} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`,
+      {
+        field,
+      },
+    );
   }
   return d;
 }
@@ -78,8 +85,12 @@ export function toSeries(input: SeriesInput, frequency: Frequency, field: string
   let raw: (number | null)[];
   let start: string;
   if (input.points !== undefined) {
-    if (input.points.length === 0) throw ForecastErrors.EMPTY_HISTORY(undefined, { field: `${field}.points` });
-    const dated = input.points.map((p, j) => ({ d: parseDate(p.date, `${field}.points[${j}].date`), v: p.value }));
+    if (input.points.length === 0)
+      throw ForecastErrors.EMPTY_HISTORY(undefined, { field: `${field}.points` });
+    const dated = input.points.map((p, j) => ({
+      d: parseDate(p.date, `${field}.points[${j}].date`),
+      v: p.value,
+    }));
     const first = dated.reduce((a, b) => (b.d < a.d ? b : a)).d;
     const length = Math.max(...dated.map((p) => stepIndex(first, p.d, frequency))) + 1;
     const sums = new Array<number | null>(length).fill(0);
@@ -97,13 +108,17 @@ export function toSeries(input: SeriesInput, frequency: Frequency, field: string
     start = formatDate(first);
   } else if (input.values !== undefined) {
     if (input.start === undefined) {
-      throw ForecastErrors.START_REQUIRED(`${field}.start is required with values`, { field: `${field}.start` });
+      throw ForecastErrors.START_REQUIRED(`${field}.start is required with values`, {
+        field: `${field}.start`,
+      });
     }
     parseDate(input.start, `${field}.start`);
     raw = input.values;
     start = input.start;
   } else {
-    throw ForecastErrors.EMPTY_HISTORY(`${field} needs values or points`, { field: `${field}.values` });
+    throw ForecastErrors.EMPTY_HISTORY(`${field} needs values or points`, {
+      field: `${field}.values`,
+    });
   }
 
   const missing = raw.filter((v) => v === null).length;

@@ -16,7 +16,11 @@ export interface SkuForecast extends ForecastResult {
 /** The ports SKU forecasts need; adapters provide PostgreSQL, Redis and Kafka versions. */
 export interface SkuForecastDeps {
   history: (sku: string) => Promise<DemandHistory | undefined>;
-  forecast: (series: Series[], options: ForecastOptions, withBacktest: boolean) => Promise<ForecastResult[]>;
+  forecast: (
+    series: Series[],
+    options: ForecastOptions,
+    withBacktest: boolean,
+  ) => Promise<ForecastResult[]>;
   cache?: {
     get: (key: string) => Promise<SkuForecast | undefined>;
     set: (key: string, value: SkuForecast) => Promise<void>;
@@ -42,9 +46,14 @@ export class SkuForecasts {
 
   private async compute(sku: string, horizon: number, withBacktest: boolean) {
     const history = await this.deps.history(sku);
-    if (!history || history.y.length === 0) throw ForecastErrors.SKU_NOT_FOUND(`no sales known for ${sku}`);
+    if (!history || history.y.length === 0)
+      throw ForecastErrors.SKU_NOT_FOUND(`no sales known for ${sku}`);
     const series: Series = { id: sku, start: history.start, y: history.y, warnings: [] };
-    const [result] = await this.deps.forecast([series], { ...OPTIONS, levels: [...OPTIONS.levels], horizon }, withBacktest);
+    const [result] = await this.deps.forecast(
+      [series],
+      { ...OPTIONS, levels: [...OPTIONS.levels], horizon },
+      withBacktest,
+    );
     const now = (this.deps.now ?? (() => new Date()))();
     return { ...result, sku, computedAt: now.toISOString() };
   }

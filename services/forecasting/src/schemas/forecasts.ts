@@ -28,7 +28,9 @@ export const Model = Type.Union(
 export const ForecastBody = Type.Object(
   {
     horizon: Horizon,
-    frequency: Type.Union([Type.Literal('D'), Type.Literal('W'), Type.Literal('M')], { default: 'D' }),
+    frequency: Type.Union([Type.Literal('D'), Type.Literal('W'), Type.Literal('M')], {
+      default: 'D',
+    }),
     levels: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100 }), {
       minItems: 1,
       maxItems: 10,

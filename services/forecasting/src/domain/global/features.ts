@@ -51,7 +51,9 @@ export function originFeatures(y: number[], end: number, scale: number): number[
   for (const k of [7, 14, 56, 112]) f.push(windowMean(y, end, k) / scale);
   const recent = y.slice(Math.max(0, end - 28), end);
   const m = recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length);
-  f.push(Math.sqrt(recent.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, recent.length)) / scale);
+  f.push(
+    Math.sqrt(recent.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, recent.length)) / scale,
+  );
   f.push(recent.filter((v) => v === 0).length / Math.max(1, recent.length));
   const longer = y.slice(Math.max(0, end - 112), end);
   f.push(longer.filter((v) => v === 0).length / Math.max(1, longer.length));

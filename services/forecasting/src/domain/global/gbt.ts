@@ -153,7 +153,8 @@ export function trainGbt(
       }
       return { g, w, c };
     };
-    const splittable = (size: number, depth: number) => depth < options.depth && size >= 2 * options.minLeaf;
+    const splittable = (size: number, depth: number) =>
+      depth < options.depth && size >= 2 * options.minLeaf;
 
     const grow = (members: Int32Array, depth: number, hist: Hist | undefined): number => {
       const node = tree.feature.length;

@@ -29,7 +29,9 @@ const MIN_ORIGIN = 21;
 export function trainingSet(series: TrainingSeries[], horizon: number, originEvery = 7) {
   const cols = FEATURE_NAMES.length;
   const originsOf = (s: TrainingSeries) =>
-    s.y.length - horizon < MIN_ORIGIN ? 0 : Math.floor((s.y.length - horizon - MIN_ORIGIN) / originEvery) + 1;
+    s.y.length - horizon < MIN_ORIGIN
+      ? 0
+      : Math.floor((s.y.length - horizon - MIN_ORIGIN) / originEvery) + 1;
   const rows = series.reduce((a, s) => a + originsOf(s) * horizon, 0);
   const x = new Float32Array(rows * cols);
   const y = new Float32Array(rows);

@@ -13,7 +13,7 @@ export function kpss(y: number[]): number {
     cum += v;
     eta += cum * cum;
   }
-  const lags = Math.floor(3 * Math.sqrt(n) / 13);
+  const lags = Math.floor((3 * Math.sqrt(n)) / 13);
   let s2 = e.reduce((a, v) => a + v * v, 0) / n;
   for (let l = 1; l <= lags; l++) {
     let c = 0;
@@ -94,7 +94,8 @@ function fitArma(w: number[], p: number, q: number, constant: boolean): ArmaFit 
   };
   const x0 = [...new Array<number>(p + q).fill(0.1)];
   if (constant) x0.push(mean(w) / scale);
-  const best = x0.length === 0 ? { x: [], value: css([]) } : nelderMead(css, x0, { maxIter: 150 * x0.length });
+  const best =
+    x0.length === 0 ? { x: [], value: css([]) } : nelderMead(css, x0, { maxIter: 150 * x0.length });
   const u = unpack(best.x);
   const residuals = residualsOf(w, u.phi, u.theta, u.mu);
   const sigma2 = best.value / n;
@@ -107,7 +108,8 @@ function stepwise(w: number[], allowConstant: boolean): ArmaFit | undefined {
   const seen = new Map<string, ArmaFit | undefined>();
   const tryFit = (p: number, q: number, c: boolean): ArmaFit | undefined => {
     const key = `${p},${q},${c}`;
-    if (!seen.has(key)) seen.set(key, p <= 3 && q <= 3 && p >= 0 && q >= 0 ? fitArma(w, p, q, c) : undefined);
+    if (!seen.has(key))
+      seen.set(key, p <= 3 && q <= 3 && p >= 0 && q >= 0 ? fitArma(w, p, q, c) : undefined);
     return seen.get(key);
   };
   let best: ArmaFit | undefined;
@@ -118,14 +120,24 @@ function stepwise(w: number[], allowConstant: boolean): ArmaFit | undefined {
     }
     return false;
   };
-  for (const [p, q] of [[2, 2], [0, 0], [1, 0], [0, 1]]) consider(tryFit(p, q, allowConstant));
+  for (const [p, q] of [
+    [2, 2],
+    [0, 0],
+    [1, 0],
+    [0, 1],
+  ])
+    consider(tryFit(p, q, allowConstant));
   let improved = true;
   while (improved && best) {
     improved = false;
     const { p, q, constant } = best;
     const moves: [number, number, boolean][] = [
-      [p + 1, q, constant], [p - 1, q, constant], [p, q + 1, constant], [p, q - 1, constant],
-      [p + 1, q + 1, constant], [p - 1, q - 1, constant],
+      [p + 1, q, constant],
+      [p - 1, q, constant],
+      [p, q + 1, constant],
+      [p, q - 1, constant],
+      [p + 1, q + 1, constant],
+      [p - 1, q - 1, constant],
     ];
     if (allowConstant) moves.push([p, q, !constant]);
     for (const [pp, qq, cc] of moves) if (consider(tryFit(pp, qq, cc))) improved = true;
@@ -162,7 +174,8 @@ export function arima(input: FitInput): ModelOutput {
 
   // Psi weights of the integrated process give the h-step variance.
   let ar = [1, ...fit.phi.map((c) => -c)];
-  for (let i = 0; i < d; i++) ar = ar.map((c, j) => c - (j > 0 ? ar[j - 1] : 0)).concat([-ar[ar.length - 1]]);
+  for (let i = 0; i < d; i++)
+    ar = ar.map((c, j) => c - (j > 0 ? ar[j - 1] : 0)).concat([-ar[ar.length - 1]]);
   const psi = [1];
   for (let j = 1; j < horizon; j++) {
     let v = j <= fit.q ? fit.theta[j - 1] : 0;

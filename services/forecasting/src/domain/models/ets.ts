@@ -78,7 +78,8 @@ function run(y: number[], spec: EtsSpec, m: number, p: Params, init: Init): Run 
     fitted[t] = mu;
     const e = y[t] - mu;
     if (spec.error === 'M') {
-      if (!(mu > 0)) return { loss: Infinity, sse: Infinity, fitted, level: l, slope: b, season: s };
+      if (!(mu > 0))
+        return { loss: Infinity, sse: Infinity, fitted, level: l, slope: b, season: s };
       sse += (e / mu) ** 2;
       logMu += Math.log(mu);
     } else {
@@ -89,7 +90,8 @@ function run(y: number[], spec: EtsSpec, m: number, p: Params, init: Init): Run 
     if (spec.trend !== 'N') b = (spec.trend === 'Ad' ? p.phi * b : b) + p.beta * scaled;
     if (spec.season === 'A') s[t % m] = so + p.gamma * e;
     if (spec.season === 'M') {
-      if (!(lb > 0)) return { loss: Infinity, sse: Infinity, fitted, level: l, slope: b, season: s };
+      if (!(lb > 0))
+        return { loss: Infinity, sse: Infinity, fitted, level: l, slope: b, season: s };
       s[t % m] = so + (p.gamma * e) / lb;
     }
   }
@@ -124,7 +126,12 @@ export interface EtsFit {
 }
 
 /** Fits one ETS specification by likelihood; undefined when it cannot apply to the data. */
-export function fitEts(y: number[], spec: EtsSpec, period: number, maxIter = 120): EtsFit | undefined {
+export function fitEts(
+  y: number[],
+  spec: EtsSpec,
+  period: number,
+  maxIter = 120,
+): EtsFit | undefined {
   const m = spec.season === 'N' ? 1 : period;
   if (spec.season !== 'N' && (m < 2 || y.length < 2 * m)) return undefined;
   if ((spec.error === 'M' || spec.season === 'M') && y.some((v) => v <= 0)) return undefined;
@@ -192,8 +199,13 @@ export function ets(input: FitInput, specs: EtsSpec[], maxIter?: number): ModelO
     if (fit && (!best || fit.aicc < best.aicc)) best = fit;
   }
   if (!best) {
-    const fallback: EtsSpec = { error: 'A', trend: y.length >= 4 ? specs[0].trend : 'N', season: 'N' };
-    best = fitEts(y, fallback, period, maxIter) ?? fitEts(y, { error: 'A', trend: 'N', season: 'N' }, 1);
+    const fallback: EtsSpec = {
+      error: 'A',
+      trend: y.length >= 4 ? specs[0].trend : 'N',
+      season: 'N',
+    };
+    best =
+      fitEts(y, fallback, period, maxIter) ?? fitEts(y, { error: 'A', trend: 'N', season: 'N' }, 1);
     warnings.push(
       `${specs.map(etsName).join('/')} cannot fit ${y.length} points: used ${best ? etsName(best.spec) : 'ses'}`,
     );

@@ -113,13 +113,20 @@ function tidy(v: number): number {
 }
 
 /** Normal prediction intervals at each level; counts are clipped at zero. */
-export function toBands(mean: number[], sigma: number[], levels: number[], nonNegative: boolean): Bands {
+export function toBands(
+  mean: number[],
+  sigma: number[],
+  levels: number[],
+  nonNegative: boolean,
+): Bands {
   const clip = (v: number) => tidy(nonNegative ? Math.max(0, v) : v);
   const bands: Bands = { mean: mean.map(clip), lower: {}, upper: {} };
   for (const level of levels) {
     const z = zFor(level);
     bands.lower[String(level)] = mean.map((m, i) => clip(m - z * sigma[i]));
-    bands.upper[String(level)] = mean.map((m, i) => clip(Math.max(m, nonNegative ? 0 : m) + z * sigma[i]));
+    bands.upper[String(level)] = mean.map((m, i) =>
+      clip(Math.max(m, nonNegative ? 0 : m) + z * sigma[i]),
+    );
   }
   return bands;
 }
