@@ -1,7 +1,8 @@
 /**
  * The gateway's overhead: the same call measured direct to a tiny upstream and through the
  * gateway (key check, scope check, Redis rate limit, access log on), with autocannon.
- * Upstream, gateway and load generator run as separate processes.
+ * Upstream, gateway and load generator run as separate processes. A bare reply-from proxy
+ * is measured too, to tell the cost of one proxy hop from the cost of the gateway's checks.
  *
  *   pnpm bench:gateway            (BENCH_SECONDS, BENCH_CONNECTIONS to change the load)
  */
@@ -10,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
+import replyFrom from '@fastify/reply-from';
 import pino from 'pino';
 import { createPool, createRedis, migrate } from '@qm/kit';
 import { PgKeyStore } from '../src/adapters/key-store';
@@ -27,6 +29,16 @@ async function runUpstream(): Promise<string> {
     sku: (request.params as { id: string }).id,
     onHand: 42,
   }));
+  return app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+/** A bare reply-from proxy with no checks: the floor any Node proxy hop costs here. */
+async function runBareProxy(upstream: string): Promise<string> {
+  const app = Fastify({ logger: false });
+  await app.register(replyFrom, { base: upstream, undici: { connections: 128, pipelining: 1 } });
+  app.get('/*', (request, reply) => {
+    void reply.from(request.url);
+  });
   return app.listen({ host: '127.0.0.1', port: 0 });
 }
 
@@ -87,14 +99,18 @@ function line(label: string, f: Figures): string {
 async function main(): Promise<void> {
   const upstream = await child<string>('upstream');
   let gateway: { proc: ChildProcess; info: { url: string; key: string } } | undefined;
+  let bare: { proc: ChildProcess; info: string } | undefined;
   try {
+    bare = await child<string>('bare', upstream.info);
     gateway = await child<{ url: string; key: string }>('gateway', upstream.info);
     const headers = { 'x-api-key': gateway.info.key };
 
     // Warm both paths (JIT, connection pools, key cache) before measuring.
     await load(upstream.info, {}, 2);
+    await load(bare.info, {}, 2);
     await load(gateway.info.url, headers, 2);
     const direct = await load(upstream.info, {}, SECONDS);
+    const bareProxy = await load(bare.info, {}, SECONDS);
     const through = await load(gateway.info.url, headers, SECONDS);
 
     const ratio = through.rps / direct.rps;
@@ -106,6 +122,7 @@ async function main(): Promise<void> {
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, GET ${PATH}`);
     console.log(`${cpus().length} cores, load average ${busy}`);
     console.log(line('direct', direct));
+    console.log(line('bare proxy', bareProxy));
     console.log(line('through gateway', through));
     console.log(
       `gateway adds ${added} ms at p99 (target <= 1) and keeps ${(ratio * 100).toFixed(0)}% ` +
@@ -113,6 +130,7 @@ async function main(): Promise<void> {
     );
   } finally {
     gateway?.proc.kill();
+    bare?.proc.kill();
     upstream.proc.kill();
   }
 }
@@ -120,6 +138,8 @@ async function main(): Promise<void> {
 const [role, arg] = process.argv.slice(2);
 if (role === 'upstream') {
   void runUpstream().then((url) => process.send?.(url));
+} else if (role === 'bare') {
+  void runBareProxy(arg).then((url) => process.send?.(url));
 } else if (role === 'gateway') {
   void runGateway(arg).then((info) => process.send?.(info));
 } else {
