@@ -5,7 +5,12 @@ export * from './gen/quartermaster/events/v1/clickstream_pb';
 export * from './gen/quartermaster/events/v1/catalog_pb';
 export * from './gen/quartermaster/events/v1/outputs_pb';
 export { create } from '@bufbuild/protobuf';
-export { timestampDate, timestampFromDate, timestampFromMs, timestampMs } from '@bufbuild/protobuf/wkt';
+export {
+  timestampDate,
+  timestampFromDate,
+  timestampFromMs,
+  timestampMs,
+} from '@bufbuild/protobuf/wkt';
 export { deadLetterTopic, topicName, Topics, type TopicKey } from './topics';
 
 /** Encodes a message to its wire bytes as a Buffer, ready for Kafka. */

@@ -1,4 +1,12 @@
-import { create, decode, encode, SaleKind, SaleLineSchema, timestampFromDate, timestampDate } from '../src';
+import {
+  create,
+  decode,
+  encode,
+  SaleKind,
+  SaleLineSchema,
+  timestampFromDate,
+  timestampDate,
+} from '../src';
 
 describe('event contracts', () => {
   it('round-trips a sale line through its wire bytes', () => {
@@ -19,7 +27,10 @@ describe('event contracts', () => {
   });
 
   it('refuses a truncated payload', () => {
-    const bytes = encode(SaleLineSchema, create(SaleLineSchema, { eventId: 'x', sku: 'abc', orderId: '1' }));
+    const bytes = encode(
+      SaleLineSchema,
+      create(SaleLineSchema, { eventId: 'x', sku: 'abc', orderId: '1' }),
+    );
     expect(() => decode(SaleLineSchema, bytes.subarray(0, bytes.length - 2))).toThrow();
   });
 });

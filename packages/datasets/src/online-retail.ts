@@ -29,15 +29,21 @@ export function normaliseCustomerId(raw: string): string {
 }
 
 /** Parses one CSV record; a malformed line gives its problem instead. */
-export function parseRetailRecord(record: string[], row: number): RetailLine | { row: number; problem: string } {
-  const [invoiceNo, stockCode, description, quantity, invoiceDate, unitPrice, customerId, country] = record;
+export function parseRetailRecord(
+  record: string[],
+  row: number,
+): RetailLine | { row: number; problem: string } {
+  const [invoiceNo, stockCode, description, quantity, invoiceDate, unitPrice, customerId, country] =
+    record;
   if (record.length < 8) return { row, problem: `expected 8 columns, got ${record.length}` };
   const when = new Date(`${invoiceDate.replace(' ', 'T')}Z`);
   const qty = Number(quantity);
   const price = Number(unitPrice);
-  if (Number.isNaN(when.getTime())) return { row, problem: `bad InvoiceDate ${JSON.stringify(invoiceDate)}` };
+  if (Number.isNaN(when.getTime()))
+    return { row, problem: `bad InvoiceDate ${JSON.stringify(invoiceDate)}` };
   if (!Number.isInteger(qty)) return { row, problem: `bad Quantity ${JSON.stringify(quantity)}` };
-  if (!Number.isFinite(price)) return { row, problem: `bad UnitPrice ${JSON.stringify(unitPrice)}` };
+  if (!Number.isFinite(price))
+    return { row, problem: `bad UnitPrice ${JSON.stringify(unitPrice)}` };
   return {
     row,
     invoiceNo,

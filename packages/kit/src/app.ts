@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyBaseLogger,
+  type RawServerDefault,
+} from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -63,7 +68,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    handleError(CommonErrors.ROUTE_NOT_FOUND(`no route for ${request.method} ${request.url}`), request, reply);
+    handleError(
+      CommonErrors.ROUTE_NOT_FOUND(`no route for ${request.method} ${request.url}`),
+      request,
+      reply,
+    );
   });
 
   await app.register(swagger, {
@@ -78,7 +87,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     },
   });
 
-  app.get('/openapi.json', { schema: { hide: true }, logLevel: 'silent' }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, logLevel: 'silent' }, async () =>
+    app.swagger(),
+  );
   healthRoutes(app, options.readiness ?? {});
   metricsRoutes(app, options.metrics ?? createMetricsRegistry(options.name));
   return app;

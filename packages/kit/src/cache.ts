@@ -56,7 +56,12 @@ export class Cache {
   }
 
   async set(key: string, value: unknown, ttl?: number): Promise<void> {
-    await this.redis.set(this.key(key), JSON.stringify(value), 'EX', ttlSeconds(ttl, this.defaultTtl));
+    await this.redis.set(
+      this.key(key),
+      JSON.stringify(value),
+      'EX',
+      ttlSeconds(ttl, this.defaultTtl),
+    );
   }
 
   async delete(...keys: string[]): Promise<void> {

@@ -49,7 +49,8 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
     },
   });
   const names = applied.map((m) => m.name);
-  if (names.length > 0) options.log.info({ schema: options.schema, applied: names }, 'migrations applied');
+  if (names.length > 0)
+    options.log.info({ schema: options.schema, applied: names }, 'migrations applied');
   return names;
 }
 

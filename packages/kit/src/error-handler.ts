@@ -99,7 +99,12 @@ export function toErrorBody(error: unknown): ErrorBody {
     };
   }
 
-  return { statusCode: 500, code: 'INTERNAL', error: statusText(500), message: 'internal server error' };
+  return {
+    statusCode: 500,
+    code: 'INTERNAL',
+    error: statusText(500),
+    message: 'internal server error',
+  };
 }
 
 /** The shared Fastify error handler: one JSON shape, 5xx logged at error, 4xx at info. */

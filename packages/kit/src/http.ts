@@ -1,5 +1,8 @@
 /** Headers for a call to another service that carry the request id along. */
-export function forwardHeaders(requestId: string, extra: Record<string, string> = {}): Record<string, string> {
+export function forwardHeaders(
+  requestId: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { 'x-request-id': requestId, accept: 'application/json', ...extra };
 }
 
@@ -37,7 +40,11 @@ export async function fetchJson<T>(
   }
   if (!response.ok) {
     const retriable = response.status >= 500 || response.status === 429;
-    throw new UpstreamError(`call to ${url} answered ${response.status}`, response.status, retriable);
+    throw new UpstreamError(
+      `call to ${url} answered ${response.status}`,
+      response.status,
+      retriable,
+    );
   }
   return (await response.json()) as T;
 }

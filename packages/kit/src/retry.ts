@@ -21,7 +21,9 @@ export class RetriesExhaustedError extends Error {
 }
 
 const defaultIsRetriable = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { retriable?: unknown }).retriable === true;
 
 /** Full-jitter exponential backoff: a random delay in [0, min(max, min * 2^attempt)]. */
 export function backoffDelay(attempt: number, minDelayMs: number, maxDelayMs: number): number {
@@ -30,7 +32,10 @@ export function backoffDelay(attempt: number, minDelayMs: number, maxDelayMs: nu
 }
 
 /** Runs `task`, retrying retriable failures with exponential backoff and jitter. */
-export async function retry<T>(task: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retry<T>(
+  task: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const retries = options.retries ?? 5;
   const minDelayMs = options.minDelayMs ?? 100;
   const maxDelayMs = options.maxDelayMs ?? 5000;

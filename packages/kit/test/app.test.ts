@@ -1,5 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { createLogger, createServiceApp, defineErrors, errorResponses, type ServiceApp } from '../src';
+import {
+  createLogger,
+  createServiceApp,
+  defineErrors,
+  errorResponses,
+  type ServiceApp,
+} from '../src';
 
 const Errors = defineErrors({ SERIES_TOO_SHORT: [400, 'the series is too short'] });
 
@@ -15,8 +21,14 @@ async function buildApp(): Promise<ServiceApp> {
     {
       schema: {
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        body: Type.Object({ horizon: Type.Integer({ minimum: 1 }), tag: Type.Optional(Type.String()) }),
-        response: { 200: Type.Object({ id: Type.String(), horizon: Type.Integer() }), ...errorResponses(400) },
+        body: Type.Object({
+          horizon: Type.Integer({ minimum: 1 }),
+          tag: Type.Optional(Type.String()),
+        }),
+        response: {
+          200: Type.Object({ id: Type.String(), horizon: Type.Integer() }),
+          ...errorResponses(400),
+        },
       },
     },
     async (request) => {
@@ -61,7 +73,11 @@ describe('service app', () => {
   it('rejects a wrong type naming the field', async () => {
     const res = await post('{"horizon": "seven"}');
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', field: 'horizon' });
+    expect(res.json()).toMatchObject({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      field: 'horizon',
+    });
   });
 
   it('rejects truncated JSON with the error shape and no stack', async () => {
