@@ -28,6 +28,7 @@ async function main() {
       models: { type: 'string' },
       series: { type: 'string' },
       retrain: { type: 'boolean' },
+      local: { type: 'boolean' },
     },
   });
   const config = loadForecastingConfig();
@@ -54,7 +55,10 @@ async function main() {
     );
   }
   const global = new GlobalModel(JSON.parse(readFileSync(modelPath, 'utf8')) as GlobalArtefact);
-  const pool = new ForecastPool(config.QM_FORECAST_WORKERS, modelPath, global);
+  // `--local` leaves the global model out, so `auto` shows what local models reach alone.
+  const pool = values.local
+    ? new ForecastPool(config.QM_FORECAST_WORKERS, undefined)
+    : new ForecastPool(config.QM_FORECAST_WORKERS, modelPath, global);
   const series = histories.map((h) => ({ id: h.sku, start: h.start, values: h.y }));
 
   // Workers parse the model file and compile on first use; the service does that at start.
