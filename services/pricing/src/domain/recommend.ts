@@ -53,9 +53,15 @@ interface Limit {
 }
 
 const EPS = 1e-9;
-const upToCent = (x: number) => Math.ceil(x * 100 - 1e-6) / 100;
-const downToCent = (x: number) => Math.floor(x * 100 + 1e-6) / 100;
-const cents = (x: number) => Math.round(x * 100) / 100;
+
+/** Prices move in cents, or in hundredths of a cent below 10p (the data has 0.001 prices). */
+export function priceTick(currentPrice: number): number {
+  return currentPrice >= 0.1 ? 0.01 : 0.0001;
+}
+const steps = (tick: number) => Math.round(1 / tick);
+const upTo = (x: number, tick: number) => Math.ceil(x * steps(tick) - 1e-6) / steps(tick);
+const downTo = (x: number, tick: number) => Math.floor(x * steps(tick) + 1e-6) / steps(tick);
+const nearest = (x: number, tick: number) => Math.round(x * steps(tick)) / steps(tick);
 
 /** Lower limits that always hold, whatever else they conflict with. */
 function hardLimits(g: Guardrails, unitCost: number): Limit[] {
@@ -88,7 +94,12 @@ function softLimits(input: RecommendInput, stock: StockState): Limit[] {
  * Intersects the limits: hard ones first, then soft ones in order. A soft limit that cannot
  * be met is met as nearly as the others allow, and reported as a conflict.
  */
-function feasibleRange(hard: Limit[], soft: Limit[]) {
+function feasibleRange(hard: Limit[], soft: Limit[], tick: number) {
+  // Limits are rounded to whole ticks first (lower ones up, upper ones down), so a range
+  // that only rounding empties shows up as the conflict it is.
+  const round = (l: Limit): Limit => ({ ...l, lo: upTo(l.lo, tick), hi: downTo(l.hi, tick) });
+  hard = hard.map(round);
+  soft = soft.map(round);
   let lo = 0;
   let hi = Infinity;
   let loBy: GuardrailName[] = [];
@@ -113,12 +124,8 @@ function feasibleRange(hard: Limit[], soft: Limit[]) {
     if (l.lo > lo) [lo, loBy] = [l.lo, [l.name]];
     if (l.hi < hi) [hi, hiBy] = [l.hi, [l.name]];
   }
-  let loCents = upToCent(lo);
-  let hiCents = downToCent(hi);
-  // Rounding a very narrow range to cents can empty it: the lower (hard) side wins.
-  if (loCents > hiCents) hiCents = loCents;
-  if (loCents <= 0) loCents = 0.01;
-  return { lo: loCents, hi: Math.max(hiCents, loCents), conflicts };
+  const floorTick = Math.max(tick, lo);
+  return { lo: floorTick, hi: Math.max(hi, floorTick), conflicts };
 }
 
 function stockState(input: RecommendInput): { stock: StockState; cover: number | null } {
@@ -170,7 +177,8 @@ export function recommendPrice(input: RecommendInput): Recommendation {
   const { stock, cover } = stockState(input);
   const hard = hardLimits(g, input.unitCost);
   const soft = softLimits(input, stock);
-  const range = feasibleRange(hard, soft);
+  const tick = priceTick(p0);
+  const range = feasibleRange(hard, soft, tick);
   const e = input.elasticity.credible ? input.elasticity.value : null;
 
   let target = p0;
@@ -187,14 +195,14 @@ export function recommendPrice(input: RecommendInput): Recommendation {
     }
   }
 
-  let price = cents(Math.min(Math.max(target, range.lo), range.hi));
-  if (Math.abs(price - p0) < 0.005 && price >= range.lo && price <= range.hi) price = p0;
+  let price = nearest(Math.min(Math.max(target, range.lo), range.hi), tick);
+  if (Math.abs(price - p0) < tick / 2 && price >= range.lo && price <= range.hi) price = p0;
 
   const boundBy: GuardrailName[] = [];
   if (e === null) boundBy.push('elasticity');
   for (const l of [...hard, ...soft]) {
-    const atLo = target < l.lo - EPS && price <= upToCent(l.lo) + 0.005;
-    const atHi = target > l.hi + EPS && price >= downToCent(l.hi) - 0.005;
+    const atLo = target < l.lo - EPS && price <= upTo(l.lo, tick) + tick / 2;
+    const atHi = target > l.hi + EPS && price >= downTo(l.hi, tick) - tick / 2;
     if (atLo || atHi) boundBy.push(l.name);
   }
   if (clearance && price < p0 && !boundBy.includes('inventory')) {
