@@ -109,7 +109,7 @@ export async function scoreOrder(deps: ScorerDeps, order: Order): Promise<Decisi
     reasons: [...ruleReasons, ...degraded, ...(unknown ? [unknown] : []), ...reasons],
     modelVersion: model?.version ?? RULES_ONLY_VERSION,
     decidedAt: (deps.now ?? Date.now)(),
-    // Four decimals keep the stored vector small; the model needs no more to be retrained.
+    // Four decimals keep the stored vector small and are plenty to retrain on.
     features: Array.from(values, (v) => Math.round(v * 1e4) / 1e4),
   };
 }
