@@ -1,0 +1,286 @@
+import { join } from 'node:path';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import {
+  ClickEventSchema,
+  ClickType,
+  create,
+  decode,
+  encode,
+  PriceChangeSchema,
+  ProductUpsertSchema,
+  SaleKind,
+  SaleLineSchema,
+  timestampFromDate,
+  topicName,
+} from '@qm/contracts';
+import { createEventBus, type EventBus } from '@qm/events';
+import {
+  Cache,
+  createLogger,
+  createPool,
+  createRedis,
+  migrate,
+  type Pool,
+  type Redis,
+  type ServiceApp,
+} from '@qm/kit';
+import { startConsumers } from '../src/adapters/consumers';
+import { buildApp } from '../src/app';
+import { createEstimator } from '../src/estimates';
+import { createExperiments } from '../src/experiments';
+import { createPricing } from '../src/pricing';
+import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './support';
+
+jest.setTimeout(60_000);
+
+const prefix = uniqueName('pricing');
+const schema = prefix.replace(/-/g, '_');
+const log = createLogger('pricing-test', 'silent');
+
+let pool: Pool;
+let redis: Redis;
+let bus: EventBus;
+let app: ServiceApp;
+let reader: Consumer;
+const changes: KafkaMessage[] = [];
+
+function sale(eventId: string, sku: string, quantity: number, price: number, day: string) {
+  return encode(
+    SaleLineSchema,
+    create(SaleLineSchema, {
+      eventId,
+      orderId: `o-${eventId}`,
+      sku,
+      quantity,
+      unitPrice: price,
+      kind: SaleKind.SALE,
+      customerId: `c${eventId.length % 7}`,
+      occurredAt: timestampFromDate(new Date(`${day}T10:00:00Z`)),
+    }),
+  );
+}
+
+async function publish(topic: 'sales' | 'products' | 'clickstream', values: Buffer[]) {
+  await bus.publisher.publish(
+    topicName(topic, bus.topicPrefix),
+    values.map((value, i) => ({ key: `k${i % 3}`, value })),
+  );
+}
+
+async function unitsStored(sku: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number | null }>(
+    'SELECT sum(units)::float8 AS n FROM daily_points WHERE sku = $1',
+    [sku],
+  );
+  return rows[0].n ?? 0;
+}
+
+const changesFor = (id: string) =>
+  changes
+    .map((m) => decode(PriceChangeSchema, m.value ?? Buffer.alloc(0)))
+    .filter((c) => c.recommendationId === id);
+
+beforeAll(async () => {
+  await migrate({
+    databaseUrl: DATABASE_URL,
+    schema,
+    dir: join(__dirname, '..', 'migrations'),
+    log,
+  });
+  pool = createPool(DATABASE_URL, log, { max: 4, options: `-c search_path=${schema}` });
+  redis = createRedis(REDIS_URL, log);
+  bus = createEventBus({
+    brokers: BROKERS,
+    clientId: prefix,
+    log,
+    topicPrefix: `${prefix}.`,
+    consumer: { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 },
+  });
+  await bus.ensureTopics();
+  const estimator = createEstimator({ pool, log, refreshSeconds: 1 });
+  const pricing = createPricing({
+    pool,
+    log,
+    estimator,
+    cache: new Cache(redis, `${prefix}:`, 30),
+    publisher: bus.publisher,
+    priceTopic: topicName('priceChanges', bus.topicPrefix),
+    stock: async () => undefined,
+    defaultCostRatio: 0.6,
+    currency: 'GBP',
+  });
+  const experiments = createExperiments({ pool, log });
+  app = await buildApp({ pricing, experiments, log });
+  await startConsumers(bus, { pool, experiments }, `${prefix}.`);
+
+  const kafka = new Kafka({
+    brokers: BROKERS,
+    clientId: `${prefix}-r`,
+    logLevel: logLevel.NOTHING,
+  });
+  reader = kafka.consumer({ groupId: `${prefix}.reader`, maxWaitTimeInMs: 100 });
+  await reader.connect();
+  await reader.subscribe({
+    topic: topicName('priceChanges', bus.topicPrefix),
+    fromBeginning: true,
+  });
+  await reader.run({ eachMessage: async ({ message }) => void changes.push(message) });
+}, 60_000);
+
+afterAll(async () => {
+  await reader?.disconnect();
+  await app?.close();
+  await bus?.close();
+  const admin = await createEventBus({ brokers: BROKERS, clientId: `${prefix}-a`, log }).admin();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  const { groups } = await admin.listGroups();
+  const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+  if (mine.length > 0) await admin.deleteGroups(mine);
+  await admin.disconnect();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await pool?.end();
+}, 60_000);
+
+describe('pricing service on the real stack', () => {
+  it('stores each sale once, then approves a recommendation into one price-change event', async () => {
+    // 90 days of demand 100 · p^-0.5 at four prices: inelastic, so the price goes up a step.
+    const prices = [2, 2.2, 2.5, 2.8];
+    const lines = Array.from({ length: 90 }, (_, i) => {
+      const day = new Date(Date.UTC(2011, 2, 1 + i)).toISOString().slice(0, 10);
+      const price = prices[i % 4];
+      return sale(
+        `s${i}`,
+        'MUG',
+        Math.round(100 * price ** -0.5 * (1 + 0.05 * Math.sin(i))),
+        price,
+        day,
+      );
+    });
+    const expected = lines.reduce((s, v) => s + decode(SaleLineSchema, v).quantity, 0);
+    await publish('sales', lines);
+    await publish('sales', lines.slice(0, 10));
+    await publish('products', [
+      encode(
+        ProductUpsertSchema,
+        create(ProductUpsertSchema, {
+          sku: 'MUG',
+          category: 'kitchen',
+          price: 2.8,
+          cost: 1.1,
+          currency: 'GBP',
+          updatedAt: timestampFromDate(new Date('2011-05-29T12:00:00Z')),
+        }),
+      ),
+    ]);
+    await waitFor('every sale', async () =>
+      (await unitsStored('MUG')) === expected ? true : undefined,
+    );
+    await waitFor('the product', async () => {
+      const { rows } = await pool.query('SELECT unit_cost FROM skus WHERE sku = $1', ['MUG']);
+      return rows[0]?.unit_cost === 1.1 ? true : undefined;
+    });
+
+    const rec = await app.inject({
+      method: 'GET',
+      url: '/v1/pricing/MUG/recommendation?objective=margin',
+    });
+    expect(rec.statusCode).toBe(200);
+    const body = rec.json();
+    expect(body).toMatchObject({ sku: 'MUG', costSource: 'product', unitCost: 1.1 });
+    expect(body.elasticity).toBeLessThan(0);
+    expect(body.recommendedPrice).toBeGreaterThan(body.currentPrice);
+
+    const approve = () =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/pricing/recommendations/${body.id}/approve`,
+        payload: { approvedBy: 'ana' },
+      });
+    const first = await approve();
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ alreadyApproved: false, approvedBy: 'ana' });
+    const second = await approve();
+    expect(second.json()).toMatchObject({ alreadyApproved: true, approvedBy: 'ana' });
+
+    // A later approval of the same SKU lands on the same partition after any duplicate.
+    const next = (
+      await app.inject({ method: 'GET', url: '/v1/pricing/MUG/recommendation' })
+    ).json();
+    expect(next.id).not.toBe(body.id);
+    expect(next.currentPrice).toBe(body.recommendedPrice);
+    await app.inject({
+      method: 'POST',
+      url: `/v1/pricing/recommendations/${next.id}/approve`,
+      payload: { approvedBy: 'ben' },
+    });
+    await waitFor('the later change', () => (changesFor(next.id).length > 0 ? true : undefined));
+    const published = changesFor(body.id);
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({
+      sku: 'MUG',
+      approvedBy: 'ana',
+      newPrice: body.recommendedPrice,
+    });
+
+    const audit = (
+      await app.inject({ method: 'GET', url: '/v1/pricing/MUG/price-changes' })
+    ).json();
+    expect(audit.changes.map((c: { approvedBy: string }) => c.approvedBy)).toEqual(['ben', 'ana']);
+  });
+
+  it('counts experiment exposures and purchases from the clickstream', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/experiments',
+      payload: {
+        sku: 'LAMP',
+        arms: [
+          { name: 'control', price: 10 },
+          { name: 'low', price: 9 },
+        ],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const exp = created.json();
+    const click = (eventId: string, userId: string, type: ClickType, price = 0) =>
+      encode(
+        ClickEventSchema,
+        create(ClickEventSchema, {
+          eventId,
+          type,
+          userId,
+          itemId: 'LAMP',
+          price,
+          quantity: 1,
+          occurredAt: timestampFromDate(new Date()),
+        }),
+      );
+    const views = Array.from({ length: 40 }, (_, i) => click(`v${i}`, `u${i}`, ClickType.VIEW));
+    await publish('clickstream', views);
+    await waitFor('the exposures', async () => {
+      const r = (
+        await app.inject({ method: 'GET', url: `/v1/pricing/experiments/${exp.id}` })
+      ).json();
+      const visitors = r.results.reduce((s: number, a: { visitors: number }) => s + a.visitors, 0);
+      return visitors === 40 ? true : undefined;
+    });
+    const buy = await app.inject({
+      method: 'GET',
+      url: `/v1/pricing/experiments/${exp.id}/assignment?unitId=u3`,
+    });
+    const { price, arm } = buy.json();
+    await publish('clickstream', [click('p3', 'u3', ClickType.PURCHASE, price)]);
+    const report = await waitFor('the purchase', async () => {
+      const r = (
+        await app.inject({ method: 'GET', url: `/v1/pricing/experiments/${exp.id}` })
+      ).json();
+      const a = r.results.find((x: { name: string }) => x.name === arm);
+      return a.conversions === 1 ? a : undefined;
+    });
+    expect(report.revenue).toBe(price);
+  });
+});
