@@ -1,7 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MODEL_NAMES } from '../domain/forecast';
 
-const Value = Type.Union([Type.Null(), Type.Number()], { description: 'null = missing' });
+// One schema with both types, not a union: with type coercion on, a union would let Ajv turn
+// 0 into null (or null into 0) while trying the branches.
+const Value = Type.Unsafe<number | null>({
+  type: ['number', 'null'],
+  description: 'null = missing',
+});
 
 export const SeriesSchema = Type.Object(
   {

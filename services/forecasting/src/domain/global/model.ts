@@ -14,6 +14,12 @@ export interface GlobalArtefact {
   models: GbtModel[];
   /** In-sample mean absolute error per step, in units of the series scale. */
   scaledMae: number[];
+  /**
+   * Robust standard deviation of the in-sample error per week of the horizon, in units of the
+   * series scale: the 10-90% quantile range over 2.563, pooled over weekdays so the weekday of
+   * the training origins does not leak into the widths.
+   */
+  weekSigma?: number[];
   series: number;
   rows: number;
 }
@@ -99,16 +105,24 @@ export function trainGlobal(series: TrainingSeries[], options: TrainOptions): Gl
   };
   const err = new Float64Array(options.horizon);
   const count = new Float64Array(options.horizon);
+  const weeks: number[][] = Array.from({ length: Math.ceil(options.horizon / 7) }, () => []);
   const row = new Float64Array(cols);
   // Every fifth origin is plenty to estimate the error per step.
   for (let i = 0; i < y.length; i++) {
     if (Math.floor(i / options.horizon) % 5 !== 0) continue;
     for (let c = 0; c < cols; c++) row[c] = x[i * cols + c];
     const step = i % options.horizon;
-    err[step] += Math.abs(y[i] - predictAll(artefact, row));
+    const residual = y[i] - predictAll(artefact, row);
+    err[step] += Math.abs(residual);
     count[step]++;
+    weeks[Math.floor(step / 7)].push(residual);
   }
   artefact.scaledMae = Array.from(err, (e, i) => (count[i] > 0 ? e / count[i] : 0));
+  artefact.weekSigma = weeks.map((r) => {
+    const sorted = Float64Array.from(r).sort();
+    const q = (p: number) => sorted[Math.floor(p * (sorted.length - 1))] ?? 0;
+    return (q(0.9) - q(0.1)) / 2.563;
+  });
   return artefact;
 }
 
@@ -129,6 +143,13 @@ export class GlobalModel implements GlobalForecaster {
     this.maxHorizon = artefact.horizon;
   }
 
+  private sigmaAt(step: number): number {
+    const weeks = this.artefact.weekSigma;
+    if (weeks && weeks.length > 0)
+      return weeks[Math.min(weeks.length - 1, Math.floor((step - 1) / 7))];
+    return (this.artefact.scaledMae[step - 1] ?? 0) * SD_PER_MAE;
+  }
+
   forecast(y: number[], firstDate: string, horizon: number): ModelOutput {
     const end = y.length;
     const scale = scaleOf(y, end);
@@ -139,7 +160,7 @@ export class GlobalModel implements GlobalForecaster {
     for (let step = 1; step <= horizon; step++) {
       const row = [...base, ...stepFeatures(y, end, scale, step, first)];
       mean.push(Math.max(0, predictAll(this.artefact, row)) * scale);
-      sigma.push((this.artefact.scaledMae[step - 1] ?? 0) * SD_PER_MAE * scale);
+      sigma.push(this.sigmaAt(step) * scale);
     }
     return { mean, sigma, warnings: [], variant: 'global' };
   }
