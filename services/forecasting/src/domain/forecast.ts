@@ -55,26 +55,19 @@ export function forecastSeries(
   const viaGlobal = globalFor(series, options, global);
   let model = options.model;
   let output: ModelOutput;
-  let backtest: BacktestRow[] | undefined;
+  const auto =
+    withBacktest || (model === 'auto' && !viaGlobal)
+      ? autoSelect(series.y, horizon, period, viaGlobal ? { global: viaGlobal } : {})
+      : undefined;
 
-  if (model === 'auto' && viaGlobal && !withBacktest) {
+  if (model === 'auto' && viaGlobal) {
     // The global model backtests better than local ones on daily retail demand almost
     // everywhere; per-series backtests are too short to overrule it reliably.
     model = 'global';
     output = viaGlobal(series.y, horizon);
-  } else if (model === 'auto' || withBacktest) {
-    const extra: Record<string, Forecaster> = viaGlobal ? { global: viaGlobal } : {};
-    const auto = autoSelect(series.y, horizon, period, extra);
-    backtest = auto.backtest;
-    if (model === 'auto' && viaGlobal) {
-      model = 'global';
-      output = viaGlobal(series.y, horizon);
-    } else if (model === 'auto') {
-      model = auto.model;
-      output = auto.output;
-    } else {
-      output = runModel(model, series, options, viaGlobal, warnings);
-    }
+  } else if (model === 'auto' && auto) {
+    model = auto.model;
+    output = auto.output;
   } else {
     output = runModel(model, series, options, viaGlobal, warnings);
   }
@@ -91,7 +84,7 @@ export function forecastSeries(
     start: addSteps(series.start, series.y.length, frequency),
     ...bands,
     warnings: [...warnings, ...output.warnings],
-    ...(backtest ? { backtest } : {}),
+    ...(auto ? { backtest: auto.backtest } : {}),
   };
 }
 
