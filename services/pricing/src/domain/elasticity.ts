@@ -90,19 +90,30 @@ export function fitOwnElasticity(
 
 /**
  * The pooled elasticity and the spread between SKUs, by the method of moments over the
- * SKUs' own estimates weighted by their precision.
+ * SKUs' own estimates weighted by their precision. Fits far outside the bulk (more than four
+ * robust deviations from the median: two prices on two days can give almost anything) are
+ * left out, or a handful of them would make the spread, and so the shrinkage, meaningless.
  */
 export function poolEstimates(own: { estimate: number; standardError: number }[]): PooledEstimate {
-  const usable = own.filter((o) => Number.isFinite(o.estimate) && o.standardError > 0);
-  if (usable.length === 0) return { elasticity: -1, between: 1, skus: 0 };
+  const finite = own.filter((o) => Number.isFinite(o.estimate) && o.standardError > 0);
+  if (finite.length === 0) return { elasticity: -1, between: 1, skus: 0 };
+  const centre = median(finite.map((o) => o.estimate));
+  const mad = 1.4826 * median(finite.map((o) => Math.abs(o.estimate - centre)));
+  const usable = mad > 0 ? finite.filter((o) => Math.abs(o.estimate - centre) <= 4 * mad) : finite;
   const weights = usable.map((o) => 1 / o.standardError ** 2);
   const total = weights.reduce((a, b) => a + b, 0);
   const mean = usable.reduce((s, o, i) => s + weights[i] * o.estimate, 0) / total;
   const spread =
     usable.reduce((s, o) => s + (o.estimate - mean) ** 2, 0) / Math.max(1, usable.length - 1);
-  const noise = usable.reduce((s, o) => s + o.standardError ** 2, 0) / usable.length;
+  const noise = median(usable.map((o) => o.standardError ** 2));
   const between = Math.sqrt(Math.max(0.05, spread - noise));
   return { elasticity: mean, between, skus: usable.length };
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
