@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import { Pool } from 'pg';
 import { loadFraudPurchases, resolveDataDir } from '@qm/datasets';
 import { averagePrecision, rocAuc } from '../src/model/metrics';
 import { FEATURE_NAMES } from '../src/domain/features';
@@ -85,6 +86,19 @@ async function dropKeys(pattern: string): Promise<void> {
   }
 }
 
+/** The benchmark's decisions are not orders: they must not reach the next training. */
+async function dropDecisions(pattern: string): Promise<void> {
+  const pool = new Pool({
+    connectionString:
+      process.env.QM_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/quartermaster',
+  });
+  try {
+    await pool.query('delete from fraud.decisions where transaction_id like $1', [pattern]);
+  } finally {
+    await pool.end();
+  }
+}
+
 async function latency(dataDir: string): Promise<void> {
   const { purchases } = await loadFraudPurchases(dataDir);
   const runId = `${process.pid}-${Date.now()}`;
@@ -159,6 +173,7 @@ async function latency(dataDir: string): Promise<void> {
       await exited;
     }
     await dropKeys(`qm:bench:${runId}:*`);
+    await dropDecisions(`bench-${runId}-%`);
   }
 }
 
