@@ -109,7 +109,7 @@ export async function applySales(client: PoolClient, lines: SaleInput[]): Promis
   const sales = lines.filter((l) => fresh.has(l.eventId) && l.quantity > 0 && l.unitPrice > 0);
   if (sales.length === 0) return 0;
 
-  const customerIds = [...new Set(sales.map((s) => s.customerId).filter((c) => c !== ''))];
+  const customerIds = [...new Set(sales.map((s) => s.customerId).filter((c) => c !== ''))].sort();
   const known = await client.query<{ customer_id: string; lines: number; bulk_lines: number }>(
     'SELECT customer_id, lines, bulk_lines FROM customers WHERE customer_id = ANY($1)',
     [customerIds],
@@ -119,23 +119,18 @@ export async function applySales(client: PoolClient, lines: SaleInput[]): Promis
   );
 
   // A line's segment is its buyer's segment as known when the line arrives.
-  const points = new Map<
-    string,
-    { sku: string; segment: Segment; day: string; units: number; revenue: number }
-  >();
+  const points = new Map<string, PointRow & { sku: string }>();
+  const added = new Map<string, CustomerLines>();
   const latest = new Map<string, SaleInput>();
   for (const s of sales) {
     const segment = segmentOf(s.customerId, counts.get(s.customerId));
-    if (s.customerId !== '')
+    if (s.customerId !== '') {
       counts.set(s.customerId, countLine(counts.get(s.customerId), s.quantity));
-    const key = `${s.sku}|${segment}|${day(s.occurredAt)}`;
-    const p = points.get(key) ?? {
-      sku: s.sku,
-      segment,
-      day: day(s.occurredAt),
-      units: 0,
-      revenue: 0,
-    };
+      added.set(s.customerId, countLine(added.get(s.customerId), s.quantity));
+    }
+    const d = day(s.occurredAt);
+    const key = `${s.sku}|${segment}|${d}`;
+    const p = points.get(key) ?? { sku: s.sku, segment, day: d, units: 0, revenue: 0 };
     p.units += s.quantity;
     p.revenue += s.quantity * s.unitPrice;
     points.set(key, p);
@@ -143,7 +138,9 @@ export async function applySales(client: PoolClient, lines: SaleInput[]): Promis
     if (!prev || prev.occurredAt <= s.occurredAt) latest.set(s.sku, s);
   }
 
-  const rows = [...points.values()];
+  // Rows are written in key order so that concurrent batches (one per partition) lock them
+  // in the same order and cannot deadlock; counts are added, so no batch overwrites another.
+  const rows = [...points.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
   await client.query(
     `INSERT INTO daily_points (sku, segment, day, units, revenue)
      SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::float8[], $5::float8[])
@@ -158,22 +155,22 @@ export async function applySales(client: PoolClient, lines: SaleInput[]): Promis
       rows.map((r) => r.revenue),
     ],
   );
-  const touched = customerIds.filter((c) => counts.has(c));
+  const touched = customerIds.filter((c) => added.has(c));
   await client.query(
     `INSERT INTO customers (customer_id, lines, bulk_lines)
      SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
      ON CONFLICT (customer_id) DO UPDATE
-       SET lines = EXCLUDED.lines, bulk_lines = EXCLUDED.bulk_lines`,
+       SET lines = customers.lines + EXCLUDED.lines,
+           bulk_lines = customers.bulk_lines + EXCLUDED.bulk_lines`,
     [
       touched,
-      touched.map((c) => counts.get(c)?.lines ?? 0),
-      touched.map((c) => counts.get(c)?.bulkLines ?? 0),
+      touched.map((c) => added.get(c)?.lines ?? 0),
+      touched.map((c) => added.get(c)?.bulkLines ?? 0),
     ],
   );
-  const prices = [...latest.values()];
   await upsertObservedPrices(
     client,
-    prices.map((s) => ({ sku: s.sku, price: s.unitPrice, at: s.occurredAt })),
+    [...latest.values()].map((s) => ({ sku: s.sku, price: s.unitPrice, at: s.occurredAt })),
   );
   return sales.length;
 }
@@ -184,6 +181,7 @@ export async function upsertObservedPrices(
   prices: { sku: string; price: number; at: Date }[],
 ): Promise<void> {
   if (prices.length === 0) return;
+  const sorted = [...prices].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   await db.query(
     `INSERT INTO skus (sku, price, price_observed_at)
      SELECT * FROM unnest($1::text[], $2::float8[], $3::timestamptz[])
@@ -191,7 +189,7 @@ export async function upsertObservedPrices(
        price_observed_at = EXCLUDED.price_observed_at
      WHERE skus.price_observed_at IS NULL
         OR skus.price_observed_at <= EXCLUDED.price_observed_at`,
-    [prices.map((p) => p.sku), prices.map((p) => p.price), prices.map((p) => p.at)],
+    [sorted.map((p) => p.sku), sorted.map((p) => p.price), sorted.map((p) => p.at)],
   );
 }
 
@@ -202,7 +200,9 @@ export async function applyProducts(client: PoolClient, products: ProductInput[]
     'processed_events',
     products.map((p) => p.eventId),
   );
-  const list = products.filter((p) => fresh.has(p.eventId));
+  const list = products
+    .filter((p) => fresh.has(p.eventId))
+    .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   for (const p of list) {
     await client.query(
       `INSERT INTO skus (sku, category, unit_cost, currency) VALUES ($1, $2, $3, $4)
