@@ -21,6 +21,6 @@ fi
 stamp=node_modules/.qm-installed
 if [[ ! -f "$stamp" || pnpm-lock.yaml -nt "$stamp" ]]; then
   echo "install:  pnpm install (first run takes a minute)"
-  pnpm install --frozen-lockfile --reporter=silent
+  pnpm install --frozen-lockfile
   touch "$stamp"
 fi
