@@ -19,6 +19,7 @@ export interface SkuElasticity {
   all: ElasticityEstimate;
   segments: Record<Segment, ElasticityEstimate>;
   series: PricePoint[];
+  segmentSeries: Record<Segment, PricePoint[]>;
   pooled: Pools;
 }
 
@@ -80,6 +81,7 @@ export function createEstimator(deps: { pool: Pool; log: Logger; refreshSeconds:
         retail: estimateElasticity(series.retail, pooledNow.retail),
       },
       series: series.all,
+      segmentSeries: { wholesale: series.wholesale, retail: series.retail },
       pooled: pooledNow,
     };
   }

@@ -21,6 +21,7 @@ import { baseDailyUnits, demandCurve } from './domain/demand';
 import type { ElasticityEstimate } from './domain/elasticity';
 import { checkGuardrails, mergeGuardrails, type Guardrails } from './domain/guardrails';
 import { recommendPrice, type Objective } from './domain/recommend';
+import { SEGMENTS, type Segment } from './domain/segments';
 import { PricingErrors } from './errors';
 import type { Estimator } from './estimates';
 
@@ -68,7 +69,10 @@ export function createPricing(deps: PricingDeps) {
   }
 
   async function forget(sku: string): Promise<void> {
-    const keys = [`elasticity:${sku}`, ...OBJECTIVES.map((o) => `recommendation:${o}:${sku}`)];
+    const keys = [`elasticity:${sku}`];
+    for (const o of OBJECTIVES) {
+      for (const seg of ['all', ...SEGMENTS]) keys.push(`recommendation:${o}:${seg}:${sku}`);
+    }
     await deps.cache?.delete(...keys).catch((err: unknown) => {
       deps.log.warn({ err }, 'cache delete failed');
     });
@@ -113,8 +117,17 @@ export function createPricing(deps: PricingDeps) {
     });
   }
 
-  async function recommendation(sku: string, objective: Objective, requestId: string) {
-    return cached(`recommendation:${objective}:${sku}`, async () => {
+  /**
+   * A recommendation for all buyers, or for one segment: then that segment's elasticity and
+   * demand level are used (the price itself is one list price for everybody).
+   */
+  async function recommendation(
+    sku: string,
+    objective: Objective,
+    requestId: string,
+    segment?: Segment,
+  ) {
+    return cached(`recommendation:${objective}:${segment ?? 'all'}:${sku}`, async () => {
       const ctx = await context(sku);
       const layers = await guardrailsFor(pool, sku, ctx.row?.category ?? null);
       const guardrails = mergeGuardrails(layers.category, layers.sku);
@@ -122,10 +135,11 @@ export function createPricing(deps: PricingDeps) {
         lowestCompetitorPrice(pool, sku),
         deps.stock(sku, requestId),
       ]);
-      const e = ctx.est.all;
+      const e = segment ? ctx.est.segments[segment] : ctx.est.all;
+      const baseUnits = segment ? baseDailyUnits(ctx.est.segmentSeries[segment]) : ctx.baseUnits;
       const rec = recommendPrice({
         currentPrice: ctx.currentPrice,
-        baseUnits: ctx.baseUnits,
+        baseUnits,
         unitCost: ctx.unitCost,
         elasticity: { value: e.elasticity, credible: e.credible, reason: e.reason },
         objective,
@@ -136,6 +150,7 @@ export function createPricing(deps: PricingDeps) {
       const body = {
         sku,
         objective,
+        segment: segment ?? ('all' as const),
         ...rec,
         elasticity: e.credible ? e.elasticity : null,
         elasticityInterval: e.interval,

@@ -193,6 +193,19 @@ describe('pricing service on the real stack', () => {
     expect(body).toMatchObject({ sku: 'MUG', costSource: 'product', unitCost: 1.1 });
     expect(body.elasticity).toBeLessThan(0);
     expect(body.recommendedPrice).toBeGreaterThan(body.currentPrice);
+    // Every line here is of 12 units or more: a buyer is wholesale from their second line on,
+    // so retail holds only each buyer's first line, too little to estimate from.
+    const bySegment = async (segment: string) =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/v1/pricing/MUG/recommendation?segment=${segment}`,
+        })
+      ).json();
+    const wholesale = await bySegment('wholesale');
+    expect(wholesale.segment).toBe('wholesale');
+    expect(wholesale.elasticity).toBeLessThan(0);
+    expect((await bySegment('retail')).boundBy).toEqual(['elasticity']);
 
     const approve = () =>
       app.inject({

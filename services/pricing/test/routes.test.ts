@@ -30,6 +30,7 @@ const recommendation = {
   id: '7f6c7a9e-6c1f-4a8e-9d57-1c7d2b7f0a11',
   sku: '85123A',
   objective: 'margin',
+  segment: 'all',
   currentPrice: 2.55,
   recommendedPrice: 2.8,
   changePct: 9.8,

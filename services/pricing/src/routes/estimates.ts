@@ -35,7 +35,12 @@ export function estimateRoutes(app: ServiceApp, deps: { pricing: Pricing }): voi
       },
     },
     async (request) =>
-      deps.pricing.recommendation(request.params.sku, request.query.objective, request.id),
+      deps.pricing.recommendation(
+        request.params.sku,
+        request.query.objective,
+        request.id,
+        request.query.segment,
+      ),
   );
 
   app.post(

@@ -43,6 +43,11 @@ export const RecommendationQuery = Type.Object({
   objective: Type.Union([Type.Literal('revenue'), Type.Literal('margin')], {
     default: 'margin',
   }),
+  segment: Type.Optional(
+    Type.Union([Type.Literal('wholesale'), Type.Literal('retail')], {
+      description: "Use this buyer segment's elasticity and demand (default: all buyers)",
+    }),
+  ),
 });
 
 export const GuardrailsBody = Type.Object(
@@ -87,6 +92,7 @@ export const RecommendationResponse = Type.Object({
   id: Type.String({ description: 'Pass to approve' }),
   sku: Sku,
   objective: Type.String(),
+  segment: Type.String({ description: 'all, wholesale or retail' }),
   currentPrice: Num,
   recommendedPrice: Num,
   changePct: Num,
