@@ -41,7 +41,7 @@ running() {
   [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null
 }
 
-ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz"; }
+ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/readyz"; }
 
 start_one() {
   local name="$1" dir="$2" port="$3"

@@ -24,6 +24,19 @@ fi
 export QM_MASTER_KEY
 
 pnpm exec tsx packages/events/src/cli/ensure-topics.ts
+
+# Models learnt from the evaluation-only data sets are trained here, never committed.
+train_once() {
+  local artefact="$1" script="$2"
+  if [[ ! -s "$artefact" ]]; then
+    echo "train:    pnpm $script (once; later runs reuse $artefact)"
+    pnpm run --silent "$script"
+  fi
+}
+train_once .qm/models/support/intent.json train:support
+train_once .qm/models/fraud/latest.json train:fraud
+train_once .qm/models/forecast/global.json train:forecast
+
 bash deploy/services.sh start
 pnpm exec tsx packages/ops/src/main-job.ts "$@"
 
