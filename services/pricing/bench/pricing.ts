@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const lines = await loadOnlineRetail(resolveDataDir());
   const fit = retailSeries(lines, '0000', FIT_END);
   const evaluation = retailSeries(lines, FIT_END, EVAL_END);
-  const pools = computePools(fit.values());
+  const pools = computePools(fit.entries());
 
   const estimates = [...fit.entries()].map(([sku, s]) => ({
     sku,

@@ -80,7 +80,8 @@ export function createPricing(deps: PricingDeps) {
 
   /** What is known of a SKU: its price, unit cost (and where it came from) and estimates. */
   async function context(sku: string) {
-    const [row, est] = await Promise.all([skuRow(pool, sku), estimator.forSku(sku)]);
+    const row = await skuRow(pool, sku);
+    const est = await estimator.forSku(sku, row?.category);
     const lastPoint = est.series[est.series.length - 1];
     if (!row && !lastPoint) throw PricingErrors.SKU_NOT_FOUND(`no SKU ${sku}`, { field: 'sku' });
     const currentPrice = row?.price ?? lastPoint?.price;
@@ -111,7 +112,7 @@ export function createPricing(deps: PricingDeps) {
           { segment: 'wholesale' as const, ...view(ctx.est.segments.wholesale) },
           { segment: 'retail' as const, ...view(ctx.est.segments.retail) },
         ],
-        pooled: ctx.est.pooled.all,
+        pooled: ctx.est.prior,
         segmentRule: "wholesale: at least half of the buyer's lines are of 12 units or more",
       };
     });
@@ -172,7 +173,7 @@ export function createPricing(deps: PricingDeps) {
     const ctx = await context(sku);
     const e = ctx.est.all;
     // A curve needs some elasticity: without a credible one, the pooled estimate is shown.
-    const used = e.credible && e.elasticity !== null ? e.elasticity : ctx.est.pooled.all.elasticity;
+    const used = e.credible && e.elasticity !== null ? e.elasticity : ctx.est.prior.elasticity;
     const base = { price: ctx.currentPrice, units: ctx.baseUnits };
     return {
       sku,

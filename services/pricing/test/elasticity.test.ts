@@ -2,6 +2,7 @@ import { estimateElasticity, poolEstimates, type PricePoint } from '../src/domai
 import { recommendPrice } from '../src/domain/recommend';
 import { mergeGuardrails } from '../src/domain/guardrails';
 import { classifyCustomers } from '../src/domain/segments';
+import { computePools, poolFor } from '../src/estimates';
 
 /** Daily points over a year with demand q = 100 · p^e and a small deterministic wobble. */
 function series(e: number, prices: number[]): PricePoint[] {
@@ -70,5 +71,22 @@ describe('elasticity', () => {
     ]);
     expect(seg.get('a')).toBe('wholesale');
     expect(seg.get('b')).toBe('retail');
+  });
+
+  it('pools a category with enough SKUs on its own, and the rest over all SKUs', () => {
+    const skus: [string, { all: PricePoint[]; wholesale: PricePoint[]; retail: PricePoint[] }][] =
+      [];
+    for (let i = 0; i < 24; i++) {
+      const e = i < 12 ? -0.5 : -2.5;
+      const all = series(e, [1, 1.1 + i / 100, 1.3, 1.6]);
+      skus.push([`S${i}`, { all, wholesale: [], retail: all }]);
+    }
+    const pools = computePools(skus, (sku) => (Number(sku.slice(1)) < 12 ? 'mugs' : 'toys'));
+    const mugs = poolFor(pools, 'mugs');
+    const toys = poolFor(pools, 'toys');
+    expect(mugs).toMatchObject({ scope: 'category', category: 'mugs' });
+    expect(mugs.elasticity).toBeCloseTo(-0.5, 1);
+    expect(toys.elasticity).toBeCloseTo(-2.5, 1);
+    expect(poolFor(pools, 'lamps')).toMatchObject({ scope: 'all', skus: 24 });
   });
 });

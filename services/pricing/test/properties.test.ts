@@ -42,7 +42,7 @@ describe('recommendations over every SKU of Online Retail', () => {
     const lines = await loadOnlineRetail(resolveDataDir());
     const series = retailSeries(lines);
     const prices = lastPrices(lines);
-    const pools = computePools(series.values());
+    const pools = computePools(series.entries());
     const rnd = random(20111111);
     const seen = { skus: 0, onePrice: 0, positive: 0, moved: 0, conflicts: 0, excess: 0 };
 

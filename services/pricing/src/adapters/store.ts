@@ -281,6 +281,14 @@ export async function allPoints(db: Db): Promise<Map<string, PointRow[]>> {
   return out;
 }
 
+/** The category of every SKU that has one. */
+export async function skuCategories(db: Db): Promise<Map<string, string>> {
+  const result = await db.query<{ sku: string; category: string }>(
+    'SELECT sku, category FROM skus WHERE category IS NOT NULL',
+  );
+  return new Map(result.rows.map((r) => [r.sku, r.category]));
+}
+
 export async function skuRow(db: Db, sku: string): Promise<SkuRow | undefined> {
   const result = await db.query<SkuRow>(
     `SELECT sku, category, unit_cost AS "unitCost", currency, price,

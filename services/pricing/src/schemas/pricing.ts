@@ -35,7 +35,13 @@ export const ElasticityResponse = Type.Object({
       ...Estimate,
     }),
   ),
-  pooled: Type.Object({ elasticity: Num, between: Num, skus: Type.Integer() }),
+  pooled: Type.Object({
+    elasticity: Num,
+    between: Num,
+    skus: Type.Integer(),
+    scope: Type.Union([Type.Literal('category'), Type.Literal('all')]),
+    category: Type.Optional(Type.String()),
+  }),
   segmentRule: Type.String(),
 });
 
