@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import { Client, Pool, type PoolConfig } from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
 
@@ -20,10 +20,27 @@ export interface MigrateOptions {
   log: Logger;
 }
 
-/** Applies a service's pending migrations inside its own schema, under an advisory lock. */
+/**
+ * Applies a service's pending migrations inside its own schema. Replicas of one service
+ * wait for each other on an advisory lock of that schema; different services, which share
+ * the database but not their schemas, migrate side by side. (The library's own lock is one
+ * for the whole database and fails at once instead of waiting, so it is turned off.)
+ */
 export async function migrate(options: MigrateOptions): Promise<string[]> {
+  const client = new Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [`qm-migrate:${options.schema}`]);
+    return await migrateLocked(client, options);
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrateLocked(client: Client, options: MigrateOptions): Promise<string[]> {
   const applied = await runner({
-    databaseUrl: options.databaseUrl,
+    dbClient: client,
+    noLock: true,
     dir: options.dir,
     direction: 'up',
     count: Infinity,
