@@ -103,11 +103,14 @@ export function createExperiments(deps: { pool: Pool; log: Logger }) {
     return report(id);
   }
 
-  /** Counts exposures (views) and conversions (purchases) of running experiments. */
+  /** Counts exposures (views) and purchases of running experiments, then applies stop rules. */
   async function applyClickBatch(clicks: ClickInput[]): Promise<number> {
-    return inTransaction(pool, (client) =>
+    const touched = await inTransaction(pool, (client) =>
       applyClicks(client, clicks, (exp, unitId) => effectiveArm(exp, unitId).shown.name),
     );
+    // The stop rule runs as data arrives, not only when someone reads a report.
+    for (const id of touched) await report(id);
+    return touched.size;
   }
 
   return { create, report, assignment, stop, applyClickBatch };

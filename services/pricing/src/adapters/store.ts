@@ -219,12 +219,12 @@ export async function applyProducts(client: PoolClient, products: ProductInput[]
   return list.length;
 }
 
-/** Applies new clicks to the running experiments of their SKUs. */
+/** Applies new clicks to the running experiments of their SKUs; returns those touched. */
 export async function applyClicks(
   client: PoolClient,
   clicks: ClickInput[],
   armOf: (experiment: ExperimentRow, unitId: string) => string,
-): Promise<number> {
+): Promise<Set<string>> {
   // Most clicks concern no experiment: only the others are claimed and applied.
   const running = await runningExperiments(client, [...new Set(clicks.map((c) => c.sku))]);
   const relevant = clicks.filter((c) => c.unitId !== '' && running.some((e) => e.sku === c.sku));
@@ -234,7 +234,7 @@ export async function applyClicks(
     relevant.map((c) => c.eventId),
   );
   const list = relevant.filter((c) => fresh.has(c.eventId));
-  let applied = 0;
+  const touched = new Set<string>();
   for (const click of list) {
     for (const exp of running.filter((e) => e.sku === click.sku)) {
       if (click.kind === 'view') {
@@ -251,10 +251,10 @@ export async function applyClicks(
           [exp.id, click.unitId, click.price * Math.max(1, click.quantity)],
         );
       }
-      applied++;
+      touched.add(exp.id);
     }
   }
-  return applied;
+  return touched;
 }
 
 export async function pointsFor(db: Db, sku: string): Promise<PointRow[]> {
