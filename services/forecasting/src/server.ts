@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     clientId: 'forecasting',
     log,
     topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+    // Counts for the pipeline report, shared through Redis.
+    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
   });
 
   const modelPath = resolve(repoRoot, config.QM_FORECAST_MODEL_PATH);

@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     clientId: 'fraud',
     log,
     topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+    // Counts for the pipeline report, shared through Redis.
+    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
   });
 
   let ipTable: IpCountryTable | undefined;

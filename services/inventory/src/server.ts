@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     clientId: 'inventory',
     log,
     topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+    // Counts for the pipeline report, shared through Redis.
+    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
   });
 
   const inventory = createInventory({

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     clientId: 'recommendations',
     log,
     topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+    // Counts for the pipeline report, shared through Redis.
+    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
   });
 
   const app = await buildApp({
