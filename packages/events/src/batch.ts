@@ -1,6 +1,6 @@
 import type { Batch, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
 import type { Logger } from 'pino';
-import { retry } from '@qm/kit';
+import { retry, RetriesExhaustedError } from '@qm/kit';
 import { ConsumerFailedError, isTransientError, messageOf } from './errors';
 import { Headers, headersToRecord } from './headers';
 import type { SendRaw } from './publisher';
@@ -106,6 +106,19 @@ function decodeMessage<T>(
   }
 }
 
+/**
+ * Whether a handler error is about the data rather than the system: PostgreSQL's data
+ * exceptions (class 22, e.g. a NUL byte in text) and integrity violations (class 23). Only
+ * these are narrowed down to the events that cause them and dead-lettered; any other
+ * permanent error (a missing table, a bug) stops the consumer instead of emptying the topic
+ * into the dead-letter queue.
+ */
+export function isDataError(error: unknown): boolean {
+  if (error instanceof RetriesExhaustedError) return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 interface ChunkCounts {
   consumed: number;
   deadLettered: number;
@@ -125,15 +138,35 @@ async function processChunk<T>(
   const { spec } = ctx;
   const source = { topic: batch.topic, partition: batch.partition, groupId: spec.groupId };
   const deadLetters: Message[] = [];
+  const originals = new Map<IncomingEvent<T>, KafkaMessage>();
   let pending: IncomingEvent<T>[] = [];
   let consumed = 0;
+
+  // A run that fails on its data is split until the offending events stand alone; they are
+  // dead-lettered and the rest applied. Handlers are idempotent, so applying again events of
+  // a failed run that had been stored is harmless.
+  const apply = async (run: IncomingEvent<T>[]): Promise<number> => {
+    try {
+      await withRetries(ctx, heartbeat, () => spec.handle(run));
+      return run.length;
+    } catch (error) {
+      if (!(error instanceof ConsumerFailedError) || !isDataError(error.cause)) throw error;
+      if (run.length === 1) {
+        const original = originals.get(run[0]) as KafkaMessage;
+        const reason = `handler rejected the event: ${messageOf(error.cause)}`;
+        deadLetters.push(deadLetterMessage(original, source, reason));
+        return 0;
+      }
+      const half = Math.ceil(run.length / 2);
+      return (await apply(run.slice(0, half))) + (await apply(run.slice(half)));
+    }
+  };
 
   const flush = async () => {
     if (pending.length === 0) return;
     const events = pending;
     pending = [];
-    await withRetries(ctx, heartbeat, () => spec.handle(events));
-    consumed += events.length;
+    consumed += await apply(events);
   };
 
   for (const message of messages) {
@@ -152,7 +185,7 @@ async function processChunk<T>(
       continue;
     }
     const headers = headersToRecord(message.headers);
-    pending.push({
+    const event: IncomingEvent<T> = {
       topic: batch.topic,
       partition: batch.partition,
       offset: message.offset,
@@ -160,7 +193,9 @@ async function processChunk<T>(
       value: decoded.event,
       headers,
       requestId: headers[Headers.requestId],
-    });
+    };
+    originals.set(event, message);
+    pending.push(event);
   }
   await flush();
 

@@ -167,6 +167,31 @@ describe('processBatch', () => {
     expect(payload.commitOffsetsIfNecessary).not.toHaveBeenCalled();
   });
 
+  it('dead-letters the one event whose data the store refuses and applies the others', async () => {
+    const stored: number[] = [];
+    const { ctx, sent } = context({
+      handle: async (events) => {
+        if (events.some((e) => e.value.n === 13)) {
+          throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+            code: '22021',
+          });
+        }
+        stored.push(...events.map((e) => e.value.n));
+      },
+    });
+    const messages = [1, 2, 13, 4, 5].map((n, i) => message(i, JSON.stringify({ n })));
+    const { payload, resolved } = fakePayload(messages);
+
+    await processBatch(ctx, payload);
+
+    expect(stored.sort()).toEqual([1, 2, 4, 5]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].messages).toHaveLength(1);
+    expect(sent[0].messages[0].value?.toString()).toBe('{"n":13}');
+    expect(String(sent[0].messages[0].headers?.['x-dlq-reason'])).toMatch(/0x00/);
+    expect(resolved).toEqual(['4']);
+  });
+
   it('gives up after the bounded retries of a transient error', async () => {
     let calls = 0;
     const { ctx } = context({
