@@ -68,9 +68,6 @@ const INT32_MAX = 2 ** 31 - 1;
 // Date, time with seconds, optional fraction and a zone: read the same by every Date.parse.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 type Item = Record<string, unknown>;
 
 function optionalString(item: Item, field: string, max = ID_MAX): string {
@@ -78,8 +75,6 @@ function optionalString(item: Item, field: string, max = ID_MAX): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw fault(field, 'must be a string');
   if (value.length > max) throw fault(field, `must be at most ${max} characters`);
-  // A NUL or other control character cannot be stored as text downstream.
-  if (CONTROL.test(value)) throw fault(field, 'must not contain control characters');
   return value;
 }
 

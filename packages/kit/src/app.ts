@@ -14,6 +14,7 @@ import { handleError } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { createMetricsRegistry, metricsRoutes } from './metrics';
 import { CommonErrors } from './errors';
+import { stripControlsFromJson } from './json-body';
 
 /** A Fastify instance whose routes take TypeBox schemas. */
 export type ServiceApp = FastifyInstance<
@@ -66,6 +67,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     void reply.header('x-request-id', request.id);
   });
 
+  stripControlsFromJson(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     handleError(

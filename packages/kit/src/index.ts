@@ -11,3 +11,4 @@ export { ErrorResponse, errorResponses } from './schemas';
 export { listen, type ListenOptions } from './server';
 export { fetchJson, forwardHeaders, UpstreamError } from './http';
 export { backoffDelay, retry, RetriesExhaustedError, type RetryOptions } from './retry';
+export { stripControlCharacters } from './json-body';

@@ -26,7 +26,11 @@ async function buildApp(): Promise<ServiceApp> {
           tag: Type.Optional(Type.String()),
         }),
         response: {
-          200: Type.Object({ id: Type.String(), horizon: Type.Integer() }),
+          200: Type.Object({
+            id: Type.String(),
+            horizon: Type.Integer(),
+            tag: Type.Optional(Type.String()),
+          }),
           ...errorResponses(400),
         },
       },
@@ -34,7 +38,8 @@ async function buildApp(): Promise<ServiceApp> {
     async (request) => {
       if (request.body.tag === 'short') throw Errors.SERIES_TOO_SHORT(undefined, { field: 'tag' });
       if (request.body.tag === 'boom') throw new Error('secret internals');
-      return { id: request.params.id, horizon: request.body.horizon };
+      const { tag } = request.body;
+      return { id: request.params.id, horizon: request.body.horizon, ...(tag ? { tag } : {}) };
     },
   );
   await app.ready();
@@ -68,6 +73,12 @@ describe('service app', () => {
   it('makes a request id when the caller sends none', async () => {
     const res = await post('{"horizon": 1}');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('strips a NUL and other control characters from strings before the handler sees them', async () => {
+    const res = await post('{"horizon": 2, "tag": "a\\u0000b\\u001fc\\td"}');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id: 'a', horizon: 2, tag: 'abc\td' });
   });
 
   it('rejects a wrong type naming the field', async () => {
