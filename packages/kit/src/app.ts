@@ -47,6 +47,16 @@ export function requestIdFor(header: string | string[] | undefined): string {
   return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
 }
 
+/** The first top-level field holding a number that is not finite, if any. */
+function nonFiniteField(values: unknown): string | undefined {
+  if (values === null || typeof values !== 'object') return undefined;
+  for (const [key, value] of Object.entries(values)) {
+    const items: unknown[] = Array.isArray(value) ? value : [value];
+    if (items.some((v) => typeof v === 'number' && !Number.isFinite(v))) return key;
+  }
+  return undefined;
+}
+
 /**
  * Builds a service's Fastify app with the shared behaviour: request ids, one error shape,
  * OpenAPI at `/openapi.json`, health, readiness and metrics. Register routes on the result.
@@ -68,6 +78,16 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   });
 
   stripControlsFromJson(app);
+  app.addHook('preHandler', async (request) => {
+    // Ajv turns `?limit=Infinity` or `1e400` into Infinity and then skips the range checks.
+    const query = nonFiniteField(request.query);
+    const params = nonFiniteField(request.params);
+    const field = query ?? params;
+    if (field !== undefined) {
+      const where = query !== undefined ? 'querystring' : 'params';
+      throw CommonErrors.VALIDATION_FAILED(`${where}.${field} must be a finite number`, { field });
+    }
+  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     handleError(

@@ -42,6 +42,16 @@ async function buildApp(): Promise<ServiceApp> {
       return { id: request.params.id, horizon: request.body.horizon, ...(tag ? { tag } : {}) };
     },
   );
+  app.get(
+    '/v1/things',
+    {
+      schema: {
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100 }) }),
+        response: { 200: Type.Object({ limit: Type.Integer() }) },
+      },
+    },
+    async (request) => ({ limit: request.query.limit }),
+  );
   await app.ready();
   return app;
 }
@@ -79,6 +89,16 @@ describe('service app', () => {
     const res = await post('{"horizon": 2, "tag": "a\\u0000b\\u001fc\\td"}');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ id: 'a', horizon: 2, tag: 'abc\td' });
+  });
+
+  it('rejects a query number that is not finite, which the schema checks let through', async () => {
+    for (const limit of ['Infinity', '1e400', '-Infinity']) {
+      const res = await app.inject({ method: 'GET', url: `/v1/things?limit=${limit}` });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' });
+    }
+    const ok = await app.inject({ method: 'GET', url: '/v1/things?limit=5' });
+    expect(ok.json()).toEqual({ limit: 5 });
   });
 
   it('rejects a wrong type naming the field', async () => {
