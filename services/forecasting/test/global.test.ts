@@ -66,4 +66,25 @@ describe('global model', () => {
     );
     expect(weekly.model).not.toBe('global');
   });
+
+  it('leaves a constant or a straight line to the simple model that reproduces it', () => {
+    const options = { horizon: 10, frequency: 'D' as const, levels: [95], model: 'auto' };
+    const flat = forecastSeries(
+      { id: 'C', start: '2011-01-03', y: Array(30).fill(7), warnings: [] },
+      options,
+      model,
+    );
+    expect(flat.model).toBe('naive');
+    expect(flat.mean).toEqual(Array(10).fill(7));
+    expect(flat.lower['95']).toEqual(flat.upper['95']);
+
+    const ramp = Array.from({ length: 100 }, (_, i) => i + 1);
+    const line = forecastSeries(
+      { id: 'R', start: '2011-01-03', y: ramp, warnings: [] },
+      options,
+      model,
+    );
+    expect(line.model).toMatch(/^linear_regression/);
+    line.mean.forEach((v, i) => expect(v).toBeCloseTo(101 + i, 6));
+  });
 });

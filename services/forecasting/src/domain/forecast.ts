@@ -42,6 +42,29 @@ function globalFor(
   return (y, h) => global.forecast(y, addSteps(series.start, y.length, 'D'), h);
 }
 
+/**
+ * The simple model that reproduces a history exactly, if one does: `naive` for a constant,
+ * `linear_regression` for a straight line. The global model learnt noisy retail demand and
+ * has no business bending such a series.
+ */
+export function exactModel(y: number[]): 'naive' | 'linear_regression' | undefined {
+  if (y.length < 2) return undefined;
+  const n = y.length;
+  const meanX = (n - 1) / 2;
+  const meanY = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (i - meanX) * (y[i] - meanY);
+    sxx += (i - meanX) ** 2;
+  }
+  const slope = sxy / sxx;
+  const scale = 1e-9 * (1 + Math.max(...y.map(Math.abs)));
+  const exact = y.every((v, i) => Math.abs(meanY + slope * (i - meanX) - v) <= scale);
+  if (!exact) return undefined;
+  return Math.abs(slope) <= scale ? 'naive' : 'linear_regression';
+}
+
 /** Forecasts one regular series with the named model (`auto` picks by backtest). */
 export function forecastSeries(
   series: Series,
@@ -60,7 +83,11 @@ export function forecastSeries(
       ? autoSelect(series.y, horizon, period, viaGlobal ? { global: viaGlobal } : {})
       : undefined;
 
-  if (model === 'auto' && viaGlobal) {
+  const exact = model === 'auto' ? exactModel(series.y) : undefined;
+  if (exact) {
+    model = exact;
+    output = runLocal(exact, { y: series.y, horizon, period });
+  } else if (model === 'auto' && viaGlobal) {
     // The global model backtests better than local ones on daily retail demand almost
     // everywhere; per-series backtests are too short to overrule it reliably.
     model = 'global';
