@@ -14,7 +14,7 @@ import { handleError } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { createMetricsRegistry, metricsRoutes } from './metrics';
 import { CommonErrors } from './errors';
-import { stripControlsFromJson } from './json-body';
+import { mayHoldNonFinite, nonFinitePath, stripControlsFromJson } from './json-body';
 
 /** A Fastify instance whose routes take TypeBox schemas. */
 export type ServiceApp = FastifyInstance<
@@ -47,14 +47,34 @@ export function requestIdFor(header: string | string[] | undefined): string {
   return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
 }
 
-/** The first top-level field holding a number that is not finite, if any. */
-function nonFiniteField(values: unknown): string | undefined {
+interface BadField {
+  where: string;
+  name: string;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * The first query or path field holding a number that is not finite, or text with a control
+ * character (a NUL cannot be stored as text, and no id or filter means one).
+ */
+function nonFiniteField(values: unknown, where: string): BadField | undefined {
   if (values === null || typeof values !== 'object') return undefined;
-  for (const [key, value] of Object.entries(values)) {
+  for (const [name, value] of Object.entries(values)) {
     const items: unknown[] = Array.isArray(value) ? value : [value];
-    if (items.some((v) => typeof v === 'number' && !Number.isFinite(v))) return key;
+    const bad = items.some(
+      (v) =>
+        (typeof v === 'number' && !Number.isFinite(v)) ||
+        (typeof v === 'string' && CONTROL.test(v)),
+    );
+    if (bad) return { where, name };
   }
   return undefined;
+}
+
+function bodyField(path: string | undefined): BadField | undefined {
+  return path === undefined ? undefined : { where: 'body', name: path };
 }
 
 /**
@@ -79,13 +99,15 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
 
   stripControlsFromJson(app);
   app.addHook('preHandler', async (request) => {
-    // Ajv turns `?limit=Infinity` or `1e400` into Infinity and then skips the range checks.
-    const query = nonFiniteField(request.query);
-    const params = nonFiniteField(request.params);
-    const field = query ?? params;
+    // Ajv turns `"Infinity"` or `1e400` into Infinity and then skips the range checks.
+    const field =
+      nonFiniteField(request.query, 'querystring') ??
+      nonFiniteField(request.params, 'params') ??
+      (mayHoldNonFinite.has(request) ? bodyField(nonFinitePath(request.body)) : undefined);
     if (field !== undefined) {
-      const where = query !== undefined ? 'querystring' : 'params';
-      throw CommonErrors.VALIDATION_FAILED(`${where}.${field} must be a finite number`, { field });
+      throw CommonErrors.VALIDATION_FAILED(`${field.where}.${field.name} is not valid`, {
+        field: field.name,
+      });
     }
   });
   app.setErrorHandler(handleError);

@@ -16,6 +16,21 @@ export function stripControlCharacters(value: unknown): unknown {
   return value;
 }
 
+/** Requests whose body may hold a string that validation coerces to a non-finite number. */
+export const mayHoldNonFinite = new WeakSet<object>();
+
+/** The path of the first number in a value that is not finite, if any. */
+export function nonFinitePath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const found = nonFinitePath(inner, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * Parses JSON bodies with Fastify's own parser (prototype-poisoning checks included), then
  * strips control characters such as NUL from strings: PostgreSQL cannot store them as text,
@@ -32,6 +47,7 @@ export function stripControlsFromJson(app: FastifyInstance): void {
         return;
       }
       const text = body as string;
+      if (/Infinity|[eE][+]?\d{3}/.test(text)) mayHoldNonFinite.add(request);
       const escaped = text.includes('\\u00') || text.includes('\\u007');
       done(null, escaped ? stripControlCharacters(value) : value);
     });

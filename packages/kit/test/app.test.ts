@@ -46,7 +46,10 @@ async function buildApp(): Promise<ServiceApp> {
     '/v1/things',
     {
       schema: {
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100 }) }),
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 100 }),
+          tag: Type.Optional(Type.String()),
+        }),
         response: { 200: Type.Object({ limit: Type.Integer() }) },
       },
     },
@@ -99,6 +102,18 @@ describe('service app', () => {
     }
     const ok = await app.inject({ method: 'GET', url: '/v1/things?limit=5' });
     expect(ok.json()).toEqual({ limit: 5 });
+  });
+
+  it('rejects a body string that validation would turn into Infinity', async () => {
+    const res = await post('{"horizon": "Infinity"}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'horizon' });
+  });
+
+  it('rejects a NUL in a query parameter, naming it', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/things?limit=5&tag=a%00' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'tag' });
   });
 
   it('rejects a wrong type naming the field', async () => {
