@@ -67,6 +67,12 @@ describe('fraud routes', () => {
     expect(res.json().field).toBe('createdAt');
   });
 
+  it('rejects an account opened after its own order, naming accountCreatedAt', async () => {
+    const res = await score(order({ accountCreatedAt: '2030-01-01T00:00:00Z' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('accountCreatedAt');
+  });
+
   it('scores unknown categories in the unknown bucket and says so in the reasons', async () => {
     const res = await score(order({ channel: 'kiosk', billingCountry: 'ZZ' }));
     expect(res.statusCode).toBe(200);

@@ -23,14 +23,18 @@ export function toOrder(body: ScoreBody): Order {
   if (!Number.isFinite(body.amount) || body.amount < 0) {
     throw FraudErrors.INVALID_AMOUNT(undefined, { field: 'amount' });
   }
-  return {
-    ...body,
-    createdAt: time(body.createdAt, 'createdAt'),
-    accountCreatedAt:
-      body.accountCreatedAt === undefined
-        ? undefined
-        : time(body.accountCreatedAt, 'accountCreatedAt'),
-  };
+  const createdAt = time(body.createdAt, 'createdAt');
+  const accountCreatedAt =
+    body.accountCreatedAt === undefined
+      ? undefined
+      : time(body.accountCreatedAt, 'accountCreatedAt');
+  // An account cannot be opened after its own order; reading it as "0 s before" would decline.
+  if (accountCreatedAt !== undefined && accountCreatedAt > createdAt) {
+    throw FraudErrors.INVALID_TIME('accountCreatedAt is after createdAt', {
+      field: 'accountCreatedAt',
+    });
+  }
+  return { ...body, createdAt, accountCreatedAt };
 }
 
 /**
