@@ -5,9 +5,8 @@ const swc = {
 };
 const transform = { '^.+\\.(ts|js|mjs)$': ['@swc/jest', swc] };
 // A few dependencies ship only ES modules; they are compiled like our own sources.
-const transformIgnorePatterns = [
-  '/node_modules/(?!\\.pnpm/(cookie|content-disposition)@|(cookie|content-disposition)/)',
-];
+const esmOnly = ['cookie', 'content-disposition', 'is-any-array', 'ml-[a-z-]+'].join('|');
+const transformIgnorePatterns = [`/node_modules/(?!\\.pnpm/(${esmOnly})@|(${esmOnly})/)`];
 const roots = ['<rootDir>/services', '<rootDir>/gateway', '<rootDir>/packages', '<rootDir>/tests'];
 const ignore = ['/node_modules/', '/dist/'];
 
