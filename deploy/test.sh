@@ -20,7 +20,9 @@ pnpm exec jest --ci --json --outputFile="$RESULTS" "$@" || status=$?
 if [[ -f "$RESULTS" ]]; then
   node -e '
     const r = require(process.argv[1]);
-    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+    // A suite that could not run counts as a failure of its own.
+    const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+    console.log(`tests: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests} skipped`);
     if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
   ' "$ROOT/$RESULTS" || status=1
 else

@@ -104,6 +104,15 @@ describe('POST /v1/events', () => {
     expect(event.query).toBe('lampshade');
   });
 
+  it("rejects an event dated in the future, which would move every model's clock", async () => {
+    const res = await post({ events: [{ ...view, timestamp: '9999-12-31T23:59:59Z' }] });
+
+    expect(res.json()).toEqual({
+      accepted: 0,
+      rejected: [{ index: 0, field: 'timestamp', message: 'timestamp must not be in the future' }],
+    });
+  });
+
   it('publishes a return as a sale line keyed by SKU with a negative quantity', async () => {
     const res = await post({
       events: [

@@ -64,6 +64,7 @@ function fault(field: string, problem: string): ItemError {
 }
 
 const ID_MAX = 128;
+const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
 const INT32_MAX = 2 ** 31 - 1;
 // Date, time with seconds, optional fraction and a zone: read the same by every Date.parse.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -122,6 +123,8 @@ function timestampOf(item: Item): Date {
   if (Number.isNaN(ms)) {
     throw fault('timestamp', 'must be an ISO 8601 date and time with a zone');
   }
+  // Clocks drift, but an event from the future would become every model's "now".
+  if (ms > Date.now() + MAX_CLOCK_SKEW_MS) throw fault('timestamp', 'must not be in the future');
   return new Date(ms);
 }
 

@@ -82,12 +82,17 @@ function money(amount: number, currency: string): string {
   return `${amount.toFixed(2)} ${currency || 'GBP'}`;
 }
 
+/** How an order stands, as a clause after its date; nothing to add for a plain order. */
+function statusPhrase(status: string): string {
+  return status === 'placed' ? '' : ` and is ${status}`;
+}
+
 function describeOrder(order: OrderFact): string {
   const day = order.orderedAt.slice(0, 10);
   const shown = order.lines.slice(0, 3).map((l) => `${l.quantity} x ${l.description || l.sku}`);
   const more = order.lines.length > 3 ? ` and ${order.lines.length - 3} more lines` : '';
   return (
-    `Order ${order.orderId} was placed on ${day} and is ${order.status}. ` +
+    `Order ${order.orderId} was placed on ${day}${statusPhrase(order.status)}. ` +
     `It has ${shown.join(', ')}${more}; the total is ${money(order.total, order.currency)}.`
   );
 }

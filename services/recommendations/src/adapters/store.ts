@@ -98,8 +98,10 @@ export function createStore(pool: Pool, schema: string): InteractionStore {
         `SELECT user_id, item_id, kind, basket_id,
            (extract(epoch FROM occurred_at) * 1000)::float8 AS at
          FROM ${table('interactions')}
-         WHERE occurred_at >= (SELECT max(occurred_at) FROM ${table('interactions')})
-           - make_interval(days => $1)`,
+         WHERE occurred_at >= (
+           SELECT max(occurred_at) FROM ${table('interactions')}
+           WHERE occurred_at <= now() + interval '1 day'
+         ) - make_interval(days => $1)`,
         [days],
       );
       const products = await pool.query<ProductInfo & { item_id: string }>(
