@@ -122,7 +122,11 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,
     });
-    await waitFor('the invoice in the facts', () => getOrder(db.pool, INVOICE));
+    // Lines are keyed by SKU, so they arrive on several partitions: wait for all of them.
+    await waitFor('every line of the invoice in the facts', async () => {
+      const order = await getOrder(db.pool, INVOICE);
+      return order !== undefined && order.lines.length === lines.length ? order : undefined;
+    });
   });
 
   afterAll(async () => {
