@@ -4,6 +4,7 @@ import { FEATURE_NAMES, type CountryRisk } from '../domain/features';
 import { applyPlatt, type Platt } from './calibration';
 import { boostedMargin, type BoostedModel } from './gbdt';
 import { logisticMargin, type LogisticModel } from './logistic';
+import { networkMargin, type NetworkModel } from './network';
 
 /** Decision thresholds on the calibrated probability. */
 export interface Thresholds {
@@ -16,7 +17,7 @@ export interface FraudModelArtefact {
   version: string;
   createdAt: string;
   features: string[];
-  model: LogisticModel | BoostedModel;
+  model: LogisticModel | BoostedModel | NetworkModel;
   calibration: Platt;
   thresholds: Thresholds;
   countryRisk: CountryRisk;
@@ -33,9 +34,14 @@ export function margin(
   contributions?: Float64Array,
 ): number {
   const model = artefact.model;
-  return model.kind === 'gbdt'
-    ? boostedMargin(model, row, contributions)
-    : logisticMargin(model, row, contributions);
+  switch (model.kind) {
+    case 'gbdt':
+      return boostedMargin(model, row, contributions);
+    case 'network':
+      return networkMargin(model, row, contributions);
+    case 'logistic':
+      return logisticMargin(model, row, contributions);
+  }
 }
 
 /** The calibrated fraud probability of a row. */

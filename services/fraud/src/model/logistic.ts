@@ -17,13 +17,8 @@ function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Fits the model on rows `x` with labels `y` (0 or 1), full batch. */
-export function fitLogistic(
-  x: Float64Array[],
-  y: Uint8Array,
-  options: LogisticOptions = {},
-): LogisticModel {
-  const { epochs = 400, learningRate = 0.05, l2 = 1e-3 } = options;
+/** Per-feature means and standard deviations of the training rows, for standardising. */
+export function fitScaling(x: Float64Array[]): { means: number[]; scales: number[] } {
   const n = x.length;
   const d = x[0].length;
   const means = new Array<number>(d).fill(0);
@@ -37,6 +32,19 @@ export function fitLogistic(
     if (sd < 1e-9) means[j] = x[0][j];
     scales[j] = sd < 1e-9 ? 1 : sd;
   }
+  return { means, scales };
+}
+
+/** Fits the model on rows `x` with labels `y` (0 or 1), full batch. */
+export function fitLogistic(
+  x: Float64Array[],
+  y: Uint8Array,
+  options: LogisticOptions = {},
+): LogisticModel {
+  const { epochs = 400, learningRate = 0.05, l2 = 1e-3 } = options;
+  const n = x.length;
+  const d = x[0].length;
+  const { means, scales } = fitScaling(x);
   const z = x.map((row) => row.map((v, j) => (v - means[j]) / scales[j]));
 
   const w = new Float64Array(d + 1);

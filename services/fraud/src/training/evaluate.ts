@@ -1,11 +1,12 @@
 import { applyPlatt, fitPlatt, type Platt } from '../model/calibration';
 import { boostedMargin, fitBoosted, type BoostedModel, type BoostOptions } from '../model/gbdt';
 import { fitLogistic, logisticMargin, type LogisticModel } from '../model/logistic';
+import { networkMargin, type NetworkModel } from '../model/network';
 import { averagePrecision, precisionAt, rocAuc } from '../model/metrics';
 import { fitCountryRisk, withCountryRisk, type ReplayedSet } from './replay';
 import type { CountryRisk } from '../domain/features';
 
-export type ModelKind = 'logistic' | 'gbdt';
+export type ModelKind = 'logistic' | 'gbdt' | 'network';
 
 export interface Split {
   name: string;
@@ -52,7 +53,7 @@ export interface Figures {
 
 export interface Fitted {
   kind: ModelKind;
-  model: LogisticModel | BoostedModel;
+  model: LogisticModel | BoostedModel | NetworkModel;
   countryRisk: CountryRisk;
   heldMargins: Float64Array;
   heldLabels: Uint8Array;
@@ -67,32 +68,24 @@ export const BOOST_OPTIONS: BoostOptions = {
   minLeaf: 20,
 };
 
-/** Fits a model on a split's fit rows and measures it on its held-out rows. */
-export function fitAndMeasure(set: ReplayedSet, split: Split, kind: ModelKind): Fitted {
+function splitRows(set: ReplayedSet, split: Split) {
   const countryRisk = fitCountryRisk(set, split.fit);
   const rows = withCountryRisk(set, countryRisk);
-  const x = split.fit.map((i) => rows[i]);
-  const y = Uint8Array.from(split.fit, (i) => set.labels[i]);
-  const heldLabels = Uint8Array.from(split.held, (i) => set.labels[i]);
-  let heldMargins: Float64Array;
-  let model: LogisticModel | BoostedModel;
-  if (kind === 'logistic') {
-    const lr = fitLogistic(x, y);
-    heldMargins = Float64Array.from(split.held, (i) => logisticMargin(lr, rows[i]));
-    model = lr;
-  } else {
-    const gb = fitBoosted(x, y, BOOST_OPTIONS);
-    heldMargins = Float64Array.from(split.held, (i) => boostedMargin(gb, rows[i]));
-    model = gb;
-  }
+  return {
+    countryRisk,
+    rows,
+    x: split.fit.map((i) => rows[i]),
+    y: Uint8Array.from(split.fit, (i) => set.labels[i]),
+    heldLabels: Uint8Array.from(split.held, (i) => set.labels[i]),
+  };
+}
+
+function measured(fitted: Omit<Fitted, 'calibration' | 'figures'>): Fitted {
+  const { heldMargins, heldLabels } = fitted;
   const calibration = fitPlatt(heldMargins, heldLabels);
   const probabilities = heldMargins.map((m) => applyPlatt(calibration, m));
   return {
-    kind,
-    model,
-    countryRisk,
-    heldMargins,
-    heldLabels,
+    ...fitted,
     calibration,
     figures: {
       aucPr: averagePrecision(probabilities, heldLabels),
@@ -102,4 +95,33 @@ export function fitAndMeasure(set: ReplayedSet, split: Split, kind: ModelKind): 
       heldFraud: heldLabels.reduce((s, v) => s + v, 0),
     },
   };
+}
+
+/** Fits a model on a split's fit rows and measures it on its held-out rows. */
+export function fitAndMeasure(
+  set: ReplayedSet,
+  split: Split,
+  kind: Exclude<ModelKind, 'network'>,
+): Fitted {
+  const { countryRisk, rows, x, y, heldLabels } = splitRows(set, split);
+  if (kind === 'logistic') {
+    const model = fitLogistic(x, y);
+    const heldMargins = Float64Array.from(split.held, (i) => logisticMargin(model, rows[i]));
+    return measured({ kind, model, countryRisk, heldMargins, heldLabels });
+  }
+  const model = fitBoosted(x, y, BOOST_OPTIONS);
+  const heldMargins = Float64Array.from(split.held, (i) => boostedMargin(model, rows[i]));
+  return measured({ kind, model, countryRisk, heldMargins, heldLabels });
+}
+
+/**
+ * The network candidate, measured like the others. TensorFlow.js is loaded here on first use
+ * only, so the service, which imports this package's training helpers, never loads it.
+ */
+export async function fitAndMeasureNetwork(set: ReplayedSet, split: Split): Promise<Fitted> {
+  const { fitNetwork } = await import('./network');
+  const { countryRisk, rows, x, y, heldLabels } = splitRows(set, split);
+  const { model } = await fitNetwork(x, y);
+  const heldMargins = Float64Array.from(split.held, (i) => networkMargin(model, rows[i]));
+  return measured({ kind: 'network', model, countryRisk, heldMargins, heldLabels });
 }

@@ -10,6 +10,7 @@ import { fitCountryRisk, replay, withCountryRisk } from './replay';
 import {
   BOOST_OPTIONS,
   fitAndMeasure,
+  fitAndMeasureNetwork,
   stratifiedSplit,
   timeSplit,
   type ModelKind,
@@ -41,6 +42,19 @@ function atThreshold(probabilities: ArrayLike<number>, labels: Uint8Array, thres
   };
 }
 
+async function refit(kind: ModelKind, rows: Float64Array[], labels: Uint8Array) {
+  switch (kind) {
+    case 'logistic':
+      return fitLogistic(rows, labels);
+    case 'gbdt':
+      return fitBoosted(rows, labels, BOOST_OPTIONS);
+    case 'network': {
+      const { fitNetwork } = await import('./network');
+      return (await fitNetwork(rows, labels)).model;
+    }
+  }
+}
+
 /** Loads the IP table with the lower-case country names it spells. */
 export async function loadIpTable(dataDir: string): Promise<IpCountryTable> {
   return new IpCountryTable(await loadIpCountryRanges(dataDir));
@@ -48,9 +62,9 @@ export async function loadIpTable(dataDir: string): Promise<IpCountryTable> {
 
 /**
  * Trains the fraud model from the labelled purchases: replays them in time order, measures
- * logistic regression and boosted trees on a stratified and a time split, keeps the kind with
- * the better stratified AUC-PR, refits it on every row and calibrates it (Platt) on the
- * stratified held-out scores of the same kind.
+ * logistic regression, boosted trees and a small network on a stratified and a time split,
+ * keeps the kind with the best stratified AUC-PR, refits it on every row and calibrates it
+ * (Platt) on the stratified held-out scores of the same kind.
  */
 export async function trainModel(dataDir: string, log: Logger): Promise<FraudModelArtefact> {
   const started = Date.now();
@@ -63,9 +77,13 @@ export async function trainModel(dataDir: string, log: Logger): Promise<FraudMod
   const time = timeSplit(set.rows.length, 0.3);
   const validation: Record<string, unknown> = {};
   const candidates = new Map<ModelKind, ReturnType<typeof fitAndMeasure>>();
-  for (const kind of ['logistic', 'gbdt'] as const) {
-    const onStratified = fitAndMeasure(set, stratified, kind);
-    const onTime = fitAndMeasure(set, time, kind);
+  for (const kind of ['logistic', 'gbdt', 'network'] as const) {
+    const onStratified =
+      kind === 'network'
+        ? await fitAndMeasureNetwork(set, stratified)
+        : fitAndMeasure(set, stratified, kind);
+    const onTime =
+      kind === 'network' ? await fitAndMeasureNetwork(set, time) : fitAndMeasure(set, time, kind);
     candidates.set(kind, onStratified);
     validation[kind] = { stratified: onStratified.figures, time: onTime.figures };
     log.info(
@@ -73,14 +91,14 @@ export async function trainModel(dataDir: string, log: Logger): Promise<FraudMod
       'candidate measured',
     );
   }
+  // Ties keep the earlier, simpler kind: the sort is stable.
   const [best] = [...candidates.values()].sort((a, b) => b.figures.aucPr - a.figures.aucPr);
+  const aucPr = Object.fromEntries([...candidates].map(([kind, c]) => [kind, c.figures.aucPr]));
+  log.info({ aucPr, chosen: best.kind }, 'candidates compared on stratified AUC-PR');
 
   const countryRisk = fitCountryRisk(set, [...set.labels.keys()]);
   const rows = withCountryRisk(set, countryRisk);
-  const model =
-    best.kind === 'logistic'
-      ? fitLogistic(rows, set.labels)
-      : fitBoosted(rows, set.labels, BOOST_OPTIONS);
+  const model = await refit(best.kind, rows, set.labels);
 
   const held = best.heldMargins.map((m) => applyPlatt(best.calibration, m));
   const { review, decline } = THRESHOLDS;
