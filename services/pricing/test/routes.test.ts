@@ -108,6 +108,17 @@ describe('pricing routes', () => {
     expect(res.json<{ field: string }>().field).toMatch(/prices/);
   });
 
+  it('rejects a vanishingly small price, at which simulated demand would overflow', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/simulate',
+      payload: { sku: 'X', prices: [1e-300] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'prices[0]' });
+  });
+
   it('rejects a floor above the ceiling, naming the floor', async () => {
     app = await buildApp({ ...offlineDeps(), log });
     const res = await app.inject({

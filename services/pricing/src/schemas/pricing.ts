@@ -1,7 +1,12 @@
 import { Type } from '@sinclair/typebox';
 
 const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'Stock code' });
-const Price = Type.Number({ exclusiveMinimum: 0, maximum: 1e9, description: 'A price above 0' });
+// Below a hundredth of a penny a price means nothing, and demand at it overflows.
+const Price = Type.Number({
+  minimum: 0.0001,
+  maximum: 1e9,
+  description: 'A price of at least 0.0001',
+});
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
 const Num = Type.Number();
 const Interval = Type.Union([Type.Object({ lower: Num, upper: Num }), Type.Null()]);
