@@ -25,7 +25,7 @@ import { salesConsumer } from '../src/adapters/sales-consumer';
 import { RefreshScheduler } from '../src/domain/debounce';
 import { forecastSeries } from '../src/domain/forecast';
 import { SkuForecasts, type SkuForecast } from '../src/domain/sku-forecasts';
-import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './support';
+import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
 
 const prefix = uniqueName('forecasting');
 const schema = prefix.replace(/-/g, '_');

@@ -26,7 +26,7 @@ import { startConsumers } from '../src/adapters/consumers';
 import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createInventory, type Inventory } from '../src/inventory';
-import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './support';
+import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
 
 const prefix = uniqueName('inventory');
 const schema = prefix.replace(/-/g, '_');

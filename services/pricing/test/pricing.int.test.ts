@@ -29,7 +29,7 @@ import { buildApp } from '../src/app';
 import { createEstimator } from '../src/estimates';
 import { createExperiments } from '../src/experiments';
 import { createPricing } from '../src/pricing';
-import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './support';
+import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
 
 jest.setTimeout(60_000);
 

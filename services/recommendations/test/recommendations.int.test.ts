@@ -25,7 +25,7 @@ import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createRecommendations, type Recommendations } from '../src/recommendations';
 import { shop } from './fixtures';
-import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './support';
+import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
 
 const prefix = uniqueName('recs');
 const schema = prefix.replace(/-/g, '_');

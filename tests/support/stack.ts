@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BaseConfig, loadConfig, splitList } from '@qm/kit';
 
+// The local stack by default; the containers' URLs when the global setup started them.
 const config = loadConfig({
   QM_DATABASE_URL: BaseConfig.QM_DATABASE_URL,
   QM_REDIS_URL: BaseConfig.QM_REDIS_URL,
@@ -10,15 +11,15 @@ export const DATABASE_URL = config.QM_DATABASE_URL;
 export const REDIS_URL = config.QM_REDIS_URL;
 export const BROKERS = splitList(config.QM_KAFKA_BROKERS);
 
-/** A name unique to this run, usable as a schema (after dashes become underscores). */
+/** A name no other test run uses (letters, digits and dashes). */
 export function uniqueName(label: string): string {
   return `qmtest-${label}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Polls `probe` every 50 ms until it returns a value, or fails after `timeoutMs`. */
+/** Polls until `probe` returns something other than undefined, or fails after the timeout. */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,6 +27,6 @@ export async function waitFor<T>(
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,0 +1,2 @@
+// Only the light helpers: the container clients are loaded by the global setup on demand.
+export { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './stack';
