@@ -1,3 +1,4 @@
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import { randomUUID } from 'node:crypto';
 import Fastify, {
   type FastifyInstance,
@@ -77,6 +78,13 @@ function bodyField(path: string | undefined): BadField | undefined {
   return path === undefined ? undefined : { where: 'body', name: path };
 }
 
+const validators = AjvCompiler();
+const AJV_OPTIONS = { allErrors: false, removeAdditional: false, useDefaults: true };
+/** Query strings, paths and headers are text: their numbers and booleans are read from it. */
+const textValidator = validators({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } });
+/** A JSON body states its types: `"horizon": "7"` is a string, not a number. */
+const strictValidator = validators({}, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
+
 /**
  * Builds a service's Fastify app with the shared behaviour: request ids, one error shape,
  * OpenAPI at `/openapi.json`, health, readiness and metrics. Register routes on the result.
@@ -87,12 +95,14 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     routerOptions: { maxParamLength: 500 },
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     frameworkErrors: (error, request, reply) => {
       handleError(error, request, reply as unknown as FastifyReply);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.setValidatorCompiler((route) =>
+    route.httpPart === 'body' ? strictValidator(route) : textValidator(route),
+  );
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -110,6 +110,16 @@ describe('service app', () => {
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'horizon' });
   });
 
+  it('takes a JSON body at its word: a number in quotes or a boolean is the wrong type', async () => {
+    for (const horizon of ['"7"', 'true', '[7]']) {
+      const res = await post(`{"horizon": ${horizon}}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'horizon' });
+    }
+    const ok = await post('{"horizon": 7}');
+    expect(ok.json()).toMatchObject({ horizon: 7 });
+  });
+
   it('rejects a NUL in a query parameter, naming it', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/things?limit=5&tag=a%00' });
     expect(res.statusCode).toBe(400);
