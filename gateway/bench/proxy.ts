@@ -1,78 +1,33 @@
 /**
- * The gateway's overhead: the same call measured direct to a tiny upstream and through the
- * gateway (key check, scope check, Redis rate limit, access log on), with autocannon.
- * Upstream, gateway and load generator run as separate processes. A bare reply-from proxy
- * is measured too, to tell the cost of one proxy hop from the cost of the gateway's checks.
+ * The gateway's overhead, measured with autocannon on two calls, each sent direct to the
+ * service and through the gateway (key, scope, shared rate limit, metrics, access log on):
  *
- *   pnpm bench:gateway            (BENCH_SECONDS, BENCH_CONNECTIONS to change the load)
+ * - the real inventory service answering `GET /v1/inventory/stock/{sku}` from PostgreSQL,
+ *   a call users make and the one the targets are about;
+ * - a trivial upstream answering a constant item, with a bare reply-from proxy beside it:
+ *   the floor one Node proxy hop costs on this machine.
+ *
+ * The paths of a call are loaded alike, in turns (direct, gateway, direct, ...), so drifting
+ * load from other work on the machine hits them evenly; medians over the rounds are shown.
+ * Throughput is measured at saturation; latency also at a fixed rate that both paths sustain
+ * (half the gateway's saturated rate), where p99 shows what the gateway adds to a call rather
+ * than queueing. Services, gateway and load generator (this process) are separate processes.
+ *
+ *   pnpm bench:gateway
+ *   BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
+ *   BENCH_CPU_PROF=<dir> writes a CPU profile of each gateway process there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import replyFrom from '@fastify/reply-from';
-import pino from 'pino';
-import { createPool, createRedis, migrate } from '@qm/kit';
-import { PgKeyStore } from '../src/adapters/key-store';
-import { buildApp } from '../src/app';
-import { readConfig } from '../src/config';
-import { createKey } from '../src/domain/keys';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const PATH = '/v1/inventory/items/SKU-1';
-
-async function runUpstream(): Promise<string> {
-  const app = Fastify({ logger: false });
-  app.get('/v1/inventory/items/:id', async (request) => ({
-    sku: (request.params as { id: string }).id,
-    onHand: 42,
-  }));
-  return app.listen({ host: '127.0.0.1', port: 0 });
-}
-
-/** A bare reply-from proxy with no checks: the floor any Node proxy hop costs here. */
-async function runBareProxy(upstream: string): Promise<string> {
-  const app = Fastify({ logger: false });
-  await app.register(replyFrom, { base: upstream, undici: { connections: 128, pipelining: 1 } });
-  app.get('/*', (request, reply) => {
-    void reply.from(request.url);
-  });
-  return app.listen({ host: '127.0.0.1', port: 0 });
-}
-
-async function runGateway(upstream: string): Promise<{ url: string; key: string }> {
-  const config = readConfig({ ...process.env, QM_INVENTORY_URL: upstream, QM_HTTP_PORT: '0' });
-  const log = pino({ level: config.QM_LOG_LEVEL }, pino.destination('/dev/null'));
-  const dir = join(__dirname, '..', 'migrations');
-  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const store = new PgKeyStore(pool);
-  const { key, record } = await createKey(store, {
-    name: 'bench',
-    scopes: ['inventory:read'],
-    rateLimitPerMinute: 100_000_000,
-    allowedOrigins: [],
-    expiresAt: new Date(Date.now() + 3_600_000),
-  });
-  const redis = createRedis(config.QM_REDIS_URL, log, { enableOfflineQueue: false });
-  const app = await buildApp({ config, log, keys: store, redis });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  process.once('SIGTERM', () => {
-    void store.revoke(record.id, new Date()).finally(() => process.exit(0));
-  });
-  return { url, key };
-}
-
-/** Runs one role in a child process and resolves with what it reports once listening. */
-function child<T>(role: string, arg = ''): Promise<{ proc: ChildProcess; info: T }> {
-  const proc = fork(__filename, [role, arg], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    proc.once('message', (info) => resolve({ proc, info: info as T }));
-    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-  });
-}
+const WARM_SECONDS = 2;
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const SKU = 'BENCH-1';
 
 interface Figures {
   rps: number;
@@ -81,70 +36,202 @@ interface Figures {
   errors: number;
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number) {
+interface Target {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+interface Call {
+  title: string;
+  role: string;
+  arg: string;
+  path: string;
+  /** Also measure a bare proxy in front of the upstream. */
+  bare: boolean;
+}
+
+interface Report {
+  call: Call;
+  labels: string[];
+  saturated: Figures[];
+  rate: number;
+  /** Direct and through the gateway at `rate`. */
+  paced: [Figures, Figures];
+}
+
+/** Starts a role of `roles.ts` in its own process; resolves with what it sends once ready. */
+function child<T>(
+  role: string,
+  arg: string,
+  started: ChildProcess[],
+  extraArgs: string[] = [],
+): Promise<T> {
+  const proc = fork(join(__dirname, 'roles.ts'), [role, arg], {
+    execArgv: ['--import', 'tsx', ...extraArgs],
+    stdio: 'inherit',
+  });
+  started.push(proc);
+  return new Promise((resolve, reject) => {
+    proc.once('message', (info) => resolve(info as T));
+    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+}
+
+/** Stops the processes (they clean up on SIGTERM) and waits until they are gone. */
+async function stop(started: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    started.map(
+      (proc) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+async function load(target: Target, path: string, seconds: number, rate?: number) {
   const result = await autocannon({
-    url: url + PATH,
+    url: target.url + path,
     connections: CONNECTIONS,
     duration: seconds,
-    headers,
+    headers: target.headers,
+    ...(rate === undefined ? {} : { overallRate: rate }),
   });
   const errors = result.errors + result.timeouts + result.non2xx;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
 }
 
-function line(label: string, f: Figures): string {
-  return `${label.padEnd(16)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${f.p50} ms   p99 ${f.p99} ms   errors ${f.errors}`;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function main(): Promise<void> {
-  const upstream = await child<string>('upstream');
-  let gateway: { proc: ChildProcess; info: { url: string; key: string } } | undefined;
-  let bare: { proc: ChildProcess; info: string } | undefined;
+function medianFigures(runs: Figures[]): Figures {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+/** Loads each target in turn, `ROUNDS` times, and returns the median figures per target. */
+async function inTurns(targets: Target[], path: string, rate?: number): Promise<Figures[]> {
+  const runs = targets.map((): Figures[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, target] of targets.entries()) {
+      runs[i].push(await load(target, path, SECONDS, rate));
+    }
+  }
+  return runs.map(medianFigures);
+}
+
+async function measure(call: Call): Promise<Report> {
+  const started: ChildProcess[] = [];
   try {
-    bare = await child<string>('bare', upstream.info);
-    gateway = await child<{ url: string; key: string }>('gateway', upstream.info);
-    const headers = { 'x-api-key': gateway.info.key };
-
-    // Warm both paths (JIT, connection pools, key cache) before measuring.
-    await load(upstream.info, {}, 2);
-    await load(bare.info, {}, 2);
-    await load(gateway.info.url, headers, 2);
-    const direct = await load(upstream.info, {}, SECONDS);
-    const bareProxy = await load(bare.info, {}, SECONDS);
-    const through = await load(gateway.info.url, headers, SECONDS);
-
-    const ratio = through.rps / direct.rps;
-    const added = through.p99 - direct.p99;
-    // Figures on a shared machine depend on what else runs: say how busy it was.
-    const busy = loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ');
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, GET ${PATH}`);
-    console.log(`${cpus().length} cores, load average ${busy}`);
-    console.log(line('direct', direct));
-    console.log(line('bare proxy', bareProxy));
-    console.log(line('through gateway', through));
-    console.log(
-      `gateway adds ${added} ms at p99 (target <= 1) and keeps ${(ratio * 100).toFixed(0)}% ` +
-        `of direct throughput (target >= 70%): ${added <= 1 && ratio >= 0.7 ? 'met' : 'NOT met'}`,
+    const upstream = await child<string>(call.role, call.arg, started);
+    const profile =
+      PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
+    const gateway = await child<{ url: string; key: string }>(
+      'gateway',
+      upstream,
+      started,
+      profile,
     );
+    const direct = { label: 'direct', url: upstream, headers: {} };
+    const through = {
+      label: 'through gateway',
+      url: gateway.url,
+      headers: { 'x-api-key': gateway.key },
+    };
+    const targets: Target[] = [direct, through];
+    if (call.bare) {
+      const bare = await child<string>('bare', upstream, started);
+      targets.splice(1, 0, { label: 'bare proxy', url: bare, headers: {} });
+    }
+
+    // JIT, connection pools and the key cache warm up before anything is measured.
+    for (const target of targets) await load(target, call.path, WARM_SECONDS);
+    const saturated = await inTurns(targets, call.path);
+    const rate = Math.max(1, Math.floor(saturated[saturated.length - 1].rps / 2));
+    const [pacedDirect, pacedThrough] = await inTurns([direct, through], call.path, rate);
+    const labels = targets.map((t) => t.label);
+    return { call, labels, saturated, rate, paced: [pacedDirect, pacedThrough] };
   } finally {
-    gateway?.proc.kill();
-    bare?.proc.kill();
-    upstream.proc.kill();
+    await stop(started);
   }
 }
 
-const [role, arg] = process.argv.slice(2);
-if (role === 'upstream') {
-  void runUpstream().then((url) => process.send?.(url));
-} else if (role === 'bare') {
-  void runBareProxy(arg).then((url) => process.send?.(url));
-} else if (role === 'gateway') {
-  void runGateway(arg).then((info) => process.send?.(info));
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+const num = (value: number, width: number) => value.toFixed(0).padStart(width);
+
+function print(report: Report): void {
+  const { saturated, paced, rate } = report;
+  console.log(`\n${report.call.title}`);
+  console.log(
+    `${''.padEnd(16)}${'saturated:'.padStart(10)} req/s  p50  p99   errors` +
+      `   at ${rate} req/s: p50  p99`,
+  );
+  for (const [i, label] of report.labels.entries()) {
+    const f = saturated[i];
+    const row = `${label.padEnd(16)}${num(f.rps, 16)} ${num(f.p50, 4)} ${num(f.p99, 4)} ${num(f.errors, 8)}`;
+    const p = label === 'direct' ? paced[0] : label === 'through gateway' ? paced[1] : undefined;
+    const at = p === undefined ? '' : `${' '.repeat(16)}${num(p.p50, 4)} ${num(p.p99, 4)}`;
+    console.log(row + at);
+  }
+
+  const direct = saturated[0];
+  const through = saturated[saturated.length - 1];
+  const kept = through.rps / direct.rps;
+  const added = paced[1].p99 - paced[0].p99;
+  const met = kept >= 0.7 && added <= 1;
+  console.log(
+    `gateway keeps ${(kept * 100).toFixed(0)}% of direct throughput (target >= 70%), adds ` +
+      `${added} ms at p99 at ${rate} req/s (target <= 1) and ${through.p99 - direct.p99} ms ` +
+      `at saturation: ${met ? 'met' : 'NOT met'}`,
+  );
+  if (report.labels.includes('bare proxy')) {
+    const bare = saturated[1];
+    console.log(`(a bare reply-from proxy keeps ${((bare.rps / direct.rps) * 100).toFixed(0)}%)`);
+  }
 }
+
+const busy = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+async function main(): Promise<void> {
+  const before = busy();
+  const reports = [
+    await measure({
+      title: `inventory service (PostgreSQL): GET /v1/inventory/stock/${SKU}`,
+      role: 'inventory',
+      arg: SKU,
+      path: `/v1/inventory/stock/${SKU}`,
+      bare: false,
+    }),
+    await measure({
+      title: 'trivial upstream (the floor): GET /v1/inventory/items/SKU-1',
+      role: 'trivial',
+      arg: '',
+      path: '/v1/inventory/items/SKU-1',
+      bare: true,
+    }),
+  ];
+
+  console.log(
+    `\n${CONNECTIONS} connections; medians of ${ROUNDS} rounds of ${SECONDS} s per path; ` +
+      `latencies in ms (autocannon resolves whole ms)`,
+  );
+  console.log(`${cpus().length} cores, load average before ${before}, after ${busy()}`);
+  reports.forEach(print);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

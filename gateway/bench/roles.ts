@@ -1,0 +1,137 @@
+/**
+ * The processes of the gateway benchmark, each started in a child process of its own by
+ * `proxy.ts` (role and argument on the command line). Each prints nothing, sends its URL to
+ * the parent once listening, and cleans up on SIGTERM.
+ */
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import pino, { type Logger } from 'pino';
+import { Cache, createPool, createRedis, loggerOptions, migrate } from '@qm/kit';
+import {
+  buildApp as buildInventoryApp,
+  createInventory,
+  createStore,
+} from '../../services/inventory/src';
+import { PgKeyStore } from '../src/adapters/key-store';
+import { buildApp } from '../src/app';
+import { readConfig } from '../src/config';
+import { createKey } from '../src/domain/keys';
+
+const INVENTORY_SCHEMA = 'inventory_bench';
+
+/** Production log settings (redaction, timestamps) at info level, written to /dev/null. */
+function quietLog(service: string): Logger {
+  return pino(loggerOptions(service, 'info'), pino.destination('/dev/null'));
+}
+
+function onTerm(cleanUp: () => Promise<unknown>): void {
+  process.once('SIGTERM', () => {
+    void cleanUp().finally(() => process.exit(0));
+  });
+}
+
+/** The floor: a Fastify route that answers a constant item without touching anything. */
+async function trivialUpstream(): Promise<string> {
+  const app = Fastify({ logger: false });
+  app.get('/v1/inventory/items/:id', async (request) => ({
+    sku: (request.params as { id: string }).id,
+    onHand: 42,
+  }));
+  return app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+/**
+ * The real inventory service app, composed as its `server.ts` does (kit app, PostgreSQL pool,
+ * Redis cache, request logging) but without Kafka, in a schema of its own holding one item
+ * (`sku`) with stock.
+ */
+async function inventoryService(sku: string): Promise<string> {
+  const config = readConfig();
+  const log = quietLog('inventory');
+  const dir = join(__dirname, '..', '..', 'services', 'inventory', 'migrations');
+  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: INVENTORY_SCHEMA, dir, log });
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const redis = createRedis(config.QM_REDIS_URL, log);
+  const inventory = createInventory({
+    pool,
+    store: createStore(INVENTORY_SCHEMA),
+    log,
+    signalTopic: 'bench-restock-signals',
+    defaultWarehouse: 'main',
+    openingStock: 0,
+  });
+  // Applied once by event id, so a second run finds the same stock.
+  await inventory.applyMovements([
+    { eventId: 'bench-receipt', sku, kind: 'RECEIPT', quantity: 120, occurredAt: new Date() },
+  ]);
+  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}inventory-bench:`, 5);
+  const app = await buildInventoryApp({ inventory, log, cache });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  onTerm(async () => {
+    await app.close();
+    redis.disconnect();
+    await pool.query(`drop schema if exists "${INVENTORY_SCHEMA}" cascade`);
+    await pool.end();
+  });
+  return url;
+}
+
+/** A bare reply-from proxy with no checks: the floor any Node proxy hop costs here. */
+async function bareProxy(upstream: string): Promise<string> {
+  const app = Fastify({ logger: false });
+  await app.register(replyFrom, { base: upstream, undici: { connections: 128, pipelining: 1 } });
+  app.get('/*', (request, reply) => {
+    void reply.from(request.url);
+  });
+  return app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+/**
+ * The gateway composed as its `server.ts` does, with every check on: a key from PostgreSQL
+ * (cached briefly), its scope, the rate limit shared through Redis, metrics and access log.
+ */
+async function gateway(upstream: string): Promise<{ url: string; key: string }> {
+  const config = readConfig({ ...process.env, QM_INVENTORY_URL: upstream, QM_HTTP_PORT: '0' });
+  const log = quietLog('gateway');
+  const dir = join(__dirname, '..', 'migrations');
+  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const store = new PgKeyStore(pool);
+  const { key, record } = await createKey(store, {
+    name: 'bench',
+    scopes: ['inventory:read'],
+    rateLimitPerMinute: 100_000_000,
+    allowedOrigins: [],
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  const redis = createRedis(config.QM_REDIS_URL, log, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 200,
+  });
+  const app = await buildApp({ config, log, keys: store, redis });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  onTerm(async () => {
+    await app.close();
+    redis.disconnect();
+    await store.revoke(record.id, new Date());
+    await pool.end();
+  });
+  return { url, key };
+}
+
+const ROLES: Record<string, (arg: string) => Promise<unknown>> = {
+  trivial: trivialUpstream,
+  inventory: inventoryService,
+  bare: bareProxy,
+  gateway,
+};
+
+const [role, arg] = process.argv.slice(2);
+ROLES[role](arg ?? '')
+  .then((info) => process.send?.(info))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
