@@ -18,6 +18,7 @@ import {
 import type { Config } from './config';
 import { CircuitBreaker } from './domain/breaker';
 import { KeyResolver } from './domain/key-cache';
+import { RateCounter } from './domain/rate-counter';
 import type { KeyRecord, KeyStore } from './domain/keys';
 import { AREAS, type Upstreams } from './domain/routing';
 import { routeMatcher } from './domain/route-templates';
@@ -26,6 +27,7 @@ import { authenticate } from './plugins/auth';
 import { allowOrigins, limitRate, shedLoad } from './plugins/limits';
 import { observability } from './plugins/observability';
 import { ServiceDocs } from './adapters/service-docs';
+import { RedisSharedCounts } from './adapters/shared-counts';
 import { eventRoutes, type EventRoutesOptions } from './routes/events';
 import { docsRoutes } from './routes/docs';
 import { keyRoutes } from './routes/keys';
@@ -36,12 +38,14 @@ export interface GatewayDeps {
   config: Config;
   log: Logger;
   keys: KeyStore;
-  /** Rate-limit counters; without it they are kept in memory. */
+  /** Where the gateways share rate-limit counts; without it each counts alone (tests). */
   redis?: Redis;
   readiness?: Record<string, ReadinessCheck>;
   metrics?: Registry;
   /** The services' API documents; by default fetched from the upstreams. */
   docs?: ServiceDocs;
+  /** The clock rate-limit windows follow; tests pin it so no window ends mid-test. */
+  clock?: () => number;
   /** `POST /v1/events` (scope events:write); left out when absent. */
   ingestion?: EventRoutesOptions;
   /** `GET /v1/ops/pipeline` (scope admin); left out when absent. */
@@ -113,12 +117,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const upstreamMetrics = observability(app, registry);
   healthRoutes(app, deps.readiness ?? {});
 
-  const limits = {
-    redis: deps.redis,
-    redisPrefix: config.QM_REDIS_PREFIX,
-    maxEventLoopDelayMs: config.QM_MAX_EVENT_LOOP_DELAY_MS,
-  };
-  await shedLoad(app, limits);
+  await shedLoad(app, config.QM_MAX_EVENT_LOOP_DELAY_MS);
 
   const resolver = new KeyResolver({
     lookup: (hash) => deps.keys.findByHash(hash),
@@ -130,7 +129,11 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   });
   authenticate(app, resolver);
   await allowOrigins(app);
-  await limitRate(app, limits);
+  const shared =
+    deps.redis === undefined
+      ? undefined
+      : new RedisSharedCounts(deps.redis, `${config.QM_REDIS_PREFIX}gateway:rate:`);
+  limitRate(app, new RateCounter(shared, deps.clock), config.QM_RATE_SYNC_MS);
 
   await app.register(keyRoutes, {
     store: deps.keys,

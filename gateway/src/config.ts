@@ -10,6 +10,11 @@ export const GatewayConfig = {
   QM_MASTER_KEY: Type.String({ default: '' }),
   QM_MASTER_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 6000 }),
   QM_DEFAULT_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  /**
+   * How often each gateway adds its rate-limit counts to the shared ones in Redis; a key can
+   * overshoot its limit by what the other gateways admit for it in about twice this long.
+   */
+  QM_RATE_SYNC_MS: Type.Integer({ minimum: 10, maximum: 5000, default: 100 }),
   /** How long a looked-up key is trusted; at most 5 s so a revoked key stops within 5 s. */
   QM_KEY_CACHE_MS: Type.Integer({ minimum: 0, maximum: 5000, default: 5000 }),
   QM_FORECASTING_URL: url(8081),

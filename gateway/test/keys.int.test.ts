@@ -7,7 +7,8 @@ import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
 import { PgKeyStore } from '../src/adapters/key-store';
 import { startStubService } from './support/fakes';
-import { MASTER, NOWHERE } from './support/gateway';
+import { MASTER, midMinute, NOWHERE } from './support/gateway';
+import { WINDOW_MS } from '../src/domain/rate-counter';
 
 const DATABASE_URL =
   process.env.QM_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/quartermaster';
@@ -30,7 +31,9 @@ describe('gateway keys in PostgreSQL with limits in Redis', () => {
   let redis: Redis;
   let stub: Awaited<ReturnType<typeof startStubService>>;
   let gateway: FastifyInstance;
+  let second: FastifyInstance;
   let store: PgKeyStore;
+  const clock = midMinute();
 
   beforeAll(async () => {
     await migrate({
@@ -47,16 +50,20 @@ describe('gateway keys in PostgreSQL with limits in Redis', () => {
       QM_MASTER_KEY: MASTER,
       QM_REDIS_PREFIX: prefix,
       QM_KEY_CACHE_MS: '300',
+      QM_RATE_SYNC_MS: '20',
       QM_MAX_EVENT_LOOP_DELAY_MS: '0',
       QM_INVENTORY_URL: stub.url,
       QM_FRAUD_URL: NOWHERE,
     });
-    gateway = await buildApp({ config, log, keys: store, redis });
-    await gateway.ready();
+    // Two gateways on one database and one Redis, as when the gateway scales out.
+    gateway = await buildApp({ config, log, keys: store, redis, clock });
+    second = await buildApp({ config, log, keys: store, redis, clock });
+    await Promise.all([gateway.ready(), second.ready()]);
   });
 
   afterAll(async () => {
     await gateway?.close();
+    await second?.close();
     await stub?.app.close();
     const leftovers = await redis.keys(`${prefix}*`);
     if (leftovers.length > 0) await redis.del(...leftovers);
@@ -122,6 +129,27 @@ describe('gateway keys in PostgreSQL with limits in Redis', () => {
     const limited = await read(key);
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(await redis.get(`${prefix}gateway:rate:${id}`)).toBe('4');
+
+    const counter = `${prefix}gateway:rate:${id}:${Math.floor(clock() / WINDOW_MS)}`;
+    await waitFor(async () => (await redis.get(counter)) === '3', 2000);
+  });
+
+  it("shares a key's budget between gateways through Redis", async () => {
+    const { id, key } = await create({
+      name: 'scaled-out',
+      scopes: ['inventory:read'],
+      rateLimitPerMinute: 4,
+    });
+    const counter = `${prefix}gateway:rate:${id}:${Math.floor(clock() / WINDOW_MS)}`;
+    const readOn = (app: FastifyInstance) =>
+      app.inject({ url: '/v1/inventory/items/SKU-9', headers: { 'x-api-key': key } });
+
+    for (let i = 0; i < 3; i++) expect((await readOn(gateway)).statusCode).toBe(200);
+    await waitFor(async () => (await redis.get(counter)) === '3', 2000);
+    expect((await readOn(second)).statusCode).toBe(200);
+
+    // Counting alone, the second gateway would let three more through.
+    await waitFor(async () => (await redis.get(counter)) === '4', 2000);
+    expect((await readOn(second)).statusCode).toBe(429);
   });
 });

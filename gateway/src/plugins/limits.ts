@@ -1,17 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import cors from '@fastify/cors';
-import type { Redis } from 'ioredis';
 import { AppError } from '@qm/kit';
+import type { RateCounter } from '../domain/rate-counter';
 import { GatewayErrors } from '../errors';
-
-export interface LimitOptions {
-  /** Shared counters for every gateway; without it counts are per process (tests). */
-  redis?: Redis;
-  redisPrefix: string;
-  maxEventLoopDelayMs: number;
-}
 
 class OverloadedError extends AppError {
   constructor() {
@@ -20,9 +12,9 @@ class OverloadedError extends AppError {
 }
 
 /** Sheds load when the event loop lags, before any other work is done. */
-export async function shedLoad(app: FastifyInstance, options: LimitOptions): Promise<void> {
+export async function shedLoad(app: FastifyInstance, maxEventLoopDelayMs: number): Promise<void> {
   await app.register(underPressure, {
-    maxEventLoopDelay: options.maxEventLoopDelayMs,
+    maxEventLoopDelay: maxEventLoopDelayMs,
     retryAfter: 5,
     customError: OverloadedError,
   });
@@ -51,23 +43,46 @@ export async function allowOrigins(app: FastifyInstance): Promise<void> {
 }
 
 /**
- * Requests per minute per key, counted in Redis so every gateway shares the count. When
- * Redis fails, requests pass: the limit protects the services, it must not stop them.
+ * Requests per minute per key, answered from the gateway's own count and shared with the
+ * other gateways through Redis every `syncMs` (see `RateCounter` for the bound on overshoot).
+ * When Redis fails each gateway keeps counting alone: the limit protects the services, it
+ * must not stop them. Runs after authentication; calls without a key are not counted.
  */
-export async function limitRate(app: FastifyInstance, options: LimitOptions): Promise<void> {
-  await app.register(rateLimit, {
-    hook: 'preParsing',
-    timeWindow: 60_000,
-    max: (request) => request.apiKey?.rateLimitPerMinute ?? 1,
-    keyGenerator: (request) => request.apiKey?.id ?? request.ip,
-    allowList: (request) => request.apiKey === null,
-    enableDraftSpec: true,
-    skipOnError: true,
-    nameSpace: `${options.redisPrefix}gateway:rate:`,
-    ...(options.redis === undefined ? {} : { redis: options.redis }),
-    errorResponseBuilder: (_request, context) =>
+export function limitRate(app: FastifyInstance, counter: RateCounter, syncMs: number): void {
+  let failing = false;
+  const sync = () => {
+    counter.sync().then(
+      () => {
+        if (failing) app.log.info('rate-limit counts shared again');
+        failing = false;
+      },
+      (error: unknown) => {
+        if (!failing) app.log.warn({ err: error }, 'rate-limit counts not shared, counting alone');
+        failing = true;
+      },
+    );
+  };
+  const timer = setInterval(sync, syncMs).unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const key = request.apiKey;
+    if (key === null) return done();
+
+    const limit = key.rateLimitPerMinute;
+    const left = counter.take(key.id, limit);
+    const reset = counter.resetSeconds();
+    void reply
+      .header('ratelimit-limit', limit)
+      .header('ratelimit-remaining', Math.max(left, 0))
+      .header('ratelimit-reset', reset);
+    if (left >= 0) return done();
+
+    void reply.header('retry-after', reset);
+    done(
       GatewayErrors.RATE_LIMITED(
-        `the key's limit of ${context.max} requests per minute is reached, retry in ${context.after}`,
+        `the key's limit of ${limit} requests per minute is reached, retry in ${reset} s`,
       ),
+    );
   });
 }

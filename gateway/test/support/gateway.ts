@@ -9,6 +9,12 @@ export const MASTER = 'test-master-key';
 /** An address where nothing listens, for services that are down. */
 export const NOWHERE = 'http://127.0.0.1:9';
 
+/** A clock stopped halfway through the current minute, so rate windows stay put. */
+export function midMinute(): () => number {
+  const now = (Math.floor(Date.now() / 60_000) + 0.5) * 60_000;
+  return () => now;
+}
+
 /** Builds the gateway through the production factory with in-memory keys. */
 export async function buildTestGateway(
   env: Record<string, string> = {},
@@ -28,7 +34,7 @@ export async function buildTestGateway(
     QM_BREAKER_COOLDOWN_MS: '60000',
     ...env,
   });
-  const app = await buildApp({ config, log: pino({ level: 'silent' }), keys });
+  const app = await buildApp({ config, log: pino({ level: 'silent' }), keys, clock: midMinute() });
   await app.ready();
   return { app, keys };
 }
