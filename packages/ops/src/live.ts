@@ -85,3 +85,29 @@ export async function liveAnswers(gatewayUrl: string, key: string): Promise<stri
   }
   return lines;
 }
+
+/**
+ * Waits until the recommendation models have been rebuilt on stored interactions (the
+ * service rebuilds shortly after a bulk load goes quiet). Returns whether they were in time.
+ */
+export async function waitForRecommendationModels(
+  gatewayUrl: string,
+  key: string,
+  timeoutMs = 180_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${gatewayUrl}/v1/recommendations/popular?limit=1`, {
+        headers: { 'x-api-key': key },
+        signal: AbortSignal.timeout(15_000),
+      });
+      const json = (await response.json()) as { items?: unknown[] };
+      if (response.ok && (json.items?.length ?? 0) > 0) return true;
+    } catch {
+      // The service holds its event loop while it rebuilds; ask again.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  return false;
+}

@@ -8,7 +8,7 @@ import { replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
 import { waitForCatchUp } from './catch-up';
 import { loadMainJobConfig } from './config';
 import { tallyDeadLetters } from './dead-letters';
-import { liveAnswers } from './live';
+import { liveAnswers, waitForRecommendationModels } from './live';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -111,6 +111,14 @@ async function main(): Promise<number> {
     }
     out(
       `elapsed:        ${(elapsedMs / 1000).toFixed(1)} s, ${Math.round((summary.produced * 1000) / elapsedMs).toLocaleString('en')} events/s end to end`,
+    );
+    out('');
+    const started = Date.now();
+    const ready = await waitForRecommendationModels(config.QM_GATEWAY_URL, config.QM_MASTER_KEY);
+    out(
+      ready
+        ? `models:         recommendations rebuilt on the loaded data (waited ${((Date.now() - started) / 1000).toFixed(0)} s)`
+        : 'models:         recommendations not rebuilt yet: their lists stay cold-start a while',
     );
     out('');
     out('live answers through the gateway:');

@@ -16,6 +16,7 @@ import { createStore } from './adapters/store';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { createRecommendations } from './recommendations';
+import { RebuildSchedule } from './rebuild-schedule';
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -61,13 +62,17 @@ async function main(): Promise<void> {
     },
   });
 
-  const retrain = (): void => {
-    recommendations.retrain().catch((err: unknown) => log.error({ err }, 'model rebuild failed'));
-  };
-  const timer = setInterval(retrain, config.QM_RECS_RETRAIN_MINUTES * 60_000);
+  const schedule = new RebuildSchedule(
+    () => recommendations.retrain(),
+    {
+      quietMs: config.QM_RECS_REBUILD_QUIET_SECONDS * 1000,
+      maxAgeMs: config.QM_RECS_RETRAIN_MINUTES * 60_000,
+    },
+    (err) => log.error({ err }, 'model rebuild failed'),
+  );
 
   app.addHook('onClose', async () => {
-    clearInterval(timer);
+    await schedule.stop();
     await bus.close();
     redis.disconnect();
     await pool.end();
@@ -76,7 +81,14 @@ async function main(): Promise<void> {
   // Models start from what is stored; until then every list is cold start.
   await recommendations.retrain();
   await bus.ensureTopics();
-  await startConsumers(bus, recommendations);
+  await startConsumers(bus, {
+    ...recommendations,
+    applyInteractions: async (events) => {
+      const fresh = await recommendations.applyInteractions(events);
+      schedule.noteInteractions(fresh);
+      return fresh;
+    },
+  });
   await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
 }
 

@@ -121,6 +121,27 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
     expect(res.json().items[0]).toMatchObject({ itemId: 'mug', reason: 'repeat-purchase' });
   });
 
+  it('keeps the history window of each catalogue and leaves out events dated in the future', async () => {
+    const store = createStore(pool, schema);
+    const view = (eventId: string, itemId: string, at: string) => ({
+      eventId,
+      userId: 'window-user',
+      itemId,
+      kind: 'view' as const,
+      basketId: '',
+      at: Date.parse(at),
+    });
+    await store.record([
+      view('w1', 'oldshop:a', '2011-01-01T00:00:00Z'),
+      view('w2', 'newshop:b', '2019-10-01T00:00:00Z'),
+      view('w3', 'newshop:c', '2018-01-01T00:00:00Z'),
+      view('w4', 'newshop:z', new Date(Date.now() + 30 * 86_400_000).toISOString()),
+    ]);
+    const { interactions } = await store.load(30);
+    const items = interactions.filter((i) => i.userId === 'window-user').map((i) => i.itemId);
+    expect(items.sort()).toEqual(['newshop:b', 'oldshop:a']);
+  });
+
   it('stores a sale delivered three times once, with the same results as one delivery', async () => {
     const url = '/v1/recommendations/users/u5?excludePurchased=false';
     const topic = topicName('sales', bus.topicPrefix);

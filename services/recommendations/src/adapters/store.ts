@@ -95,13 +95,18 @@ export function createStore(pool: Pool, schema: string): InteractionStore {
         basket_id: string;
         at: string;
       }>(
-        `SELECT user_id, item_id, kind, basket_id,
-           (extract(epoch FROM occurred_at) * 1000)::float8 AS at
-         FROM ${table('interactions')}
-         WHERE occurred_at >= (
-           SELECT max(occurred_at) FROM ${table('interactions')}
+        // The history window ends at each catalogue's newest event (ids of a clickstream set
+        // carry its name before a colon), so one catalogue's recent events do not push
+        // another's history out; events dated in the future are left out.
+        `SELECT user_id, item_id, kind, basket_id, at FROM (
+           SELECT user_id, item_id, kind, basket_id, occurred_at,
+             (extract(epoch FROM occurred_at) * 1000)::float8 AS at,
+             max(occurred_at) OVER (PARTITION BY CASE WHEN strpos(item_id, ':') > 0
+               THEN split_part(item_id, ':', 1) ELSE '' END) AS newest
+           FROM ${table('interactions')}
            WHERE occurred_at <= now() + interval '1 day'
-         ) - make_interval(days => $1)`,
+         ) scoped
+         WHERE occurred_at >= newest - make_interval(days => $1)`,
         [days],
       );
       const products = await pool.query<ProductInfo & { item_id: string }>(
