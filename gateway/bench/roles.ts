@@ -1,7 +1,8 @@
 /**
  * The processes of the gateway benchmark, each started in a child process of its own by
  * `proxy.ts` (role and argument on the command line). Each prints nothing, sends its URL to
- * the parent once listening, and cleans up on SIGTERM.
+ * the parent once listening, answers `cpu` with its CPU time so far, and cleans up on
+ * SIGTERM.
  */
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -16,11 +17,12 @@ import {
 import { PgKeyStore } from '../src/adapters/key-store';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
+import { createGatewayLogger } from '../src/logger';
 import { createKey } from '../src/domain/keys';
 
 const INVENTORY_SCHEMA = 'inventory_bench';
 
-/** Production log settings (redaction, timestamps) at info level, written to /dev/null. */
+/** A service's production log settings at info level, written to /dev/null. */
 function quietLog(service: string): Logger {
   return pino(loggerOptions(service, 'info'), pino.destination('/dev/null'));
 }
@@ -93,7 +95,7 @@ async function bareProxy(upstream: string): Promise<string> {
  */
 async function gateway(upstream: string): Promise<{ url: string; key: string }> {
   const config = readConfig({ ...process.env, QM_INVENTORY_URL: upstream, QM_HTTP_PORT: '0' });
-  const log = quietLog('gateway');
+  const log = createGatewayLogger('info', '/dev/null');
   const dir = join(__dirname, '..', 'migrations');
   await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
   const pool = createPool(config.QM_DATABASE_URL, log);
@@ -127,6 +129,11 @@ const ROLES: Record<string, (arg: string) => Promise<unknown>> = {
   bare: bareProxy,
   gateway,
 };
+
+// The parent asks for the CPU time used so far, to tell what each call costs each process.
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});
 
 const [role, arg] = process.argv.slice(2);
 ROLES[role](arg ?? '')

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import pino from 'pino';
 import {
   createPool,
   createRedis,
   listen,
-  loggerOptions,
   migrate,
   postgresCheck,
   redisCheck,
@@ -13,11 +11,12 @@ import {
 import { createEventBus, type PipelineAdmin } from '@qm/events';
 import { buildApp } from './app';
 import { readConfig } from './config';
+import { createGatewayLogger } from './logger';
 import { PgKeyStore } from './adapters/key-store';
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = pino(loggerOptions('gateway', config.QM_LOG_LEVEL));
+  const log = createGatewayLogger(config.QM_LOG_LEVEL);
 
   await migrate({
     databaseUrl: config.QM_DATABASE_URL,
