@@ -93,8 +93,9 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     },
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {

@@ -26,18 +26,21 @@ export async function shedLoad(app: FastifyInstance, maxEventLoopDelayMs: number
  * only then carries `access-control-allow-origin`.
  */
 export async function allowOrigins(app: FastifyInstance): Promise<void> {
+  const common = {
+    allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining'],
+    maxAge: 600,
+  };
+  // Most calls carry no Origin (server to server): they share one set of options.
+  const refused = { ...common, origin: false };
   await app.register(cors, {
     hook: 'preHandler',
     delegator: (request, callback) => {
-      const allowed = request.apiKey?.allowedOrigins ?? [];
       const origin = request.headers.origin;
-      const preflight = request.method === 'OPTIONS';
-      callback(null, {
-        origin: preflight || (origin !== undefined && allowed.includes(origin)) ? origin : false,
-        allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'x-request-id'],
-        exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining'],
-        maxAge: 600,
-      });
+      if (origin === undefined) return callback(null, refused);
+      const allowed = request.apiKey?.allowedOrigins ?? [];
+      const open = request.method === 'OPTIONS' || allowed.includes(origin);
+      callback(null, open ? { ...common, origin } : refused);
     },
   });
 }

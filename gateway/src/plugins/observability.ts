@@ -55,12 +55,13 @@ export function observability(app: FastifyInstance, registry: Registry): Upstrea
   app.decorateRequest('upstream', null);
   app.decorateRequest('routeLabel', null);
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeLabel ?? request.routeOptions.url ?? 'unmatched';
-    if (QUIET_ROUTES.has(route)) return;
+    if (QUIET_ROUTES.has(route)) return done();
     const status = reply.statusCode;
+    const ms = reply.elapsedTime;
     const labels = { method: request.method, route, status: String(status) };
-    duration.observe(labels, reply.elapsedTime / 1000);
+    duration.observe(labels, ms / 1000);
     if (status >= 400) errors.inc(labels);
     request.log.info(
       {
@@ -69,10 +70,11 @@ export function observability(app: FastifyInstance, registry: Registry): Upstrea
         route,
         service: request.upstream ?? undefined,
         status,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
+        ms: Math.round(ms * 100) / 100,
       },
       'request completed',
     );
+    done();
   });
 
   app.get('/metrics', { logLevel: 'silent', schema: { hide: true } }, async (_request, reply) => {

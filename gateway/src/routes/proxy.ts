@@ -22,13 +22,16 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 /** Statuses that mean the service itself is in trouble, not the request. */
 const UNHEALTHY = new Set([502, 503, 504]);
 
+/** The key stays at the gateway; the request id travels on. */
 function rewriteHeaders(
   request: { id: string },
   headers: IncomingHttpHeaders,
 ): IncomingHttpHeaders {
-  // The key stays at the gateway; the request id travels on.
-  const { 'x-api-key': _key, authorization: _auth, ...rest } = headers;
-  return { ...rest, 'x-request-id': request.id };
+  // reply-from hands over its own copy of the caller's headers, so it is changed in place.
+  delete headers['x-api-key'];
+  delete headers.authorization;
+  headers['x-request-id'] = request.id;
+  return headers;
 }
 
 /**
