@@ -11,7 +11,9 @@
  * load from other work on the machine hits them evenly; medians over the rounds are shown.
  * Throughput is measured at saturation; latency also at a fixed rate that both paths sustain
  * (half the gateway's saturated rate), where p99 shows what the gateway adds to a call rather
- * than queueing. Services, gateway and load generator (this process) are separate processes.
+ * than queueing. Each path also shows the CPU time per call of each process serving it,
+ * which depends far less on what else runs on the machine than rates and latencies do.
+ * Services, gateway and load generator (this process) are separate processes.
  *
  *   pnpm bench:gateway
  *   BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
@@ -34,12 +36,16 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time per call (user + system, µs) of each process serving it, by name. */
+  cpu: Record<string, number>;
 }
 
 interface Target {
   label: string;
   url: string;
   headers: Record<string, string>;
+  /** The processes that serve a call on this path, by name. */
+  serving: Record<string, ChildProcess>;
 }
 
 interface Call {
@@ -92,7 +98,27 @@ async function stop(started: ChildProcess[]): Promise<void> {
   );
 }
 
-async function load(target: Target, path: string, seconds: number, rate?: number) {
+/** The CPU time a child process has used so far, in µs. */
+function cpuOf(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const listen = (message: { cpu?: NodeJS.CpuUsage }) => {
+      if (message.cpu === undefined) return;
+      proc.off('message', listen);
+      resolve(message.cpu.user + message.cpu.system);
+    };
+    proc.on('message', listen);
+    proc.send('cpu');
+  });
+}
+
+async function load(
+  target: Target,
+  path: string,
+  seconds: number,
+  rate?: number,
+): Promise<Figures> {
+  const serving = Object.entries(target.serving);
+  const before = await Promise.all(serving.map(([, proc]) => cpuOf(proc)));
   const result = await autocannon({
     url: target.url + path,
     connections: CONNECTIONS,
@@ -100,8 +126,14 @@ async function load(target: Target, path: string, seconds: number, rate?: number
     headers: target.headers,
     ...(rate === undefined ? {} : { overallRate: rate }),
   });
+  const after = await Promise.all(serving.map(([, proc]) => cpuOf(proc)));
+  const calls = Math.max(1, result.requests.total);
+  const cpu = Object.fromEntries(
+    serving.map(([name], i) => [name, (after[i] - before[i]) / calls]),
+  );
   const errors = result.errors + result.timeouts + result.non2xx;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
+  const { p50, p99 } = result.latency;
+  return { rps: result.requests.average, p50, p99, errors, cpu };
 }
 
 function median(values: number[]): number {
@@ -116,6 +148,9 @@ function medianFigures(runs: Figures[]): Figures {
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    cpu: Object.fromEntries(
+      Object.keys(runs[0].cpu).map((name) => [name, median(runs.map((r) => r.cpu[name]))]),
+    ),
   };
 }
 
@@ -134,6 +169,7 @@ async function measure(call: Call): Promise<Report> {
   const started: ChildProcess[] = [];
   try {
     const upstream = await child<string>(call.role, call.arg, started);
+    const service = started[0];
     const profile =
       PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
     const gateway = await child<{ url: string; key: string }>(
@@ -142,16 +178,18 @@ async function measure(call: Call): Promise<Report> {
       started,
       profile,
     );
-    const direct = { label: 'direct', url: upstream, headers: {} };
-    const through = {
+    const direct: Target = { label: 'direct', url: upstream, headers: {}, serving: { service } };
+    const through: Target = {
       label: 'through gateway',
       url: gateway.url,
       headers: { 'x-api-key': gateway.key },
+      serving: { gateway: started[1], service },
     };
     const targets: Target[] = [direct, through];
     if (call.bare) {
       const bare = await child<string>('bare', upstream, started);
-      targets.splice(1, 0, { label: 'bare proxy', url: bare, headers: {} });
+      const serving = { proxy: started[2], service };
+      targets.splice(1, 0, { label: 'bare proxy', url: bare, headers: {}, serving });
     }
 
     // JIT, connection pools and the key cache warm up before anything is measured.
@@ -173,14 +211,15 @@ function print(report: Report): void {
   console.log(`\n${report.call.title}`);
   console.log(
     `${''.padEnd(16)}${'saturated:'.padStart(10)} req/s  p50  p99   errors` +
-      `   at ${rate} req/s: p50  p99`,
+      `   at ${rate} req/s: p50  p99   CPU per call (saturated)`,
   );
   for (const [i, label] of report.labels.entries()) {
     const f = saturated[i];
     const row = `${label.padEnd(16)}${num(f.rps, 16)} ${num(f.p50, 4)} ${num(f.p99, 4)} ${num(f.errors, 8)}`;
     const p = label === 'direct' ? paced[0] : label === 'through gateway' ? paced[1] : undefined;
-    const at = p === undefined ? '' : `${' '.repeat(16)}${num(p.p50, 4)} ${num(p.p99, 4)}`;
-    console.log(row + at);
+    const at = p === undefined ? ' '.repeat(9) : `${num(p.p50, 4)} ${num(p.p99, 4)}`;
+    const cpu = Object.entries(f.cpu).map(([name, us]) => `${name} ${us.toFixed(0)} µs`);
+    console.log(`${row}${' '.repeat(16)}${at}   ${cpu.join(', ')}`);
   }
 
   const direct = saturated[0];
