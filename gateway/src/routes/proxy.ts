@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import replyFrom from '@fastify/reply-from';
+import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { AREAS, type AreaRoute, type Upstreams } from '../domain/routing';
 import { canonicalPath } from '../domain/paths';
 import type { CircuitBreaker } from '../domain/breaker';
@@ -34,6 +35,66 @@ function rewriteHeaders(
   return headers;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** When the call to the service went out (performance.now()), for its latency. */
+    forwardedAt: number;
+  }
+}
+
+type Forwarder = (reply: FastifyReply, path: string) => FastifyReply;
+
+/**
+ * Forwards calls to one area's service. Everything a call needs besides its path and body is
+ * built once here, so a call allocates no options or callbacks of its own.
+ */
+function forwarder(route: AreaRoute, options: ProxyOptions): Forwarder {
+  const { service } = route;
+  const base = options.upstreams[route.area];
+  const breaker = options.breakers.get(service);
+  const details = { details: { service } };
+
+  const onResponse: FastifyReplyFromHooks['onResponse'] = (request, reply, upstream) => {
+    const { statusCode, stream } = upstream as unknown as { statusCode: number; stream: Readable };
+    const seconds = (performance.now() - request.forwardedAt) / 1000;
+    options.metrics.observe(service, statusCode, seconds);
+    if (UNHEALTHY.has(statusCode)) breaker?.failure();
+    else breaker?.success();
+    void reply.send(stream);
+  };
+  const onError: FastifyReplyFromHooks['onError'] = (reply, { error }) => {
+    breaker?.failure();
+    const timedOut = (error as { statusCode?: number }).statusCode === 504;
+    options.metrics.failed(service, timedOut ? 'timeout' : 'unreachable');
+    reply.request.log.warn({ service, err: error.message }, 'service call failed');
+    void reply.send(
+      timedOut
+        ? GatewayErrors.UPSTREAM_TIMEOUT(`${service} did not answer in time`, details)
+        : GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, details),
+    );
+  };
+  const common = { rewriteRequestHeaders: rewriteHeaders, onResponse, onError };
+  const retried = { ...common, retriesCount: 1 };
+  const once = { ...common, retriesCount: 0 };
+
+  return (reply, path) => {
+    if (breaker !== undefined && !breaker.allow()) {
+      options.metrics.failed(service, 'circuit_open');
+      throw GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, details);
+    }
+    const request = reply.request;
+    request.upstream = service;
+    request.forwardedAt = performance.now();
+
+    const callOptions = IDEMPOTENT.has(request.method) ? retried : once;
+    // Bodies arrive as raw bytes and leave as they came (never re-encoded).
+    const body = request.body;
+    if (!Buffer.isBuffer(body)) return reply.from(base + path, callOptions);
+    const contentType = request.headers['content-type'] ?? 'application/octet-stream';
+    return reply.from(base + path, { ...callOptions, body, contentType });
+  };
+}
+
 /**
  * Forwards `/v1/<area>/...` unchanged (canonically percent-encoded) to the area's service,
  * and `/v1/<area>/healthz|readyz` to the service's own probes. Bodies are passed on as
@@ -57,59 +118,15 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): 
     done(null, body);
   });
 
-  const forward = (reply: FastifyReply, route: AreaRoute, path: string): FastifyReply => {
-    const { service } = route;
-    const breaker = options.breakers.get(service);
-    if (breaker !== undefined && !breaker.allow()) {
-      options.metrics.failed(service, 'circuit_open');
-      throw GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, {
-        details: { service },
-      });
-    }
-    reply.request.upstream = service;
-    const started = performance.now();
-
-    // Bodies arrive as raw bytes and leave as they came (never re-encoded).
-    const body = reply.request.body;
-    const raw = Buffer.isBuffer(body)
-      ? { body, contentType: reply.request.headers['content-type'] ?? 'application/octet-stream' }
-      : {};
-
-    return reply.from(options.upstreams[route.area] + path, {
-      ...raw,
-      retriesCount: IDEMPOTENT.has(reply.request.method) ? 1 : 0,
-      rewriteRequestHeaders: rewriteHeaders,
-      onResponse: (_request, res, upstream) => {
-        const status = (upstream as unknown as { statusCode: number }).statusCode;
-        options.metrics.observe(service, status, (performance.now() - started) / 1000);
-        if (UNHEALTHY.has(status)) breaker?.failure();
-        else breaker?.success();
-        void res.send((upstream as unknown as { stream: NodeJS.ReadableStream }).stream);
-      },
-      onError: (res, { error }) => {
-        breaker?.failure();
-        const timedOut = (error as { statusCode?: number }).statusCode === 504;
-        options.metrics.failed(service, timedOut ? 'timeout' : 'unreachable');
-        res.request.log.warn({ service, err: error.message }, 'service call failed');
-        void res.send(
-          timedOut
-            ? GatewayErrors.UPSTREAM_TIMEOUT(`${service} did not answer in time`, {
-                details: { service },
-              })
-            : GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, {
-                details: { service },
-              }),
-        );
-      },
-    });
-  };
+  app.decorateRequest('forwardedAt', 0);
 
   for (const route of AREAS) {
+    const forward = forwarder(route, options);
     for (const probe of ['healthz', 'readyz']) {
       app.get(
         `/v1/${route.area}/${probe}`,
         { logLevel: 'silent', schema: { hide: true } },
-        async (_request, reply) => forward(reply, route, `/${probe}`),
+        async (_request, reply) => forward(reply, `/${probe}`),
       );
     }
 
@@ -119,7 +136,7 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): 
       const checked = canonicalPath(query === -1 ? url : url.slice(0, query));
       if (!checked.ok) throw GatewayErrors.BAD_PATH(checked.reason);
       request.routeLabel = options.routeOf(request.method, checked.path) ?? null;
-      return forward(reply, route, checked.path);
+      return forward(reply, checked.path);
     };
     const common = { method: METHODS, bodyLimit: route.bodyLimit, schema: { hide: true }, handler };
     app.route({ ...common, url: `/v1/${route.area}` });
