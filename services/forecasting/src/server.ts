@@ -52,6 +52,8 @@ async function main(): Promise<void> {
   if (global)
     log.info({ modelPath, trainedUntil: global.artefact.trainedUntil }, 'global model loaded');
   else log.warn({ modelPath }, 'no global model: auto uses local models (run pnpm train:forecast)');
+  if (global && !global.neural)
+    log.warn({ modelPath }, 'no neural model in the model file (run pnpm train:forecast)');
   const pool = new ForecastPool(config.QM_FORECAST_WORKERS, global ? modelPath : undefined, global);
 
   const demand = new DemandRepository(db);

@@ -6,6 +6,7 @@ import { repoRoot, resolveDataDir } from '@qm/datasets';
 import { retailHistories } from './adapters/retail-history';
 import { loadForecastingConfig } from './config';
 import { trainGlobal } from './domain/global/model';
+import { trainNetwork, type NetworkOptions } from './training/network';
 
 /** Settings of the global model; the benchmark trains with the same ones. */
 export const GLOBAL_TRAINING = {
@@ -14,6 +15,18 @@ export const GLOBAL_TRAINING = {
   minSaleDays: 40,
   seeds: [1, 2],
   gbt: { trees: 150, rate: 0.1, depth: 6, minLeaf: 200, rowSample: 0.25, colSample: 0.5 },
+};
+
+/** Settings of the neural model, trained on the same series. */
+export const NETWORK_TRAINING: NetworkOptions = {
+  hidden: [64, 32],
+  learningRate: 0.002,
+  batchSize: 256,
+  epochs: 30,
+  patience: 4,
+  validationShare: 0.1,
+  originEvery: 2,
+  seeds: [11],
 };
 
 /** Trains the global model on histories up to `until` and writes it to `out`. */
@@ -35,6 +48,13 @@ export async function trainToFile(dataDir: string, until: string | undefined, ou
       if ((t + 1) % 25 === 0) log.info({ model: m, trees: t + 1 }, 'training progress');
     },
   });
+  log.info({ series: histories.length }, 'training neural model');
+  artefact.neural = await trainNetwork(
+    histories,
+    GLOBAL_TRAINING.horizon,
+    NETWORK_TRAINING,
+    (member, epoch, loss) => log.info({ member, epoch, loss }, 'training progress'),
+  );
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(artefact));
   log.info(

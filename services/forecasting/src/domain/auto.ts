@@ -32,7 +32,8 @@ export interface AutoResult {
   backtest: BacktestRow[];
 }
 
-function combine(outputs: ModelOutput[]): ModelOutput {
+/** The average of several forecasts, step by step, and of their standard deviations. */
+export function combine(outputs: ModelOutput[]): ModelOutput {
   const h = outputs[0].mean.length;
   const avg = (pick: (o: ModelOutput) => number[]) =>
     Array.from({ length: h }, (_, i) => mean(outputs.map((o) => pick(o)[i])));

@@ -1,4 +1,4 @@
-import { autoSelect, type BacktestRow, type Forecaster } from './auto';
+import { autoSelect, combine, type BacktestRow, type Forecaster } from './auto';
 import { LOCAL_MODELS, runLocal, toBands, type ModelOutput } from './models';
 import { addSteps, PERIOD, type Frequency, type Series } from './series';
 
@@ -7,9 +7,15 @@ export interface GlobalForecaster {
   readonly maxHorizon: number;
   /** Point forecasts and standard deviations; `firstDate` is the first forecast day. */
   forecast(y: number[], firstDate: string, horizon: number): ModelOutput;
+  /** The neural network trained on the same series, when training made one. */
+  readonly neural?: GlobalForecaster;
 }
 
-export const MODEL_NAMES = [...Object.keys(LOCAL_MODELS), 'global', 'auto'] as const;
+/** Models trained across SKUs, by public name. */
+const ACROSS_SKUS = ['global', 'neural'] as const;
+type AcrossSkus = Partial<Record<(typeof ACROSS_SKUS)[number], Forecaster>>;
+
+export const MODEL_NAMES = [...Object.keys(LOCAL_MODELS), ...ACROSS_SKUS, 'auto'] as const;
 
 export interface ForecastOptions {
   horizon: number;
@@ -29,17 +35,41 @@ export interface ForecastResult {
   backtest?: BacktestRow[];
 }
 
-/** The global model applies to daily series with some history; local models otherwise. */
+/** The models across SKUs apply to daily series with some history; local models otherwise. */
 const GLOBAL_MIN_POINTS = 14;
 
-function globalFor(
+function applicable(
+  series: Series,
+  options: ForecastOptions,
+  model: GlobalForecaster | undefined,
+): Forecaster | undefined {
+  if (!model || options.frequency !== 'D' || series.y.length < GLOBAL_MIN_POINTS) return undefined;
+  if (options.horizon > model.maxHorizon) return undefined;
+  return (y, h) => model.forecast(y, addSteps(series.start, y.length, 'D'), h);
+}
+
+function acrossSkusFor(
   series: Series,
   options: ForecastOptions,
   global: GlobalForecaster | undefined,
-): Forecaster | undefined {
-  if (!global || options.frequency !== 'D' || series.y.length < GLOBAL_MIN_POINTS) return undefined;
-  if (options.horizon > global.maxHorizon) return undefined;
-  return (y, h) => global.forecast(y, addSteps(series.start, y.length, 'D'), h);
+): AcrossSkus {
+  const out: AcrossSkus = {};
+  const viaGlobal = applicable(series, options, global);
+  const viaNeural = applicable(series, options, global?.neural);
+  if (viaGlobal) out.global = viaGlobal;
+  if (viaNeural) out.neural = viaNeural;
+  return out;
+}
+
+/**
+ * What `auto` runs on a daily series when the models across SKUs apply: the average of the
+ * boosted trees and the network when both are there (it beats either alone on the retail
+ * benchmark), the boosted trees otherwise.
+ */
+function acrossSkusAuto(y: number[], horizon: number, global: Forecaster, neural?: Forecaster) {
+  if (!neural) return { model: 'global', output: global(y, horizon) };
+  const output = combine([global(y, horizon), neural(y, horizon)]);
+  return { model: 'combination(global+neural)', output };
 }
 
 /**
@@ -75,12 +105,13 @@ export function forecastSeries(
   const { horizon, frequency, levels } = options;
   const period = PERIOD[frequency];
   const warnings = [...series.warnings];
-  const viaGlobal = globalFor(series, options, global);
+  const across = acrossSkusFor(series, options, global);
+  const viaGlobal = across.global;
   let model = options.model;
   let output: ModelOutput;
   const auto =
     withBacktest || (model === 'auto' && !viaGlobal)
-      ? autoSelect(series.y, horizon, period, viaGlobal ? { global: viaGlobal } : {})
+      ? autoSelect(series.y, horizon, period, across)
       : undefined;
 
   const exact = model === 'auto' ? exactModel(series.y) : undefined;
@@ -88,15 +119,14 @@ export function forecastSeries(
     model = exact;
     output = runLocal(exact, { y: series.y, horizon, period });
   } else if (model === 'auto' && viaGlobal) {
-    // The global model backtests better than local ones on daily retail demand almost
-    // everywhere; per-series backtests are too short to overrule it reliably.
-    model = 'global';
-    output = viaGlobal(series.y, horizon);
+    // The models across SKUs backtest better than local ones on daily retail demand almost
+    // everywhere; per-series backtests are too short to overrule them reliably.
+    ({ model, output } = acrossSkusAuto(series.y, horizon, viaGlobal, across.neural));
   } else if (model === 'auto' && auto) {
     model = auto.model;
     output = auto.output;
   } else {
-    output = runModel(model, series, options, viaGlobal, warnings);
+    output = runModel(model, series, options, across, warnings);
   }
 
   const nonNegative = series.y.every((v) => v >= 0);
@@ -136,16 +166,22 @@ function capIntermittent(y: number[], output: ModelOutput): ModelOutput {
   };
 }
 
+function isAcrossSkus(model: string): model is keyof AcrossSkus {
+  return (ACROSS_SKUS as readonly string[]).includes(model);
+}
+
 function runModel(
   model: string,
   series: Series,
   options: ForecastOptions,
-  viaGlobal: Forecaster | undefined,
+  across: AcrossSkus,
   warnings: string[],
 ): ModelOutput {
   const period = PERIOD[options.frequency];
-  if (model !== 'global') return runLocal(model, { y: series.y, horizon: options.horizon, period });
-  if (viaGlobal) return viaGlobal(series.y, options.horizon);
-  warnings.push('the global model is not available for this series: used ets');
+  if (!isAcrossSkus(model))
+    return runLocal(model, { y: series.y, horizon: options.horizon, period });
+  const via = across[model];
+  if (via) return via(series.y, options.horizon);
+  warnings.push(`the ${model} model is not available for this series: used ets`);
   return runLocal('ets', { y: series.y, horizon: options.horizon, period });
 }

@@ -2,6 +2,10 @@ import type { GlobalForecaster } from '../forecast';
 import type { ModelOutput } from '../models';
 import { epochDay, FEATURE_NAMES, originFeatures, scaleOf, stepFeatures } from './features';
 import { predictGbt, trainGbt, type GbtModel, type GbtOptions } from './gbt';
+import { NeuralModel, type NeuralArtefact } from './network';
+import { maseWeight, originsOf, weekSigma, type TrainingSeries } from './origins';
+
+export type { TrainingSeries } from './origins';
 
 /** What `train:forecast` writes and the service loads. */
 export interface GlobalArtefact {
@@ -22,30 +26,22 @@ export interface GlobalArtefact {
   weekSigma?: number[];
   series: number;
   rows: number;
+  /** The network trained on the same series, when training made one. */
+  neural?: NeuralArtefact;
 }
-
-export interface TrainingSeries {
-  start: string;
-  y: number[];
-}
-
-const MIN_ORIGIN = 21;
 
 /** Rows of (features, scaled target) at weekly origins ending `horizon` days before the end. */
 export function trainingSet(series: TrainingSeries[], horizon: number, originEvery = 7) {
   const cols = FEATURE_NAMES.length;
-  const originsOf = (s: TrainingSeries) =>
-    s.y.length - horizon < MIN_ORIGIN
-      ? 0
-      : Math.floor((s.y.length - horizon - MIN_ORIGIN) / originEvery) + 1;
-  const rows = series.reduce((a, s) => a + originsOf(s) * horizon, 0);
+  const origins = series.map((s) => originsOf(s.y, horizon, originEvery));
+  const rows = origins.reduce((a, o) => a + o.length * horizon, 0);
   const x = new Float32Array(rows * cols);
   const y = new Float32Array(rows);
   const weight = new Float32Array(rows);
   let r = 0;
-  for (const s of series) {
+  series.forEach((s, k) => {
     const first = epochDay(s.start);
-    for (let k = 0, end = s.y.length - horizon; k < originsOf(s); k++, end -= originEvery) {
+    for (const end of origins[k]) {
       const scale = scaleOf(s.y, end);
       const base = originFeatures(s.y, end, scale);
       const w = maseWeight(s.y, end, scale);
@@ -56,26 +52,8 @@ export function trainingSet(series: TrainingSeries[], horizon: number, originEve
         y[r] = s.y[end + step - 1] / scale;
       }
     }
-  }
+  });
   return { x, y, weight, cols };
-}
-
-/** Largest weight a single origin may get, so a few near-flat histories cannot dominate. */
-const MAX_WEIGHT = 10;
-
-/**
- * Makes the training loss the evaluation metric: the error in units of the series scale,
- * times scale / (in-sample weekly seasonal naive error), is the MASE contribution.
- */
-function maseWeight(y: number[], end: number, scale: number): number {
-  let s = 0;
-  let n = 0;
-  for (let t = 7; t < end; t++) {
-    s += Math.abs(y[t] - y[t - 7]);
-    n++;
-  }
-  const naiveError = n > 0 ? s / n : 0;
-  return naiveError > 0 ? Math.min(scale / naiveError, MAX_WEIGHT) : 1;
 }
 
 export interface TrainOptions {
@@ -118,11 +96,7 @@ export function trainGlobal(series: TrainingSeries[], options: TrainOptions): Gl
     weeks[Math.floor(step / 7)].push(residual);
   }
   artefact.scaledMae = Array.from(err, (e, i) => (count[i] > 0 ? e / count[i] : 0));
-  artefact.weekSigma = weeks.map((r) => {
-    const sorted = Float64Array.from(r).sort();
-    const q = (p: number) => sorted[Math.floor(p * (sorted.length - 1))] ?? 0;
-    return (q(0.9) - q(0.1)) / 2.563;
-  });
+  artefact.weekSigma = weekSigma(weeks);
   return artefact;
 }
 
@@ -138,9 +112,11 @@ const SD_PER_MAE = Math.sqrt(Math.PI / 2);
 /** The global model behind the forecaster interface the domain uses. */
 export class GlobalModel implements GlobalForecaster {
   readonly maxHorizon: number;
+  readonly neural?: NeuralModel;
 
   constructor(readonly artefact: GlobalArtefact) {
     this.maxHorizon = artefact.horizon;
+    if (artefact.neural) this.neural = new NeuralModel(artefact.neural);
   }
 
   private sigmaAt(step: number): number {
