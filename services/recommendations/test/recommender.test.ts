@@ -35,6 +35,33 @@ describe('user recommendations', () => {
     expect(list.items[0]).toMatchObject({ itemId: 'mug', reason: 'repeat-purchase' });
   });
 
+  it("ranks a repeat buyer's items by how often, then how lately, they were bought", () => {
+    const day = (n: number): number => Date.UTC(2024, 0, 1) + n * 86_400_000;
+    const order = (basketId: string, at: number, ...items: string[]) =>
+      items.map((itemId) => ({
+        userId: 'regular',
+        itemId,
+        at,
+        kind: 'purchase' as const,
+        basketId,
+      }));
+    const withRegular = buildSnapshot(
+      [
+        ...order('r1', day(1), 'mug', 'teapot'),
+        ...order('r2', day(30), 'mug'),
+        ...order('r3', day(60), 'mug', 'saucer'),
+        ...interactions,
+      ],
+      products,
+    );
+    const list = recommendForUser(withRegular, 'regular', [], {
+      limit: 3,
+      excludePurchased: false,
+    });
+    expect(list.items.map((i) => i.itemId)).toEqual(['mug', 'saucer', 'teapot']);
+    expect(list.items.every((i) => i.reason === 'repeat-purchase')).toBe(true);
+  });
+
   it('leaves out purchased items by default', () => {
     const list = recommendForUser(snapshot, 'u1', [], { limit: 10 });
     const ids = list.items.map((i) => i.itemId);
