@@ -1,5 +1,5 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { parse, type Options } from 'csv-parse';
@@ -9,11 +9,17 @@ export const repoRoot = resolve(__dirname, '..', '..', '..');
 
 /**
  * The data directory: the configured one (`QM_DATA_DIR`, read by the caller's config),
- * else `../shared/data` beside the repository.
+ * else the nearest `shared/data` beside the repository or beside one of its parents, so a
+ * checkout nested one level deeper (a worktree, a CI clone) still finds the data.
  */
 export function resolveDataDir(configured?: string): string {
   if (configured) return resolve(configured);
-  return resolve(repoRoot, '..', 'shared', 'data');
+  const beside = resolve(repoRoot, '..', 'shared', 'data');
+  for (let dir = resolve(repoRoot, '..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'data');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return beside;
+  }
 }
 
 /** A data file's path; throws a readable error when it is missing. */

@@ -5,7 +5,7 @@ const ReplayConfig = {
   QM_LOG_LEVEL: BaseConfig.QM_LOG_LEVEL,
   QM_KAFKA_BROKERS: BaseConfig.QM_KAFKA_BROKERS,
   QM_KAFKA_TOPIC_PREFIX: BaseConfig.QM_KAFKA_TOPIC_PREFIX,
-  /** The data directory; `../shared/data` beside the repository when unset. */
+  /** The data directory; the nearest `shared/data` beside the repository when unset. */
   QM_DATA_DIR: Type.Optional(Type.String()),
 };
 
