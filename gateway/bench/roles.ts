@@ -21,7 +21,7 @@ import {
 import { PgKeyStore } from '../src/adapters/key-store';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
-import { createGatewayLogger } from '../src/logger';
+import { createGatewayLoggers } from '../src/logger';
 import { createKey } from '../src/domain/keys';
 
 const INVENTORY_SCHEMA = 'inventory_bench';
@@ -174,7 +174,7 @@ async function rawProxy(upstream: string): Promise<string> {
  */
 async function gateway(upstream: string): Promise<{ url: string; key: string }> {
   const config = readConfig({ ...process.env, QM_INVENTORY_URL: upstream, QM_HTTP_PORT: '0' });
-  const log = createGatewayLogger('info', '/dev/null');
+  const { log, access } = createGatewayLoggers('info', '/dev/null');
   const dir = join(__dirname, '..', 'migrations');
   await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
   const pool = createPool(config.QM_DATABASE_URL, log);
@@ -191,7 +191,7 @@ async function gateway(upstream: string): Promise<{ url: string; key: string }> 
     maxRetriesPerRequest: 0,
     commandTimeout: 200,
   });
-  const app = await buildApp({ config, log, keys: store, redis });
+  const app = await buildApp({ config, log, accessLog: access, keys: store, redis });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   onTerm(async () => {
     await app.close();

@@ -24,7 +24,8 @@ import { AREAS, type Upstreams } from './domain/routing';
 import { routeMatcher } from './domain/route-templates';
 import { SCOPES } from './domain/scopes';
 import { authenticate } from './plugins/auth';
-import { allowOrigins, limitRate, shedLoad } from './plugins/limits';
+import { corsPreflight } from './plugins/cors';
+import { limitRate, shedLoad } from './plugins/limits';
 import { observability } from './plugins/observability';
 import { ServiceDocs } from './adapters/service-docs';
 import { RedisSharedCounts } from './adapters/shared-counts';
@@ -37,6 +38,8 @@ import { proxyRoutes } from './routes/proxy';
 export interface GatewayDeps {
   config: Config;
   log: Logger;
+  /** Where the access-log lines go; `log` when absent. */
+  accessLog?: Logger;
   keys: KeyStore;
   /** Where the gateways share rate-limit counts; without it each counts alone (tests). */
   redis?: Redis;
@@ -115,7 +118,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       info: { title: 'Quartermaster gateway', version: '0.1.0' },
     },
   });
-  const upstreamMetrics = observability(app, registry);
+  const upstreamMetrics = observability(app, registry, deps.accessLog ?? deps.log);
   healthRoutes(app, deps.readiness ?? {});
 
   await shedLoad(app, config.QM_MAX_EVENT_LOOP_DELAY_MS);
@@ -129,7 +132,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
         : { key: config.QM_MASTER_KEY, record: masterRecord(config) },
   });
   authenticate(app, resolver);
-  await allowOrigins(app);
+  corsPreflight(app);
   const shared =
     deps.redis === undefined
       ? undefined

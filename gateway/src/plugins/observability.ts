@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -21,9 +22,14 @@ declare module 'fastify' {
 
 /**
  * Per-route latency and error counts, per-service latency, and one access-log line per
- * request with the key's name (never the key), route, status and duration.
+ * request on `access` with its request id, the key's name (never the key), method, route,
+ * service (`upstream`), status and duration.
  */
-export function observability(app: FastifyInstance, registry: Registry): UpstreamMetrics {
+export function observability(
+  app: FastifyInstance,
+  registry: Registry,
+  access: Logger,
+): UpstreamMetrics {
   const duration = new Histogram({
     name: 'gateway_request_duration_seconds',
     help: 'Gateway request duration by route and status',
@@ -63,12 +69,13 @@ export function observability(app: FastifyInstance, registry: Registry): Upstrea
     const labels = { method: request.method, route, status: String(status) };
     duration.observe(labels, ms / 1000);
     if (status >= 400) errors.inc(labels);
-    request.log.info(
+    access.info(
       {
+        reqId: request.id,
         key: request.apiKey?.name,
         method: request.method,
         route,
-        service: request.upstream ?? undefined,
+        upstream: request.upstream ?? undefined,
         status,
         ms: Math.round(ms * 100) / 100,
       },
