@@ -16,6 +16,7 @@ import {
   type ReadinessCheck,
 } from '@qm/kit';
 import type { Config } from './config';
+import { accessLogVia, type AccessLog } from './logger';
 import { CircuitBreaker } from './domain/breaker';
 import { KeyResolver } from './domain/key-cache';
 import { RateCounter } from './domain/rate-counter';
@@ -38,8 +39,8 @@ import { proxyRoutes } from './routes/proxy';
 export interface GatewayDeps {
   config: Config;
   log: Logger;
-  /** Where the access-log lines go; `log` when absent. */
-  accessLog?: Logger;
+  /** Where the access-log lines go; info lines of `log` when absent. */
+  accessLog?: AccessLog;
   keys: KeyStore;
   /** Where the gateways share rate-limit counts; without it each counts alone (tests). */
   redis?: Redis;
@@ -118,7 +119,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       info: { title: 'Quartermaster gateway', version: '0.1.0' },
     },
   });
-  const upstreamMetrics = observability(app, registry, deps.accessLog ?? deps.log);
+  const upstreamMetrics = observability(app, registry, deps.accessLog ?? accessLogVia(deps.log));
   healthRoutes(app, deps.readiness ?? {});
 
   await shedLoad(app, config.QM_MAX_EVENT_LOOP_DELAY_MS);

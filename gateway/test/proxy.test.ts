@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { ServiceApp } from '@qm/kit';
 import { startStubService } from './support/fakes';
+import { accessLogVia } from '../src/logger';
 import { buildTestGateway, createKey, MASTER } from './support/gateway';
 
 describe('gateway proxying', () => {
@@ -17,7 +18,7 @@ describe('gateway proxying', () => {
     const access = pino({ level: 'info' }, { write: (line) => accessLines.push(JSON.parse(line)) });
     ({ app: gateway } = await buildTestGateway(
       { QM_INVENTORY_URL: inventory.url, QM_FRAUD_URL: fraud.url },
-      { accessLog: access },
+      { accessLog: accessLogVia(access) },
     ));
     ({ key: warehouseKey } = await createKey(gateway, {
       name: 'warehouse',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { AccessLog } from '../logger';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const QUIET_ROUTES = new Set(['/metrics', '/healthz', '/readyz']);
@@ -28,7 +28,7 @@ declare module 'fastify' {
 export function observability(
   app: FastifyInstance,
   registry: Registry,
-  access: Logger,
+  access: AccessLog,
 ): UpstreamMetrics {
   const duration = new Histogram({
     name: 'gateway_request_duration_seconds',
@@ -69,18 +69,15 @@ export function observability(
     const labels = { method: request.method, route, status: String(status) };
     duration.observe(labels, ms / 1000);
     if (status >= 400) errors.inc(labels);
-    access.info(
-      {
-        reqId: request.id,
-        key: request.apiKey?.name,
-        method: request.method,
-        route,
-        upstream: request.upstream ?? undefined,
-        status,
-        ms: Math.round(ms * 100) / 100,
-      },
-      'request completed',
-    );
+    access({
+      reqId: request.id,
+      key: request.apiKey?.name,
+      method: request.method,
+      route,
+      upstream: request.upstream ?? undefined,
+      status,
+      ms: Math.round(ms * 100) / 100,
+    });
     done();
   });
 
