@@ -4,16 +4,22 @@
  *
  * - the real inventory service answering `GET /v1/inventory/stock/{sku}` from PostgreSQL,
  *   a call users make and the one the targets are about;
- * - a trivial upstream answering a constant item, with a bare reply-from proxy beside it:
- *   the floor one Node proxy hop costs on this machine.
+ * - a trivial upstream answering a constant item.
+ *
+ * Beside the gateway, two proxies with no checks at all show the floor one Node proxy hop
+ * costs on this machine: Node's HTTP server handing each call to an undici pool ("raw"), and
+ * a Fastify route with @fastify/reply-from ("bare").
  *
  * The paths of a call are loaded alike, in turns (direct, gateway, direct, ...), so drifting
  * load from other work on the machine hits them evenly; medians over the rounds are shown.
  * Throughput is measured at saturation; latency also at a fixed rate that both paths sustain
  * (half the gateway's saturated rate), where p99 shows what the gateway adds to a call rather
- * than queueing. Each path also shows the CPU time per call of each process serving it,
- * which depends far less on what else runs on the machine than rates and latencies do.
- * Services, gateway and load generator (this process) are separate processes.
+ * than queueing. Each path also shows the CPU time per call of each process serving it (the
+ * PostgreSQL server processes answering the service included), which depends far less on
+ * what else runs on the machine than rates and latencies do, and what the totals would let
+ * the gateway keep on a machine where CPU alone bounded throughput. Services, gateway and
+ * the load generator (autocannon, 10 connections, no pipelining) are separate processes,
+ * and the load generator's own CPU time per call is shown too.
  *
  *   pnpm bench:gateway
  *   BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
@@ -22,7 +28,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import type { LoadResult, LoadRun } from './load';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -53,8 +59,8 @@ interface Call {
   role: string;
   arg: string;
   path: string;
-  /** Also measure a bare proxy in front of the upstream. */
-  bare: boolean;
+  /** Also measure bare proxies (no checks) in front of the upstream, the floors. */
+  floors: boolean;
 }
 
 interface Report {
@@ -66,22 +72,32 @@ interface Report {
   paced: [Figures, Figures];
 }
 
-/** Starts a role of `roles.ts` in its own process; resolves with what it sends once ready. */
-function child<T>(
-  role: string,
-  arg: string,
+/** Starts a bench process; resolves with the first message it sends, once ready. */
+function start<T>(
+  file: string,
+  args: string[],
   started: ChildProcess[],
   extraArgs: string[] = [],
 ): Promise<T> {
-  const proc = fork(join(__dirname, 'roles.ts'), [role, arg], {
+  const proc = fork(join(__dirname, file), args, {
     execArgv: ['--import', 'tsx', ...extraArgs],
     stdio: 'inherit',
   });
   started.push(proc);
   return new Promise((resolve, reject) => {
     proc.once('message', (info) => resolve(info as T));
-    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+    proc.once('exit', (code) => reject(new Error(`${args[0] ?? file} exited with ${code}`)));
   });
+}
+
+/** Starts a role of `roles.ts` in its own process. */
+function child<T>(
+  role: string,
+  arg: string,
+  started: ChildProcess[],
+  extraArgs: string[] = [],
+): Promise<T> {
+  return start<T>('roles.ts', [role, arg], started, extraArgs);
 }
 
 /** Stops the processes (they clean up on SIGTERM) and waits until they are gone. */
@@ -98,42 +114,72 @@ async function stop(started: ChildProcess[]): Promise<void> {
   );
 }
 
-/** The CPU time a child process has used so far, in µs. */
-function cpuOf(proc: ChildProcess): Promise<number> {
+/** CPU time (µs) used so far by a child process and, for a service, by its database. */
+function cpuOf(proc: ChildProcess): Promise<{ cpu: number; database?: number }> {
   return new Promise((resolve) => {
-    const listen = (message: { cpu?: NodeJS.CpuUsage }) => {
+    const listen = (message: { cpu?: number; database?: number }) => {
       if (message.cpu === undefined) return;
       proc.off('message', listen);
-      resolve(message.cpu.user + message.cpu.system);
+      resolve({ cpu: message.cpu, database: message.database });
     };
     proc.on('message', listen);
     proc.send('cpu');
   });
 }
 
+/** CPU time per process serving a target, with the database's where a service reports it. */
+async function cpuOfServing(target: Target): Promise<Record<string, number>> {
+  const entries = await Promise.all(
+    Object.entries(target.serving).map(async ([name, proc]) => {
+      const { cpu, database } = await cpuOf(proc);
+      return database === undefined
+        ? [[name, cpu]]
+        : [
+            [name, cpu],
+            ['postgres', database],
+          ];
+    }),
+  );
+  return Object.fromEntries(entries.flat());
+}
+
+/** Runs autocannon in the load generator's process and waits for its figures. */
+function generate(loader: ChildProcess, spec: LoadRun): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const listen = (message: { result?: LoadResult; error?: string }) => {
+      if (message.result === undefined && message.error === undefined) return;
+      loader.off('message', listen);
+      if (message.result !== undefined) resolve(message.result);
+      else reject(new Error(message.error));
+    };
+    loader.on('message', listen);
+    loader.send(spec);
+  });
+}
+
 async function load(
+  loader: ChildProcess,
   target: Target,
   path: string,
   seconds: number,
   rate?: number,
 ): Promise<Figures> {
-  const serving = Object.entries(target.serving);
-  const before = await Promise.all(serving.map(([, proc]) => cpuOf(proc)));
-  const result = await autocannon({
+  const before = await cpuOfServing(target);
+  const result = await generate(loader, {
     url: target.url + path,
-    connections: CONNECTIONS,
-    duration: seconds,
     headers: target.headers,
-    ...(rate === undefined ? {} : { overallRate: rate }),
+    connections: CONNECTIONS,
+    seconds,
+    rate,
   });
-  const after = await Promise.all(serving.map(([, proc]) => cpuOf(proc)));
-  const calls = Math.max(1, result.requests.total);
+  const after = await cpuOfServing(target);
+  const calls = Math.max(1, result.total);
   const cpu = Object.fromEntries(
-    serving.map(([name], i) => [name, (after[i] - before[i]) / calls]),
+    Object.keys(after).map((name) => [name, (after[name] - before[name]) / calls]),
   );
-  const errors = result.errors + result.timeouts + result.non2xx;
-  const { p50, p99 } = result.latency;
-  return { rps: result.requests.average, p50, p99, errors, cpu };
+  cpu['load generator'] = result.cpu / calls;
+  const { rps, p50, p99, errors } = result;
+  return { rps, p50, p99, errors, cpu };
 }
 
 function median(values: number[]): number {
@@ -155,11 +201,16 @@ function medianFigures(runs: Figures[]): Figures {
 }
 
 /** Loads each target in turn, `ROUNDS` times, and returns the median figures per target. */
-async function inTurns(targets: Target[], path: string, rate?: number): Promise<Figures[]> {
+async function inTurns(
+  loader: ChildProcess,
+  targets: Target[],
+  path: string,
+  rate?: number,
+): Promise<Figures[]> {
   const runs = targets.map((): Figures[] => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, target] of targets.entries()) {
-      runs[i].push(await load(target, path, SECONDS, rate));
+      runs[i].push(await load(loader, target, path, SECONDS, rate));
     }
   }
   return runs.map(medianFigures);
@@ -168,8 +219,10 @@ async function inTurns(targets: Target[], path: string, rate?: number): Promise<
 async function measure(call: Call): Promise<Report> {
   const started: ChildProcess[] = [];
   try {
+    await start<string>('load.ts', [], started);
+    const loader = started[0];
     const upstream = await child<string>(call.role, call.arg, started);
-    const service = started[0];
+    const service = started[1];
     const profile =
       PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
     const gateway = await child<{ url: string; key: string }>(
@@ -183,20 +236,26 @@ async function measure(call: Call): Promise<Report> {
       label: 'through gateway',
       url: gateway.url,
       headers: { 'x-api-key': gateway.key },
-      serving: { gateway: started[1], service },
+      serving: { gateway: started[2], service },
     };
     const targets: Target[] = [direct, through];
-    if (call.bare) {
+    if (call.floors) {
+      const raw = await child<string>('raw', upstream, started);
       const bare = await child<string>('bare', upstream, started);
-      const serving = { proxy: started[2], service };
-      targets.splice(1, 0, { label: 'bare proxy', url: bare, headers: {}, serving });
+      targets.splice(
+        1,
+        0,
+        { label: 'raw proxy', url: raw, headers: {}, serving: { proxy: started[3], service } },
+        { label: 'bare proxy', url: bare, headers: {}, serving: { proxy: started[4], service } },
+      );
     }
 
     // JIT, connection pools and the key cache warm up before anything is measured.
-    for (const target of targets) await load(target, call.path, WARM_SECONDS);
-    const saturated = await inTurns(targets, call.path);
+    for (const target of targets) await load(loader, target, call.path, WARM_SECONDS);
+    const saturated = await inTurns(loader, targets, call.path);
     const rate = Math.max(1, Math.floor(saturated[saturated.length - 1].rps / 2));
-    const [pacedDirect, pacedThrough] = await inTurns([direct, through], call.path, rate);
+    const paced = await inTurns(loader, [direct, through], call.path, rate);
+    const [pacedDirect, pacedThrough] = paced;
     const labels = targets.map((t) => t.label);
     return { call, labels, saturated, rate, paced: [pacedDirect, pacedThrough] };
   } finally {
@@ -205,21 +264,22 @@ async function measure(call: Call): Promise<Report> {
 }
 
 const num = (value: number, width: number) => value.toFixed(0).padStart(width);
+const total = (f: Figures) => Object.values(f.cpu).reduce((sum, us) => sum + us, 0);
 
 function print(report: Report): void {
   const { saturated, paced, rate } = report;
   console.log(`\n${report.call.title}`);
   console.log(
     `${''.padEnd(16)}${'saturated:'.padStart(10)} req/s  p50  p99   errors` +
-      `   at ${rate} req/s: p50  p99   CPU per call (saturated)`,
+      `   at ${rate} req/s: p50  p99   CPU per call, µs (saturated)`,
   );
   for (const [i, label] of report.labels.entries()) {
     const f = saturated[i];
     const row = `${label.padEnd(16)}${num(f.rps, 16)} ${num(f.p50, 4)} ${num(f.p99, 4)} ${num(f.errors, 8)}`;
     const p = label === 'direct' ? paced[0] : label === 'through gateway' ? paced[1] : undefined;
     const at = p === undefined ? ' '.repeat(9) : `${num(p.p50, 4)} ${num(p.p99, 4)}`;
-    const cpu = Object.entries(f.cpu).map(([name, us]) => `${name} ${us.toFixed(0)} µs`);
-    console.log(`${row}${' '.repeat(16)}${at}   ${cpu.join(', ')}`);
+    const cpu = Object.entries(f.cpu).map(([name, us]) => `${name} ${us.toFixed(0)}`);
+    console.log(`${row}${' '.repeat(16)}${at}   ${cpu.join(', ')}; total ${num(total(f), 0)} µs`);
   }
 
   const direct = saturated[0];
@@ -232,9 +292,16 @@ function print(report: Report): void {
       `${added} ms at p99 at ${rate} req/s (target <= 1) and ${through.p99 - direct.p99} ms ` +
       `at saturation: ${met ? 'met' : 'NOT met'}`,
   );
+  console.log(
+    `where CPU alone bounded throughput, the CPU totals per call would let it keep ` +
+      `${((total(direct) / total(through)) * 100).toFixed(0)}%`,
+  );
   if (report.labels.includes('bare proxy')) {
-    const bare = saturated[1];
-    console.log(`(a bare reply-from proxy keeps ${((bare.rps / direct.rps) * 100).toFixed(0)}%)`);
+    const share = (i: number) => `${((saturated[i].rps / direct.rps) * 100).toFixed(0)}%`;
+    console.log(
+      `(with no checks, Node's HTTP server handing calls to an undici pool keeps ${share(1)}, ` +
+        `a Fastify route with @fastify/reply-from ${share(2)})`,
+    );
   }
 }
 
@@ -251,19 +318,19 @@ async function main(): Promise<void> {
       role: 'inventory',
       arg: SKU,
       path: `/v1/inventory/stock/${SKU}`,
-      bare: false,
+      floors: true,
     }),
     await measure({
       title: 'trivial upstream (the floor): GET /v1/inventory/items/SKU-1',
       role: 'trivial',
       arg: '',
       path: '/v1/inventory/items/SKU-1',
-      bare: true,
+      floors: true,
     }),
   ];
 
   console.log(
-    `\n${CONNECTIONS} connections; medians of ${ROUNDS} rounds of ${SECONDS} s per path; ` +
+    `\n${CONNECTIONS} connections, no pipelining; medians of ${ROUNDS} rounds of ${SECONDS} s per path; ` +
       `latencies in ms (autocannon resolves whole ms)`,
   );
   console.log(`${cpus().length} cores, load average before ${before}, after ${busy()}`);

@@ -4,8 +4,12 @@
  * the parent once listening, answers `cpu` with its CPU time so far, and cleans up on
  * SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import { Pool, type Dispatcher } from 'undici';
 import replyFrom from '@fastify/reply-from';
 import pino, { type Logger } from 'pino';
 import { Cache, createPool, createRedis, loggerOptions, migrate } from '@qm/kit';
@@ -17,10 +21,29 @@ import {
 import { PgKeyStore } from '../src/adapters/key-store';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
-import { createGatewayLogger } from '../src/logger';
+import { createGatewayLoggers } from '../src/logger';
 import { createKey } from '../src/domain/keys';
 
 const INVENTORY_SCHEMA = 'inventory_bench';
+
+/**
+ * PostgreSQL server processes serving this process's pool, with the CPU time each had used
+ * when last read (a process that has exited keeps its last figure).
+ */
+const backends = new Map<number, number>();
+
+/** CPU time (user + system, µs) a backend has used, from /proc (clock ticks of 10 ms). */
+function cpuOfBackend(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    backends.set(pid, (Number(fields[11]) + Number(fields[12])) * 10_000);
+  } catch {
+    // Gone: its last figure stands.
+  }
+  return backends.get(pid) ?? 0;
+}
 
 /** A service's production log settings at info level, written to /dev/null. */
 function quietLog(service: string): Logger {
@@ -54,6 +77,10 @@ async function inventoryService(sku: string): Promise<string> {
   const dir = join(__dirname, '..', '..', 'services', 'inventory', 'migrations');
   await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: INVENTORY_SCHEMA, dir, log });
   const pool = createPool(config.QM_DATABASE_URL, log);
+  pool.on('connect', (client) => {
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (pid !== undefined) backends.set(pid, 0);
+  });
   const redis = createRedis(config.QM_REDIS_URL, log);
   const inventory = createInventory({
     pool,
@@ -89,13 +116,65 @@ async function bareProxy(upstream: string): Promise<string> {
   return app.listen({ host: '127.0.0.1', port: 0 });
 }
 
+/** Answers one forwarded call: status and headers at once, the body as it comes. */
+class RawAnswer implements Dispatcher.DispatchHandler {
+  constructor(private readonly res: ServerResponse) {}
+
+  onRequestStart(): void {
+    // Nothing to keep: the call is never aborted.
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    delete headers.connection;
+    delete headers['keep-alive'];
+    delete headers['transfer-encoding'];
+    this.res.writeHead(status, headers);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.res.write(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, _error: Error): void {
+    if (!this.res.headersSent) this.res.writeHead(502);
+    this.res.end();
+  }
+}
+
+/**
+ * The least a Node proxy hop can cost: Node's HTTP server handing each call to an undici
+ * pool, no framework and no checks.
+ */
+async function rawProxy(upstream: string): Promise<string> {
+  const pool = new Pool(upstream, { connections: 128, pipelining: 1 });
+  const server = createServer((req, res) => {
+    const headers = { ...req.headers };
+    delete headers.connection;
+    delete headers.host;
+    pool.dispatch(
+      { method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers },
+      new RawAnswer(res),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /**
  * The gateway composed as its `server.ts` does, with every check on: a key from PostgreSQL
  * (cached briefly), its scope, the rate limit shared through Redis, metrics and access log.
  */
 async function gateway(upstream: string): Promise<{ url: string; key: string }> {
   const config = readConfig({ ...process.env, QM_INVENTORY_URL: upstream, QM_HTTP_PORT: '0' });
-  const log = createGatewayLogger('info', '/dev/null');
+  const { log, access } = createGatewayLoggers('info', '/dev/null');
   const dir = join(__dirname, '..', 'migrations');
   await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
   const pool = createPool(config.QM_DATABASE_URL, log);
@@ -112,7 +191,7 @@ async function gateway(upstream: string): Promise<{ url: string; key: string }> 
     maxRetriesPerRequest: 0,
     commandTimeout: 200,
   });
-  const app = await buildApp({ config, log, keys: store, redis });
+  const app = await buildApp({ config, log, accessLog: access, keys: store, redis });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   onTerm(async () => {
     await app.close();
@@ -127,12 +206,17 @@ const ROLES: Record<string, (arg: string) => Promise<unknown>> = {
   trivial: trivialUpstream,
   inventory: inventoryService,
   bare: bareProxy,
+  raw: rawProxy,
   gateway,
 };
 
-// The parent asks for the CPU time used so far, to tell what each call costs each process.
+// The parent asks for the CPU time used so far, to tell what each call costs each process;
+// the inventory service adds that of the PostgreSQL processes serving its queries.
 process.on('message', (message) => {
-  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  if (message !== 'cpu') return;
+  const own = process.cpuUsage();
+  const database = [...backends.keys()].reduce((sum, pid) => sum + cpuOfBackend(pid), 0);
+  process.send?.({ cpu: own.user + own.system, ...(backends.size > 0 ? { database } : {}) });
 });
 
 const [role, arg] = process.argv.slice(2);

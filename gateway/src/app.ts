@@ -16,6 +16,7 @@ import {
   type ReadinessCheck,
 } from '@qm/kit';
 import type { Config } from './config';
+import { accessLogVia, type AccessLog } from './logger';
 import { CircuitBreaker } from './domain/breaker';
 import { KeyResolver } from './domain/key-cache';
 import { RateCounter } from './domain/rate-counter';
@@ -24,7 +25,8 @@ import { AREAS, type Upstreams } from './domain/routing';
 import { routeMatcher } from './domain/route-templates';
 import { SCOPES } from './domain/scopes';
 import { authenticate } from './plugins/auth';
-import { allowOrigins, limitRate, shedLoad } from './plugins/limits';
+import { corsPreflight } from './plugins/cors';
+import { limitRate, shedLoad } from './plugins/limits';
 import { observability } from './plugins/observability';
 import { ServiceDocs } from './adapters/service-docs';
 import { RedisSharedCounts } from './adapters/shared-counts';
@@ -37,6 +39,8 @@ import { proxyRoutes } from './routes/proxy';
 export interface GatewayDeps {
   config: Config;
   log: Logger;
+  /** Where the access-log lines go; info lines of `log` when absent. */
+  accessLog?: AccessLog;
   keys: KeyStore;
   /** Where the gateways share rate-limit counts; without it each counts alone (tests). */
   redis?: Redis;
@@ -115,7 +119,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       info: { title: 'Quartermaster gateway', version: '0.1.0' },
     },
   });
-  const upstreamMetrics = observability(app, registry);
+  const upstreamMetrics = observability(app, registry, deps.accessLog ?? accessLogVia(deps.log));
   healthRoutes(app, deps.readiness ?? {});
 
   await shedLoad(app, config.QM_MAX_EVENT_LOOP_DELAY_MS);
@@ -129,7 +133,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
         : { key: config.QM_MASTER_KEY, record: masterRecord(config) },
   });
   authenticate(app, resolver);
-  await allowOrigins(app);
+  corsPreflight(app);
   const shared =
     deps.redis === undefined
       ? undefined

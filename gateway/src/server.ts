@@ -11,12 +11,12 @@ import {
 import { createEventBus, type PipelineAdmin } from '@qm/events';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { createGatewayLogger } from './logger';
+import { createGatewayLoggers } from './logger';
 import { PgKeyStore } from './adapters/key-store';
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = createGatewayLogger(config.QM_LOG_LEVEL);
+  const { log, access } = createGatewayLoggers(config.QM_LOG_LEVEL);
 
   await migrate({
     databaseUrl: config.QM_DATABASE_URL,
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     config,
     log,
+    accessLog: access,
     keys: new PgKeyStore(pool),
     redis: limiterRedis,
     readiness: { postgres: postgresCheck(pool), redis: redisCheck(redis) },

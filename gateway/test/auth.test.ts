@@ -120,6 +120,15 @@ describe('gateway keys, scopes and limits', () => {
     const own = await call(key, { origin: 'https://shop.example' });
     expect(own.statusCode).not.toBe(403);
     expect(own.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(own.headers.vary).toContain('Origin');
+    expect(own.headers['access-control-expose-headers']).toContain('x-request-id');
+  });
+
+  it('gives a key bound to no origin no CORS headers, even from a browser', async () => {
+    const { key } = await createKey(gateway, { name: 'backend', scopes: ['fraud:score'] });
+    const response = await call(key, { origin: 'https://shop.example' });
+    expect(response.statusCode).not.toBe(403);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('answers a CORS preflight without a key', async () => {
@@ -133,7 +142,15 @@ describe('gateway keys, scopes and limits', () => {
       },
     });
     expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(response.headers['access-control-allow-headers']).toContain('x-api-key');
+    expect(response.headers['access-control-allow-methods']).toContain('DELETE');
+  });
+
+  it('answers an OPTIONS call that is not a preflight with a JSON 404', async () => {
+    const response = await gateway.inject({ method: 'OPTIONS', url: '/v1/fraud/score' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().code).toBe('ROUTE_NOT_FOUND');
   });
 
   describe('admin keys endpoints', () => {

@@ -127,6 +127,22 @@ describe('KeyResolver', () => {
     expect(lookups).toEqual([hashKey('secret'), hashKey('secret')]);
   });
 
+  it('knows a key looked up within the cache time without a promise, and not after', async () => {
+    let now = 0;
+    const resolver = new KeyResolver({
+      lookup: async () => record(null),
+      ttlMs: 5000,
+      now: () => now,
+    });
+    expect(resolver.known('secret')).toBeUndefined();
+    await resolver.resolve('secret');
+    now = 4999;
+    expect(resolver.known('secret')?.record?.name).toBe('shop');
+    expect(resolver.known('other')).toBeUndefined();
+    now = 5000;
+    expect(resolver.known('secret')).toBeUndefined();
+  });
+
   it('answers the master key without the store', async () => {
     const resolver = new KeyResolver({
       lookup: async () => {
@@ -136,6 +152,7 @@ describe('KeyResolver', () => {
       master: { key: 'boot', record: record(null) },
     });
     expect((await resolver.resolve('boot'))?.name).toBe('shop');
+    expect(resolver.known('boot')?.record?.name).toBe('shop');
   });
 });
 

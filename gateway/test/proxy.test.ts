@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import type { ServiceApp } from '@qm/kit';
 import { startStubService } from './support/fakes';
+import { accessLogVia } from '../src/logger';
 import { buildTestGateway, createKey, MASTER } from './support/gateway';
 
 describe('gateway proxying', () => {
@@ -8,14 +10,16 @@ describe('gateway proxying', () => {
   let fraud: { app: ServiceApp; url: string };
   let gateway: FastifyInstance;
   let warehouseKey: string;
+  const accessLines: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     inventory = await startStubService('inventory');
     fraud = await startStubService('fraud');
-    ({ app: gateway } = await buildTestGateway({
-      QM_INVENTORY_URL: inventory.url,
-      QM_FRAUD_URL: fraud.url,
-    }));
+    const access = pino({ level: 'info' }, { write: (line) => accessLines.push(JSON.parse(line)) });
+    ({ app: gateway } = await buildTestGateway(
+      { QM_INVENTORY_URL: inventory.url, QM_FRAUD_URL: fraud.url },
+      { accessLog: accessLogVia(access) },
+    ));
     ({ key: warehouseKey } = await createKey(gateway, {
       name: 'warehouse',
       scopes: ['inventory:read', 'fraud:score'],
@@ -48,6 +52,26 @@ describe('gateway proxying', () => {
       requestId: 'req-42',
       sawKey: false,
     });
+  });
+
+  it('writes one access-log line per call with its key name but never the key', async () => {
+    accessLines.length = 0;
+    await gateway.inject({
+      url: '/v1/inventory/items/SKU-3',
+      headers: { 'x-api-key': warehouseKey, 'x-request-id': 'req-log' },
+    });
+    expect(accessLines).toHaveLength(1);
+    expect(accessLines[0]).toMatchObject({
+      reqId: 'req-log',
+      key: 'warehouse',
+      method: 'GET',
+      route: '/v1/inventory/items/{id}',
+      upstream: 'inventory',
+      status: 200,
+      msg: 'request completed',
+    });
+    expect(typeof accessLines[0].ms).toBe('number');
+    expect(JSON.stringify(accessLines)).not.toContain(warehouseKey);
   });
 
   it('makes a request id when the caller sends none and passes it to the service', async () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** An API key as stored: never the key itself, only its hash. */
 export interface KeyRecord {
@@ -22,7 +22,8 @@ export function generateKey(): string {
 
 /** SHA-256 suffices for keys with 256 bits of entropy: no dictionary to slow down. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // The one-shot form: a third of the time of a Hash object, and it runs on every call.
+  return hash('sha256', key, 'hex');
 }
 
 /** Compares two hex hashes in constant time. */

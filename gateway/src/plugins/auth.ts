@@ -1,8 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppError } from '@qm/kit';
 import { keyFromHeaders, keyProblem, type KeyRecord } from '../domain/keys';
 import type { KeyResolver } from '../domain/key-cache';
-import { hasScope, requiredAccess } from '../domain/scopes';
+import { hasScope, requiredAccess, type Access } from '../domain/scopes';
 import { GatewayErrors } from '../errors';
+import { allowOrigin } from './cors';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,37 +19,54 @@ function pathOf(request: FastifyRequest): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** Why a request with this key may not go on, if it may not; else it is let in. */
+function admit(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  access: Access,
+  record: KeyRecord | undefined,
+): AppError | undefined {
+  if (record === undefined) return GatewayErrors.INVALID_API_KEY();
+  const problem = keyProblem(record, new Date());
+  if (problem !== undefined) return GatewayErrors[problem]();
+  request.apiKey = record;
+
+  if (access.kind === 'scope' && !hasScope(record.scopes, access.scope)) {
+    return GatewayErrors.MISSING_SCOPE(`this call needs the scope ${access.scope}`, {
+      details: { requiredScope: access.scope },
+    });
+  }
+
+  const origin = request.headers.origin;
+  if (origin !== undefined && record.allowedOrigins.length > 0) {
+    if (!record.allowedOrigins.includes(origin)) {
+      return GatewayErrors.ORIGIN_NOT_ALLOWED(`the API key may not be used from ${origin}`);
+    }
+    allowOrigin(reply, origin);
+  }
+  return undefined;
+}
+
 /**
  * Authenticates every request that the scope table does not mark public, then checks the
- * scope and, for keys bound to browser origins, the `Origin` header.
+ * scope and, for keys bound to browser origins, the `Origin` header. A key looked up within
+ * the cache time is checked at once; only the others wait for the store.
  */
 export function authenticate(app: FastifyInstance, resolver: KeyResolver): void {
   app.decorateRequest('apiKey', null);
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const access = requiredAccess(request.method, pathOf(request));
-    if (access.kind === 'public') return;
+    if (access.kind === 'public') return done();
 
     const key = keyFromHeaders(request.headers['x-api-key'], request.headers.authorization);
-    if (key === undefined) throw GatewayErrors.MISSING_API_KEY();
+    if (key === undefined) return done(GatewayErrors.MISSING_API_KEY());
 
-    const record = await resolver.resolve(key);
-    if (record === undefined) throw GatewayErrors.INVALID_API_KEY();
-    const problem = keyProblem(record, new Date());
-    if (problem !== undefined) throw GatewayErrors[problem]();
-    request.apiKey = record;
-
-    if (access.kind === 'scope' && !hasScope(record.scopes, access.scope)) {
-      throw GatewayErrors.MISSING_SCOPE(`this call needs the scope ${access.scope}`, {
-        details: { requiredScope: access.scope },
-      });
-    }
-
-    const origin = request.headers.origin;
-    if (origin !== undefined && record.allowedOrigins.length > 0) {
-      if (!record.allowedOrigins.includes(origin)) {
-        throw GatewayErrors.ORIGIN_NOT_ALLOWED(`the API key may not be used from ${origin}`);
-      }
-    }
+    const known = resolver.known(key);
+    if (known !== undefined) return done(admit(request, reply, access, known.record));
+    resolver.resolve(key).then(
+      (record) => done(admit(request, reply, access, record)),
+      (error: Error) => done(error),
+    );
   });
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import underPressure from '@fastify/under-pressure';
-import cors from '@fastify/cors';
 import { AppError } from '@qm/kit';
 import type { RateCounter } from '../domain/rate-counter';
 import { GatewayErrors } from '../errors';
@@ -17,31 +16,6 @@ export async function shedLoad(app: FastifyInstance, maxEventLoopDelayMs: number
     maxEventLoopDelay: maxEventLoopDelayMs,
     retryAfter: 5,
     customError: OverloadedError,
-  });
-}
-
-/**
- * Browser access for keys bound to origins. A preflight carries no key, so it is answered
- * for any origin; the real request is refused (403) unless the key allows its origin, and
- * only then carries `access-control-allow-origin`.
- */
-export async function allowOrigins(app: FastifyInstance): Promise<void> {
-  const common = {
-    allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'x-request-id'],
-    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining'],
-    maxAge: 600,
-  };
-  // Most calls carry no Origin (server to server): they share one set of options.
-  const refused = { ...common, origin: false };
-  await app.register(cors, {
-    hook: 'preHandler',
-    delegator: (request, callback) => {
-      const origin = request.headers.origin;
-      if (origin === undefined) return callback(null, refused);
-      const allowed = request.apiKey?.allowedOrigins ?? [];
-      const open = request.method === 'OPTIONS' || allowed.includes(origin);
-      callback(null, open ? { ...common, origin } : refused);
-    },
   });
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { AccessLog } from '../logger';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const QUIET_ROUTES = new Set(['/metrics', '/healthz', '/readyz']);
@@ -21,9 +22,14 @@ declare module 'fastify' {
 
 /**
  * Per-route latency and error counts, per-service latency, and one access-log line per
- * request with the key's name (never the key), route, status and duration.
+ * request on `access` with its request id, the key's name (never the key), method, route,
+ * service (`upstream`), status and duration.
  */
-export function observability(app: FastifyInstance, registry: Registry): UpstreamMetrics {
+export function observability(
+  app: FastifyInstance,
+  registry: Registry,
+  access: AccessLog,
+): UpstreamMetrics {
   const duration = new Histogram({
     name: 'gateway_request_duration_seconds',
     help: 'Gateway request duration by route and status',
@@ -63,17 +69,15 @@ export function observability(app: FastifyInstance, registry: Registry): Upstrea
     const labels = { method: request.method, route, status: String(status) };
     duration.observe(labels, ms / 1000);
     if (status >= 400) errors.inc(labels);
-    request.log.info(
-      {
-        key: request.apiKey?.name,
-        method: request.method,
-        route,
-        service: request.upstream ?? undefined,
-        status,
-        ms: Math.round(ms * 100) / 100,
-      },
-      'request completed',
-    );
+    access({
+      reqId: request.id,
+      key: request.apiKey?.name,
+      method: request.method,
+      route,
+      upstream: request.upstream ?? undefined,
+      status,
+      ms: Math.round(ms * 100) / 100,
+    });
     done();
   });
 

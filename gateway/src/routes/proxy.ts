@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import { AREAS, type AreaRoute, type Upstreams } from '../domain/routing';
 import { canonicalPath } from '../domain/paths';
 import type { CircuitBreaker } from '../domain/breaker';
 import type { UpstreamMetrics } from '../plugins/observability';
+import { ServiceClient, type AnswerHandler } from '../adapters/service-client';
 import { GatewayErrors } from '../errors';
 
 export interface ProxyOptions {
@@ -23,16 +24,74 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 /** Statuses that mean the service itself is in trouble, not the request. */
 const UNHEALTHY = new Set([502, 503, 504]);
 
-/** The key stays at the gateway; the request id travels on. */
-function rewriteHeaders(
-  request: { id: string },
-  headers: IncomingHttpHeaders,
-): IncomingHttpHeaders {
-  // reply-from hands over its own copy of the caller's headers, so it is changed in place.
-  delete headers['x-api-key'];
-  delete headers.authorization;
-  headers['x-request-id'] = request.id;
-  return headers;
+/** Headers of one hop only, never passed on (RFC 9110 section 7.6.1), and `expect`. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+]);
+/** Also kept from the service: the caller's key, and the gateway's own host. */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'x-api-key', 'authorization']);
+
+/**
+ * The headers a service receives: the caller's, less those of this hop (and any the caller's
+ * `Connection` header names), the key, and the host; plus the request id.
+ */
+export function forwardedHeaders(headers: IncomingHttpHeaders, id: string): IncomingHttpHeaders {
+  const named = headers.connection;
+  const dropped =
+    named === undefined || named === 'keep-alive' || named === 'close'
+      ? undefined
+      : new Set(named.toLowerCase().split(/\s*,\s*/));
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    if (NOT_FORWARDED.has(name) || dropped?.has(name) === true) continue;
+    out[name] = headers[name];
+  }
+  out['x-request-id'] = id;
+  return out;
+}
+
+/**
+ * What one area does with its service's answers: count them, tell the breaker, and send
+ * them to the caller. Built once per area; each call passes its reply.
+ */
+function answers(
+  service: string,
+  breaker: CircuitBreaker | undefined,
+  metrics: UpstreamMetrics,
+): AnswerHandler<FastifyReply> {
+  const details = { details: { service } };
+  return {
+    answered(reply, status, headers, body: Buffer | Readable) {
+      const seconds = (performance.now() - reply.request.forwardedAt) / 1000;
+      metrics.observe(service, status, seconds);
+      if (UNHEALTHY.has(status)) breaker?.failure();
+      else breaker?.success();
+      void reply.code(status);
+      for (const name in headers) {
+        if (!HOP_BY_HOP.has(name)) void reply.header(name, headers[name]);
+      }
+      void reply.send(body);
+    },
+    failed(reply, error, timedOut) {
+      breaker?.failure();
+      metrics.failed(service, timedOut ? 'timeout' : 'unreachable');
+      reply.request.log.warn({ service, err: error.message }, 'service call failed');
+      void reply.send(
+        timedOut
+          ? GatewayErrors.UPSTREAM_TIMEOUT(`${service} did not answer in time`, details)
+          : GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, details),
+      );
+    },
+  };
 }
 
 declare module 'fastify' {
@@ -42,57 +101,34 @@ declare module 'fastify' {
   }
 }
 
-type Forwarder = (reply: FastifyReply, path: string) => FastifyReply;
+type Forwarder = (request: FastifyRequest, reply: FastifyReply, path: string) => void;
 
-/**
- * Forwards calls to one area's service. Everything a call needs besides its path and body is
- * built once here, so a call allocates no options or callbacks of its own.
- */
-function forwarder(route: AreaRoute, options: ProxyOptions): Forwarder {
+/** Forwards calls to one area's service; everything but the call itself is built once. */
+function forwarder(route: AreaRoute, options: ProxyOptions): [Forwarder, ServiceClient] {
   const { service } = route;
-  const base = options.upstreams[route.area];
   const breaker = options.breakers.get(service);
+  const client = new ServiceClient(options.upstreams[route.area], {
+    connections: options.connections,
+    timeoutMs: options.timeoutMs,
+  });
+  const handler = answers(service, breaker, options.metrics);
   const details = { details: { service } };
 
-  const onResponse: FastifyReplyFromHooks['onResponse'] = (request, reply, upstream) => {
-    const { statusCode, stream } = upstream as unknown as { statusCode: number; stream: Readable };
-    const seconds = (performance.now() - request.forwardedAt) / 1000;
-    options.metrics.observe(service, statusCode, seconds);
-    if (UNHEALTHY.has(statusCode)) breaker?.failure();
-    else breaker?.success();
-    void reply.send(stream);
-  };
-  const onError: FastifyReplyFromHooks['onError'] = (reply, { error }) => {
-    breaker?.failure();
-    const timedOut = (error as { statusCode?: number }).statusCode === 504;
-    options.metrics.failed(service, timedOut ? 'timeout' : 'unreachable');
-    reply.request.log.warn({ service, err: error.message }, 'service call failed');
-    void reply.send(
-      timedOut
-        ? GatewayErrors.UPSTREAM_TIMEOUT(`${service} did not answer in time`, details)
-        : GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, details),
-    );
-  };
-  const common = { rewriteRequestHeaders: rewriteHeaders, onResponse, onError };
-  const retried = { ...common, retriesCount: 1 };
-  const once = { ...common, retriesCount: 0 };
-
-  return (reply, path) => {
+  const forward: Forwarder = (request, reply, path) => {
     if (breaker !== undefined && !breaker.allow()) {
       options.metrics.failed(service, 'circuit_open');
       throw GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, details);
     }
-    const request = reply.request;
     request.upstream = service;
     request.forwardedAt = performance.now();
-
-    const callOptions = IDEMPOTENT.has(request.method) ? retried : once;
+    const method = request.method as Dispatcher.HttpMethod;
     // Bodies arrive as raw bytes and leave as they came (never re-encoded).
-    const body = request.body;
-    if (!Buffer.isBuffer(body)) return reply.from(base + path, callOptions);
-    const contentType = request.headers['content-type'] ?? 'application/octet-stream';
-    return reply.from(base + path, { ...callOptions, body, contentType });
+    const body = Buffer.isBuffer(request.body) ? request.body : null;
+    const headers = forwardedHeaders(request.headers, request.id);
+    const call = { method, path, headers, body, retry: IDEMPOTENT.has(method) };
+    client.forward(call, handler, reply);
   };
+  return [forward, client];
 }
 
 /**
@@ -101,18 +137,6 @@ function forwarder(route: AreaRoute, options: ProxyOptions): Forwarder {
  * bytes, within the area's body limit.
  */
 export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): Promise<void> {
-  await app.register(replyFrom, {
-    disableRequestLogging: true,
-    retryMethods: ['GET', 'HEAD', 'OPTIONS'],
-    undici: {
-      connections: options.connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    },
-  });
-
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
@@ -121,22 +145,25 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): 
   app.decorateRequest('forwardedAt', 0);
 
   for (const route of AREAS) {
-    const forward = forwarder(route, options);
+    const [forward, client] = forwarder(route, options);
+    app.addHook('onClose', async () => client.close());
+
     for (const probe of ['healthz', 'readyz']) {
       app.get(
         `/v1/${route.area}/${probe}`,
         { logLevel: 'silent', schema: { hide: true } },
-        async (_request, reply) => forward(reply, `/${probe}`),
+        (request, reply) => forward(request, reply, `/${probe}`),
       );
     }
 
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    // Not async: the answer is sent from the client's callbacks, so no promise is needed.
+    const handler = (request: FastifyRequest, reply: FastifyReply) => {
       const url = request.url;
       const query = url.indexOf('?');
       const checked = canonicalPath(query === -1 ? url : url.slice(0, query));
       if (!checked.ok) throw GatewayErrors.BAD_PATH(checked.reason);
       request.routeLabel = options.routeOf(request.method, checked.path) ?? null;
-      return forward(reply, checked.path);
+      forward(request, reply, query === -1 ? checked.path : checked.path + url.slice(query));
     };
     const common = { method: METHODS, bodyLimit: route.bodyLimit, schema: { hide: true }, handler };
     app.route({ ...common, url: `/v1/${route.area}` });

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app';
+import { buildApp, type GatewayDeps } from '../../src/app';
 import { readConfig } from '../../src/config';
 import { MemoryKeyStore } from './fakes';
 
@@ -18,6 +18,7 @@ export function midMinute(): () => number {
 /** Builds the gateway through the production factory with in-memory keys. */
 export async function buildTestGateway(
   env: Record<string, string> = {},
+  deps: Pick<GatewayDeps, 'accessLog'> = {},
 ): Promise<{ app: FastifyInstance; keys: MemoryKeyStore }> {
   const keys = new MemoryKeyStore();
   const config = readConfig({
@@ -34,7 +35,8 @@ export async function buildTestGateway(
     QM_BREAKER_COOLDOWN_MS: '60000',
     ...env,
   });
-  const app = await buildApp({ config, log: pino({ level: 'silent' }), keys, clock: midMinute() });
+  const log = pino({ level: 'silent' });
+  const app = await buildApp({ config, log, keys, clock: midMinute(), ...deps });
   await app.ready();
   return { app, keys };
 }
