@@ -95,3 +95,52 @@ export function weightedMoments(
   for (let i = 0; i < values.length; i++) sq += weights[i] * (values[i] - mean) ** 2;
   return { mean, variance: sq / total };
 }
+
+/**
+ * Weighted samples sorted once, so the expected excess over a level, E[(X - s)+], takes a
+ * binary search instead of a pass over every sample.
+ */
+export class SortedSample {
+  private readonly values: Float64Array;
+  /** Running sums of weight and of weight × value, in value order, from 0. */
+  private readonly cumWeight: Float64Array;
+  private readonly cumMass: Float64Array;
+  readonly total: number;
+
+  constructor(values: number[], weights: number[]) {
+    const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+    this.values = Float64Array.from(order, (i) => values[i]);
+    this.cumWeight = new Float64Array(order.length + 1);
+    this.cumMass = new Float64Array(order.length + 1);
+    order.forEach((i, k) => {
+      this.cumWeight[k + 1] = this.cumWeight[k] + weights[i];
+      this.cumMass[k + 1] = this.cumMass[k] + weights[i] * values[i];
+    });
+    this.total = this.cumWeight[order.length];
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The k-th smallest value. */
+  at(k: number): number {
+    return this.values[k];
+  }
+
+  /** E[(X - s)+] under the weights. */
+  excess(s: number): number {
+    if (!(this.total > 0)) return 0;
+    let lo = 0;
+    let hi = this.values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.values[mid] > s) hi = mid;
+      else lo = mid + 1;
+    }
+    const n = this.values.length;
+    const mass = this.cumMass[n] - this.cumMass[lo];
+    const weight = this.cumWeight[n] - this.cumWeight[lo];
+    return (mass - s * weight) / this.total;
+  }
+}
