@@ -1,4 +1,4 @@
-import { SortedSample, weightedQuantile } from './stats';
+import { SortedSample } from './stats';
 
 /**
  * Samples of demand over one protection interval (`cycle`: lead time plus review period) and
@@ -10,14 +10,57 @@ export interface IntervalSamples {
   weights: number[];
 }
 
-/**
- * Expected units short per review cycle at reorder level s: E[(D(L+R) - s)+] - E[(D(L) - s)+],
- * the units the last day of the interval cannot serve.
- */
-export function shortPerCycle(samples: IntervalSamples): (s: number) => number {
-  const cycle = new SortedSample(samples.cycle, samples.weights);
-  const lead = new SortedSample(samples.lead, samples.weights);
-  return (s) => cycle.excess(s) - lead.excess(s);
+/** The interval samples sorted once for the searches below. */
+class ShortCurve {
+  readonly cycle: SortedSample;
+  readonly lead: SortedSample;
+
+  constructor(samples: IntervalSamples) {
+    this.cycle = new SortedSample(samples.cycle, samples.weights);
+    this.lead = new SortedSample(samples.lead, samples.weights);
+  }
+
+  /**
+   * Expected units short per review cycle at reorder level s:
+   * E[(D(L+R) - s)+] - E[(D(L) - s)+], the units the last day of the interval cannot serve.
+   */
+  at(s: number): number {
+    return this.cycle.excess(s) - this.lead.excess(s);
+  }
+
+  /** The lowest level whose expected units short per cycle stay within `allowed`. */
+  fillLevel(allowed: number): number {
+    if (this.cycle.size === 0 || !(this.cycle.total > 0)) return 0;
+    let lo = 0;
+    let hi = Math.ceil(this.cycle.at(this.cycle.size - 1));
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.at(mid) <= allowed) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /**
+   * The level minimising units short per cycle plus `price` per unit of level. The objective
+   * is piecewise linear between sample values, so its minimum is at one of them (or 0).
+   */
+  economicLevel(price: number): number {
+    let best = 0;
+    let bestCost = this.at(0);
+    for (const sample of [this.cycle, this.lead]) {
+      for (let k = 0; k < sample.size; k++) {
+        const s = sample.at(k);
+        if (k > 0 && s === sample.at(k - 1)) continue;
+        const cost = this.at(s) + price * s;
+        if (cost < bestCost - 1e-12 || (Math.abs(cost - bestCost) <= 1e-12 && s < best)) {
+          best = s;
+          bestCost = cost;
+        }
+      }
+    }
+    return best;
+  }
 }
 
 /**
@@ -31,17 +74,7 @@ export function fillRateLevel(
   weights: number[],
   allowedShort: number,
 ): number {
-  const total = weights.reduce((a, w) => a + w, 0);
-  if (total <= 0 || cycle.length === 0) return 0;
-  const short = shortPerCycle({ cycle, lead, weights });
-  let lo = 0;
-  let hi = Math.ceil(Math.max(...cycle));
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (short(mid) <= allowedShort) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  return new ShortCurve({ cycle, lead, weights }).fillLevel(allowedShort);
 }
 
 /**
@@ -60,25 +93,12 @@ export function holdingPerLostUnit(serviceLevel: number, protectionDays: number)
  * fill-rate target per SKU does not: it spends heavily on the rare huge order of a lumpy SKU.
  */
 export function economicLevel(samples: IntervalSamples, price: number): number {
-  if (samples.cycle.length === 0) return 0;
-  const short = shortPerCycle(samples);
-  // The objective is piecewise linear between sample values, so its minimum is at one of them.
-  const candidates = new Set<number>([0, ...samples.cycle, ...samples.lead]);
-  let best = 0;
-  let bestCost = short(0);
-  for (const s of candidates) {
-    const cost = short(s) + price * s;
-    if (cost < bestCost - 1e-12 || (Math.abs(cost - bestCost) <= 1e-12 && s < best)) {
-      best = s;
-      bestCost = cost;
-    }
-  }
-  return best;
+  return new ShortCurve(samples).economicLevel(price);
 }
 
 /**
  * The reorder level for a service level: the fill-rate level (or the plain quantile, when
- * higher), but no unit beyond the economic level, whose cost the service level also sets.
+ * higher), but no unit beyond the economic level, whose price the service level also sets.
  */
 export function reorderLevel(
   samples: IntervalSamples,
@@ -86,10 +106,10 @@ export function reorderLevel(
   reviewDemand: number,
   protectionDays: number,
 ): number {
+  const curve = new ShortCurve(samples);
   const target = Math.max(
-    weightedQuantile(samples.cycle, samples.weights, serviceLevel),
-    fillRateLevel(samples.cycle, samples.lead, samples.weights, (1 - serviceLevel) * reviewDemand),
+    curve.cycle.quantile(serviceLevel),
+    curve.fillLevel((1 - serviceLevel) * reviewDemand),
   );
-  const economic = economicLevel(samples, holdingPerLostUnit(serviceLevel, protectionDays));
-  return Math.min(target, economic);
+  return Math.min(target, curve.economicLevel(holdingPerLostUnit(serviceLevel, protectionDays)));
 }

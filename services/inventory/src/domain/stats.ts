@@ -65,19 +65,6 @@ export function countQuantile(mean: number, variance: number, p: number): number
   return k;
 }
 
-/** The p-quantile of weighted samples (the smallest value whose cumulative weight reaches p). */
-export function weightedQuantile(values: number[], weights: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const order = values.map((_, i) => i).sort((x, y) => values[x] - values[y]);
-  const total = weights.reduce((s, w) => s + w, 0);
-  let acc = 0;
-  for (const i of order) {
-    acc += weights[i];
-    if (acc >= p * total - 1e-12) return values[i];
-  }
-  return values[order[order.length - 1]];
-}
-
 /** Weighted mean and variance of samples. */
 export function weightedMoments(
   values: number[],
@@ -126,6 +113,21 @@ export class SortedSample {
   /** The k-th smallest value. */
   at(k: number): number {
     return this.values[k];
+  }
+
+  /** The p-quantile: the smallest value whose cumulative weight reaches p. */
+  quantile(p: number): number {
+    const n = this.values.length;
+    if (n === 0) return 0;
+    const target = p * this.total - 1e-12;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumWeight[mid + 1] >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.values[lo];
   }
 
   /** E[(X - s)+] under the weights. */
