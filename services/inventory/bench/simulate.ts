@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   };
   const frontier = process.argv.includes('--frontier');
   const textbookCurve = [1.0, 1.28, 1.645, 2.05, 2.33, 2.75, 3.2];
-  const oursCurve = [0.8, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99];
+  const oursCurve = [0.8, 0.9, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
   if (frontier) {
     for (const z of textbookCurve) policies[`textbook z=${z}`] = (s) => textbook(s.history, z);
     for (const sl of oursCurve) policies[`served, service level ${sl}`] = (s) => served(s, sl);
