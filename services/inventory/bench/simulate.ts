@@ -22,7 +22,7 @@ import { replay, type Levels, type Outcome } from './simulate-core';
 const LEAD_TIME = 7;
 const SERVICE_LEVEL = 0.95;
 /** Days of history the service reads for a policy. */
-const HISTORY_DAYS = 364;
+const HISTORY_DAYS = DEFAULT_EMPIRICAL.windowDays;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
