@@ -3,15 +3,15 @@ import type { Pool } from '@qm/kit';
 import { claimEvents, type Publisher } from '@qm/events';
 import { applyMovement, type MovementKind, type StockLevel } from './domain/ledger';
 import { computePolicy, DEFAULT_SETTINGS, type Policy, type SkuSettings } from './domain/policy';
-import type { ForecastPath } from './domain/demand';
+import { DEFAULT_EMPIRICAL, type ForecastPath } from './domain/demand';
 import { restockSignal, signalFingerprint } from './domain/signals';
 import { inTransaction, type Db, type Store, type StoredForecast } from './adapters/store';
 import type { DemandRow, MovementRow } from './adapters/batch-store';
 import { encodeSignal } from './adapters/messages';
 import { InventoryErrors } from './errors';
 
-/** Days of demand history read for a policy: the empirical window plus room for dormancy. */
-const HISTORY_DAYS = 364;
+/** Days of demand history read for a policy: the empirical window (`DEFAULT_EMPIRICAL`). */
+const HISTORY_DAYS = DEFAULT_EMPIRICAL.windowDays;
 
 export interface MovementInput {
   eventId: string;

@@ -1,5 +1,11 @@
 import { computePolicy, DEFAULT_SETTINGS, roundOrder, type Policy } from '../src/domain/policy';
-import { demandFromHistory, demandStopped, fillRateLevel } from '../src/domain/demand';
+import { demandFromHistory, demandStopped } from '../src/domain/demand';
+import {
+  economicLevel,
+  fillRateLevel,
+  holdingPerLostUnit,
+  reorderLevel,
+} from '../src/domain/reorder-level';
 import { countQuantile, normalQuantile } from '../src/domain/stats';
 
 const numericFigures = (p: Policy) => [
@@ -80,19 +86,41 @@ describe('computePolicy', () => {
     expect(spread.reorderPoint).toBeGreaterThan(fixed.reorderPoint);
   });
 
-  it('uses the forecast distribution when one is given', () => {
+  it('lets a forecast above the history raise the demand level, and follows its shape', () => {
+    const history = Array.from({ length: 120 }, (_, i) => 8 + (i % 5));
+    const base = { history, onHand: 100, asOf: '2011-11-01', settings: DEFAULT_SETTINGS };
+    const plain = computePolicy(base);
     const p = computePolicy({
-      history: lumpySeries(120),
+      ...base,
       forecast: { mean: [20, 20, 20], lower95: [5, 5, 5], upper95: [40, 40, 40] },
-      onHand: 100,
-      asOf: '2011-11-01',
-      settings: DEFAULT_SETTINGS,
     });
+    expect(plain.method).toBe('empirical-bootstrap');
     expect(p.method).toBe('forecast-quantile');
-    expect(p.leadTimeDemand).toBe(160);
+    expect(p.leadTimeDemand).toBeCloseTo(160, 0);
     expect(p.reorderPoint).toBeGreaterThan(160);
     expect(p.daysOfCover).toBe(5);
     expect(p.stockoutDate).toBe('2011-11-06');
+  });
+
+  it('keeps the history level when the forecast is below it, using only its shape', () => {
+    const history = Array.from({ length: 120 }, (_, i) => 8 + (i % 5));
+    const base = { history, onHand: 30, asOf: '2011-11-01', settings: DEFAULT_SETTINGS };
+    const plain = computePolicy(base);
+    // A median path for a lumpy SKU sits far below its mean: it must not cut the stock.
+    const p = computePolicy({
+      ...base,
+      forecast: {
+        mean: [1, 1, 4, 1, 1, 1, 1],
+        lower95: Array(7).fill(0),
+        upper95: Array(7).fill(9),
+      },
+    });
+    expect(p.method).toBe('empirical-bootstrap');
+    expect(p.reorderPoint).toBe(plain.reorderPoint);
+    expect(p.orderUpTo).toBe(plain.orderUpTo);
+    // The third day carries four times the others: 30 units last 2 days and a bit, not 3.
+    expect(p.daysOfCover).toBeLessThan(plain.daysOfCover);
+    expect(p.daysOfCover).toBeGreaterThan(2);
   });
 
   it('falls back to a negative binomial when the history is short', () => {
@@ -103,7 +131,7 @@ describe('computePolicy', () => {
       serviceLevel: 0.95,
     });
     expect(d.method).toBe('negative-binomial');
-    expect(d.quantile).toBeGreaterThan(d.mean);
+    expect(d.reorderLevel).toBeGreaterThan(d.mean);
   });
 });
 
@@ -121,6 +149,34 @@ describe('demand pieces', () => {
     const tight = fillRateLevel(cycle, lead, weights, 0.1);
     expect(tight).toBeGreaterThan(loose);
     expect(tight).toBeLessThanOrEqual(100);
+  });
+
+  it('stops short of a rare huge order that the fill-rate target alone would chase', () => {
+    // 200 days of 10 a day, and one order of 2000 units: the fill-rate target wants it covered.
+    const days = Array.from({ length: 200 }, (_, i) => (i === 150 ? 2000 : 10));
+    const cycle: number[] = [];
+    const lead: number[] = [];
+    for (let end = 8; end <= days.length; end++) {
+      const block = days.slice(end - 8, end);
+      cycle.push(block.reduce((a, b) => a + b, 0));
+      lead.push(block.slice(0, 7).reduce((a, b) => a + b, 0));
+    }
+    const samples = { cycle, lead, weights: cycle.map(() => 1) };
+    const target = fillRateLevel(cycle, lead, samples.weights, 0.05 * 20);
+    const level = reorderLevel(samples, 0.95, 20, 8);
+    expect(target).toBeGreaterThan(1000);
+    expect(level).toBeLessThan(200);
+    expect(level).toBeGreaterThanOrEqual(80);
+    // A dearer lost sale (higher service level) buys the big order back.
+    expect(reorderLevel(samples, 0.9999, 20, 8)).toBeGreaterThan(1000);
+  });
+
+  it('keeps a unit only while it saves more lost sales than it costs to hold', () => {
+    const samples = { cycle: [10, 20, 30, 40], lead: [9, 18, 27, 36], weights: [1, 1, 1, 1] };
+    // Raising the level from 30 to 40 saves 1/4 unit short a day: worth it below that price.
+    expect(economicLevel(samples, 0.02)).toBe(40);
+    expect(economicLevel(samples, 0.3)).toBeLessThan(40);
+    expect(holdingPerLostUnit(0.95, 8)).toBeCloseTo(0.05 / 7.6, 10);
   });
 
   it('rounds orders up to packs and the minimum, and leaves zero at zero', () => {

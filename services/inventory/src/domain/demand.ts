@@ -1,4 +1,5 @@
-import { countQuantile, weightedMoments, weightedQuantile } from './stats';
+import { reorderLevel } from './reorder-level';
+import { countQuantile, weightedMoments } from './stats';
 
 /** A forecast path as the forecasting service publishes it (daily, from tomorrow). */
 export interface ForecastPath {
@@ -16,7 +17,7 @@ export interface Protection {
   serviceLevel: number;
 }
 
-/** Tuning of the history-based estimate; the defaults were chosen on an early window. */
+/** Tuning of the history-based estimate; the defaults were chosen on the tuning windows. */
 export interface EmpiricalOptions {
   /** Days of history the windows are drawn from. */
   windowDays: number;
@@ -38,12 +39,18 @@ export interface EmpiricalOptions {
 }
 
 export const DEFAULT_EMPIRICAL: EmpiricalOptions = {
-  windowDays: 182,
-  halfLifeDays: 56,
+  windowDays: 364,
+  halfLifeDays: 112,
   minSellingDays: 10,
   levelDays: 0,
   weekdayWeight: 1,
 };
+
+/**
+ * Days of recent history for the demand class and for the selling rate dormancy compares
+ * against: half a year, whatever the sampling window.
+ */
+export const RECENT_DAYS = 182;
 
 export type DemandMethod =
   'no-demand' | 'dormant' | 'empirical-bootstrap' | 'negative-binomial' | 'forecast-quantile';
@@ -60,8 +67,12 @@ export interface LeadTimeDemand {
   /** Days protected: mean lead time plus review period. */
   protectionDays: number;
   mean: number;
-  /** The service-level quantile of demand over the protection interval. */
-  quantile: number;
+  /**
+   * The reorder level: the service level's fill-rate level of demand over the protection
+   * interval, capped where more stock costs more than the sales it saves (the plain quantile
+   * for the negative binomial).
+   */
+  reorderLevel: number;
 }
 
 /** Classifies a daily series: average inter-demand interval 1.32 and squared CV 0.49. */
@@ -122,7 +133,12 @@ function recencyWeight(age: number, halfLifeDays: number): number {
  * history is one sample of lead-time demand (blocks keep the weekly rhythm and the clustering
  * of big orders), weighted by recency and by the chance of that lead time.
  */
-function empirical(history: number[], p: Protection, o: EmpiricalOptions): LeadTimeDemand {
+function empirical(
+  history: number[],
+  p: Protection,
+  o: EmpiricalOptions,
+  floorDailyMean?: number,
+): LeadTimeDemand {
   const recent = history.slice(-o.windowDays);
   const prefix = [0];
   for (const q of recent) prefix.push(prefix[prefix.length - 1] + q);
@@ -146,7 +162,9 @@ function empirical(history: number[], p: Protection, o: EmpiricalOptions): LeadT
   }
   const dailyWeights = recent.map((_, i) => recencyWeight(recent.length - 1 - i, o.halfLifeDays));
   const daily = weightedMoments(recent, dailyWeights);
-  const ratio = levelRatio(recent, daily.mean, o.levelDays);
+  let ratio = levelRatio(recent, daily.mean, o.levelDays);
+  const raised = floorDailyMean !== undefined && floorDailyMean > daily.mean * ratio;
+  if (raised && daily.mean > 0) ratio = floorDailyMean / daily.mean;
   if (ratio !== 1) {
     for (let i = 0; i < cycle.length; i++) {
       cycle[i] *= ratio;
@@ -154,17 +172,19 @@ function empirical(history: number[], p: Protection, o: EmpiricalOptions): LeadT
     }
     daily.mean *= ratio;
   }
-  const quantile = Math.max(
-    weightedQuantile(cycle, weights, p.serviceLevel),
-    fillRateLevel(cycle, lead, weights, (1 - p.serviceLevel) * daily.mean * review),
-  );
+  const protectionDays = p.leadTimeDays + p.reviewPeriodDays;
   return {
-    method: 'empirical-bootstrap',
-    demandClass: classifyDemand(recent),
+    method: raised ? 'forecast-quantile' : 'empirical-bootstrap',
+    demandClass: classifyDemand(recent.slice(-RECENT_DAYS)),
     dailyMean: daily.mean,
-    protectionDays: p.leadTimeDays + p.reviewPeriodDays,
+    protectionDays,
     mean: weightedMoments(cycle, weights).mean,
-    quantile,
+    reorderLevel: reorderLevel(
+      { cycle, lead, weights },
+      p.serviceLevel,
+      daily.mean * review,
+      protectionDays,
+    ),
   };
 }
 
@@ -174,113 +194,72 @@ function levelRatio(recent: number[], weightedMean: number, levelDays: number): 
   return Math.min(1.5, Math.max(1 / 1.5, level / weightedMean));
 }
 
-/**
- * The lowest reorder level whose expected units short per review cycle stay within the
- * allowed shortfall: short per cycle = E[(D(L+R) - s)+] - E[(D(L) - s)+], each pair of
- * samples starting on the same day. This targets the fill rate (units served), which lumpy
- * wholesale orders pull far from the cycle service level.
- */
-export function fillRateLevel(
-  cycle: number[],
-  lead: number[],
-  weights: number[],
-  allowedShort: number,
-): number {
-  const total = weights.reduce((a, w) => a + w, 0);
-  if (total <= 0 || cycle.length === 0) return 0;
-  const short = (s: number) => {
-    let sum = 0;
-    for (let i = 0; i < cycle.length; i++) {
-      sum += weights[i] * (Math.max(0, cycle[i] - s) - Math.max(0, lead[i] - s));
-    }
-    return sum / total;
-  };
-  let lo = 0;
-  let hi = Math.max(...cycle);
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (short(mid) <= allowedShort) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /** Daily mean and variance scaled to the protection interval, plus the lead-time spread term. */
 function countModel(dailyMean: number, dailyVariance: number, p: Protection) {
   const days = p.leadTimeDays + p.reviewPeriodDays;
   const mean = dailyMean * days;
   const variance = dailyVariance * days + dailyMean ** 2 * p.leadTimeSdDays ** 2;
-  return { days, mean, quantile: countQuantile(mean, variance, p.serviceLevel) };
+  return { days, mean, reorderLevel: countQuantile(mean, variance, p.serviceLevel) };
 }
 
-/** Lead-time demand from the SKU's own daily history (oldest first). */
+/**
+ * Lead-time demand from the SKU's own daily history (oldest first). `floorDailyMean`, the
+ * forecast's expected demand per day over the interval, can raise the level, never lower it:
+ * the published path is a per-day median, below the mean for lumpy demand, so only a forecast
+ * above the history's own rate says something the history does not (demand ramping up).
+ */
 export function demandFromHistory(
   history: number[],
   p: Protection,
   o: EmpiricalOptions = DEFAULT_EMPIRICAL,
+  floorDailyMean?: number,
 ): LeadTimeDemand {
   const recent = history.slice(-o.windowDays);
-  const demandClass = classifyDemand(recent);
+  const demandClass = classifyDemand(recent.slice(-RECENT_DAYS));
   const zero = {
     demandClass,
     dailyMean: 0,
     protectionDays: p.leadTimeDays + p.reviewPeriodDays,
     mean: 0,
-    quantile: 0,
+    reorderLevel: 0,
   };
   if (demandClass === 'none') return { method: 'no-demand', ...zero };
-  if (demandStopped(history, p.serviceLevel, o.windowDays)) return { method: 'dormant', ...zero };
+  if (demandStopped(history, p.serviceLevel, RECENT_DAYS)) return { method: 'dormant', ...zero };
 
   const sellingDays = recent.filter((q) => q > 0).length;
   const span = p.leadTimeDays + p.reviewPeriodDays;
-  if (sellingDays >= o.minSellingDays && recent.length >= 2 * span) return empirical(history, p, o);
+  if (sellingDays >= o.minSellingDays && recent.length >= 2 * span) {
+    return empirical(history, p, o, floorDailyMean);
+  }
 
   // Too little history for the blocks to say much: a negative binomial on the daily moments.
   const weights = recent.map((_, i) => recencyWeight(recent.length - 1 - i, o.halfLifeDays));
   const daily = weightedMoments(recent, weights);
-  const model = countModel(daily.mean, daily.variance, p);
+  const raised = floorDailyMean !== undefined && floorDailyMean > daily.mean;
+  const scale = raised && daily.mean > 0 ? floorDailyMean / daily.mean : 1;
+  const dailyMean = raised ? floorDailyMean : daily.mean;
+  const model = countModel(dailyMean, daily.variance * scale * scale, p);
   return {
-    method: 'negative-binomial',
+    method: raised ? 'forecast-quantile' : 'negative-binomial',
     demandClass,
-    dailyMean: daily.mean,
+    dailyMean,
     protectionDays: model.days,
     mean: model.mean,
-    quantile: model.quantile,
+    reorderLevel: model.reorderLevel,
   };
 }
 
 /**
- * Lead-time demand from a forecast path: means summed over the protection interval (the last
- * day repeated when the path is shorter), the daily spread read off the 95% bounds.
+ * The forecast's expected demand per day over the protection interval (the last day repeated
+ * when the path is shorter).
  */
-export function demandFromForecast(
-  forecast: ForecastPath,
-  p: Protection,
-  demandClass: DemandClass,
-): LeadTimeDemand {
+export function forecastDailyMean(forecast: ForecastPath, p: Protection): number | undefined {
+  if (forecast.mean.length === 0) return undefined;
   const span = Math.max(1, Math.round(p.leadTimeDays + p.reviewPeriodDays));
-  const at = (xs: number[], i: number) => (xs.length === 0 ? 0 : xs[Math.min(i, xs.length - 1)]);
-  let mean = 0;
-  let variance = 0;
+  let sum = 0;
   for (let i = 0; i < span; i++) {
-    const m = Math.max(0, finite(at(forecast.mean, i)));
-    const sd =
-      Math.max(0, finite(at(forecast.upper95, i)) - finite(at(forecast.lower95, i))) / 3.92;
-    mean += m;
-    variance += sd * sd;
+    const m = forecast.mean[Math.min(i, forecast.mean.length - 1)];
+    sum += Number.isFinite(m) ? Math.max(0, m) : 0;
   }
-  const dailyMean = mean / span;
-  variance += dailyMean ** 2 * p.leadTimeSdDays ** 2;
-  return {
-    method: 'forecast-quantile',
-    demandClass,
-    dailyMean,
-    protectionDays: p.leadTimeDays + p.reviewPeriodDays,
-    mean,
-    quantile: countQuantile(mean, variance, p.serviceLevel),
-  };
-}
-
-function finite(x: number): number {
-  return Number.isFinite(x) ? x : 0;
+  return sum / span;
 }

@@ -1,8 +1,7 @@
 import {
   DEFAULT_EMPIRICAL,
-  demandFromForecast,
   demandFromHistory,
-  classifyDemand,
+  forecastDailyMean,
   type DemandClass,
   type DemandMethod,
   type EmpiricalOptions,
@@ -93,30 +92,36 @@ function addDays(isoDate: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Days until cumulative expected demand exceeds the stock, along the forecast when given. */
+/**
+ * Days until cumulative expected demand exceeds the stock: along the forecast's daily shape
+ * when there is one, rescaled to the policy's own rate (the path is a median, its level too
+ * low for lumpy demand), and at that rate beyond the path.
+ */
 function coverDays(stock: number, dailyMean: number, forecast?: ForecastPath): number {
   if (stock <= 0) return 0;
-  if (forecast && forecast.mean.length > 0) {
-    let left = stock;
-    for (let day = 0; day < forecast.mean.length; day++) {
-      const m = Math.max(0, Number.isFinite(forecast.mean[day]) ? forecast.mean[day] : 0);
+  if (!(dailyMean > 0)) return MAX_DAYS_OF_COVER;
+  const path = (forecast?.mean ?? []).map((m) => (Number.isFinite(m) ? Math.max(0, m) : 0));
+  const pathMean = path.reduce((a, m) => a + m, 0) / Math.max(1, path.length);
+  const scale = pathMean > 0 ? dailyMean / pathMean : 0;
+  let left = stock;
+  if (scale > 0) {
+    for (let day = 0; day < path.length; day++) {
+      const m = path[day] * scale;
       if (m >= left) return day + left / m;
       left -= m;
     }
-    return dailyMean > 0
-      ? Math.min(MAX_DAYS_OF_COVER, forecast.mean.length + left / dailyMean)
-      : MAX_DAYS_OF_COVER;
   }
-  return dailyMean > 0 ? Math.min(MAX_DAYS_OF_COVER, stock / dailyMean) : MAX_DAYS_OF_COVER;
+  const done = scale > 0 ? path.length : 0;
+  return Math.min(MAX_DAYS_OF_COVER, done + left / dailyMean);
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
- * The replenishment policy of one SKU: a reorder point at the service-level quantile of
- * demand over lead time plus review period, an order-up-to level one cycle above it (the
+ * The replenishment policy of one SKU: a reorder point from the SKU's demand over lead time
+ * plus review period (see `reorderLevel`), an order-up-to level one cycle above it (the
  * economic order quantity when costs are known, else the review period's demand), and what
- * to order now given the stock.
+ * to order now given the stock. A forecast can raise the demand level and shapes the cover.
  */
 export function computePolicy(input: PolicyInput): Policy {
   const s = input.settings;
@@ -126,17 +131,14 @@ export function computePolicy(input: PolicyInput): Policy {
     reviewPeriodDays: s.reviewPeriodDays,
     serviceLevel: s.serviceLevel,
   };
-  const fromHistory = demandFromHistory(
+  const demand = demandFromHistory(
     input.history,
     protection,
     input.empirical ?? DEFAULT_EMPIRICAL,
+    input.forecast ? forecastDailyMean(input.forecast, protection) : undefined,
   );
-  const demand =
-    input.forecast && input.forecast.mean.length > 0
-      ? demandFromForecast(input.forecast, protection, classifyDemand(input.history.slice(-182)))
-      : fromHistory;
 
-  const reorderPoint = Math.max(0, Math.ceil(demand.quantile - 1e-9));
+  const reorderPoint = Math.max(0, Math.ceil(demand.reorderLevel - 1e-9));
   const safetyStock = Math.max(0, round2(reorderPoint - demand.mean));
   const eoq = economicOrderQuantity(demand.dailyMean, s);
   const cycle = eoq ?? demand.dailyMean * s.reviewPeriodDays;

@@ -65,19 +65,6 @@ export function countQuantile(mean: number, variance: number, p: number): number
   return k;
 }
 
-/** The p-quantile of weighted samples (the smallest value whose cumulative weight reaches p). */
-export function weightedQuantile(values: number[], weights: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const order = values.map((_, i) => i).sort((x, y) => values[x] - values[y]);
-  const total = weights.reduce((s, w) => s + w, 0);
-  let acc = 0;
-  for (const i of order) {
-    acc += weights[i];
-    if (acc >= p * total - 1e-12) return values[i];
-  }
-  return values[order[order.length - 1]];
-}
-
 /** Weighted mean and variance of samples. */
 export function weightedMoments(
   values: number[],
@@ -94,4 +81,68 @@ export function weightedMoments(
   let sq = 0;
   for (let i = 0; i < values.length; i++) sq += weights[i] * (values[i] - mean) ** 2;
   return { mean, variance: sq / total };
+}
+
+/**
+ * Weighted samples sorted once, so the expected excess over a level, E[(X - s)+], takes a
+ * binary search instead of a pass over every sample.
+ */
+export class SortedSample {
+  private readonly values: Float64Array;
+  /** Running sums of weight and of weight × value, in value order, from 0. */
+  private readonly cumWeight: Float64Array;
+  private readonly cumMass: Float64Array;
+  readonly total: number;
+
+  constructor(values: number[], weights: number[]) {
+    const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+    this.values = Float64Array.from(order, (i) => values[i]);
+    this.cumWeight = new Float64Array(order.length + 1);
+    this.cumMass = new Float64Array(order.length + 1);
+    order.forEach((i, k) => {
+      this.cumWeight[k + 1] = this.cumWeight[k] + weights[i];
+      this.cumMass[k + 1] = this.cumMass[k] + weights[i] * values[i];
+    });
+    this.total = this.cumWeight[order.length];
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The k-th smallest value. */
+  at(k: number): number {
+    return this.values[k];
+  }
+
+  /** The p-quantile: the smallest value whose cumulative weight reaches p. */
+  quantile(p: number): number {
+    const n = this.values.length;
+    if (n === 0) return 0;
+    const target = p * this.total - 1e-12;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumWeight[mid + 1] >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.values[lo];
+  }
+
+  /** E[(X - s)+] under the weights. */
+  excess(s: number): number {
+    if (!(this.total > 0)) return 0;
+    let lo = 0;
+    let hi = this.values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.values[mid] > s) hi = mid;
+      else lo = mid + 1;
+    }
+    const n = this.values.length;
+    const mass = this.cumMass[n] - this.cumMass[lo];
+    const weight = this.cumWeight[n] - this.cumWeight[lo];
+    return (mass - s * weight) / this.total;
+  }
 }
