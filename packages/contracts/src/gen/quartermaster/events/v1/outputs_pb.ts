@@ -38,6 +38,10 @@ export type ForecastUpdated = Message<"quartermaster.events.v1.ForecastUpdated">
   start: string;
 
   /**
+   * The point forecast per day. Models chosen by absolute error (the global models, and
+   * auto over them) give each day's median, which for intermittent demand sits below the
+   * mean: sum the days for a central path, not for expected total demand.
+   *
    * @generated from field: repeated double mean = 4;
    */
   mean: number[];
