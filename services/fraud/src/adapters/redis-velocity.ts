@@ -51,27 +51,34 @@ for k = 1, nkeys do
   local key = KEYS[k]
   local rows = redis.call('ZRANGEBYSCORE', key, at - longest, at, 'WITHSCORES')
   local old, oldCents = nil, 0
-  for w = 1, #windows do
-    local from = at - windows[w]
-    local orders, amount, others, seen = 0, 0, 0, {}
-    for r = 1, #rows, 2 do
+  -- Newest first: each window holds the next one's orders, so one pass fills them all.
+  local w, orders, amount, others, seen = 1, 0, 0, 0, {}
+  for r = #rows - 1, 1, -2 do
+    local rid, rcust, rcents = string.match(rows[r], '^(.-)\\t(.-)\\t(-?%d+)$')
+    if rid == id then
+      old = rows[r]
+      oldCents = tonumber(rcents)
+    else
       local t = tonumber(rows[r + 1])
-      local rid, rcust, rcents = string.match(rows[r], '^(.-)\\t(.-)\\t(-?%d+)$')
-      if rid == id then
-        old = rows[r]
-        oldCents = tonumber(rcents)
-      elseif t >= from then
-        orders = orders + 1
-        amount = amount + tonumber(rcents)
-        if rcust ~= customer and not seen[rcust] then
-          seen[rcust] = true
-          others = others + 1
-        end
+      while w <= #windows and t < at - windows[w] do
+        out[#out + 1] = orders
+        out[#out + 1] = others
+        out[#out + 1] = amount
+        w = w + 1
+      end
+      orders = orders + 1
+      amount = amount + tonumber(rcents)
+      if rcust ~= customer and not seen[rcust] then
+        seen[rcust] = true
+        others = others + 1
       end
     end
+  end
+  while w <= #windows do
     out[#out + 1] = orders
     out[#out + 1] = others
     out[#out + 1] = amount
+    w = w + 1
   end
   if k == nkeys and old then customerOld = oldCents end
   if k < nkeys then
