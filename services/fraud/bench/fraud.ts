@@ -1,6 +1,10 @@
 /**
- * `pnpm bench:fraud`: model quality on held-out splits of the labelled purchases, then
- * latency of `POST /v1/fraud/score` on a running service at a fixed request rate.
+ * `pnpm bench:fraud`: model quality on held-out splits of the labelled purchases, then the
+ * latency of `POST /v1/fraud/score` at a fixed rate, through the gateway and direct.
+ *
+ *   pnpm bench:fraud [quality|latency]
+ *   BENCH_RATE (req/s, 500), BENCH_SECONDS (per round, 10), BENCH_ROUNDS (3),
+ *   BENCH_CONNECTIONS (20), BENCH_CPU_PROF=<dir> writes a CPU profile of each process there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -30,6 +34,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const REDIS_URL = process.env.QM_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const READY_TIMEOUT_MS = 10 * 60_000;
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 function fmt(x: number): string {
   return x.toFixed(3);
@@ -117,8 +122,9 @@ interface Target {
 
 /** Starts a role of `roles.ts` in its own process; resolves with what it sends once ready. */
 function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T> {
+  const profile = PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
   const proc = fork(join(__dirname, 'roles.ts'), [role, arg], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profile],
     stdio: 'inherit',
   });
   started.push(proc);

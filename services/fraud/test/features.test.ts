@@ -1,4 +1,4 @@
-import { buildFeatures, FEATURE_NAMES, FEATURES } from '../src/domain/features';
+import { buildFeatures, FEATURE_NAMES, FEATURES, observationOf } from '../src/domain/features';
 import { IpCountryTable, ipToNumber, numberToIp } from '../src/domain/ip-country';
 import type { Order } from '../src/domain/order';
 import { emptyObserved } from '../src/domain/velocity';
@@ -90,5 +90,31 @@ describe('buildFeatures', () => {
     expect(facts.amountZ).toBeCloseTo(10, 5);
     const first = buildFeatures(base, emptyObserved(), {});
     expect(value(first.values, 'customer_first')).toBe(1);
+  });
+
+  it('reads the whole history of the device: its age, accounts, quick orders and same amounts', () => {
+    const observed = emptyObserved();
+    observed.entities.device = {
+      orders: 3,
+      accounts: 2,
+      firstSeenAt: base.createdAt - 3600_000,
+      quickOrders: 2,
+      sameAmount: 1,
+    };
+    const { values } = buildFeatures({ ...base, deviceId: 'd' }, observed, {});
+    expect(value(values, 'device_seen_before')).toBe(1);
+    expect(value(values, 'device_orders_all')).toBeCloseTo(Math.log1p(3), 9);
+    expect(value(values, 'device_accounts_all')).toBeCloseTo(Math.log1p(2), 9);
+    expect(value(values, 'device_first_seen_ago')).toBeCloseTo(Math.log1p(3600), 9);
+    expect(value(values, 'device_quick_orders')).toBeCloseTo(Math.log1p(2), 9);
+    expect(value(values, 'device_same_amount')).toBeCloseTo(Math.log1p(1), 9);
+    expect(value(values, 'ip_seen_before')).toBe(0);
+  });
+
+  it('counts an order as quick when it comes within two minutes of signup', () => {
+    const at = base.createdAt;
+    expect(observationOf({ ...base, accountCreatedAt: at - 119_000 }).quick).toBe(true);
+    expect(observationOf({ ...base, accountCreatedAt: at - 120_000 }).quick).toBe(false);
+    expect(observationOf(base).quick).toBe(false);
   });
 });

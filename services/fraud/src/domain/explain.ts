@@ -28,13 +28,17 @@ function velocityDetail(kind: EntityKind, facts: FeatureFacts): string {
   return `earlier orders of this ${kind}: ${parts.join('; ')}`;
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function historyDetail(kind: HistoryKind, order: Order, facts: FeatureFacts): string {
   const e = facts.entities[kind];
   if (e.firstSeenAt === undefined) return `first order from this ${kind}`;
   const ago = duration(Math.max(0, order.createdAt - e.firstSeenAt) / 1000);
   return (
-    `this ${kind} was first seen ${ago} ago: ${e.orders} earlier orders, ` +
-    `${e.accounts} other customers, ${e.quickOrders} placed right after signup, ` +
+    `this ${kind} was first seen ${ago} ago: ${count(e.orders, 'earlier order')}, ` +
+    `${count(e.accounts, 'other customer')}, ${e.quickOrders} placed right after signup, ` +
     `${e.sameAmount} of the same amount`
   );
 }
