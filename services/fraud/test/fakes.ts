@@ -10,12 +10,14 @@ import { ModelHolder } from '../src/model/model-holder';
 
 /**
  * A hand-written logistic model: risk rises with orders from the same device in the last
- * minute and with a purchase right after signup. Small enough to reason about in tests.
+ * minute, with the other customers the device ever had and with a purchase right after
+ * signup. Small enough to reason about in tests.
  */
 export function testArtefact(): FraudModelArtefact {
   const weights = FEATURE_NAMES.map((name) => {
     if (name === 'device_1m_orders') return 1.5;
     if (name === 'signup_gap_under_2m') return 3;
+    if (name === 'device_accounts_all') return 1;
     return 0;
   });
   return {

@@ -1,7 +1,7 @@
-import { buildFeatures, FEATURE_NAMES, FEATURES } from '../src/domain/features';
+import { buildFeatures, FEATURE_NAMES, FEATURES, observationOf } from '../src/domain/features';
 import { IpCountryTable, ipToNumber, numberToIp } from '../src/domain/ip-country';
 import type { Order } from '../src/domain/order';
-import { emptySnapshot } from '../src/domain/velocity';
+import { emptyObserved } from '../src/domain/velocity';
 
 const table = new IpCountryTable([
   { lower: 100, upper: 199, country: 'France' },
@@ -15,7 +15,6 @@ const base: Order = {
   amount: 50,
   createdAt: Date.parse('2026-03-02T10:00:00Z'),
 };
-const none = { count: 0, sum: 0, sumSq: 0 };
 const value = (v: Float64Array, name: string) => v[FEATURE_NAMES.indexOf(name)];
 
 describe('IpCountryTable', () => {
@@ -39,7 +38,7 @@ describe('IpCountryTable', () => {
 
 describe('buildFeatures', () => {
   it('gives one finite value per declared feature', () => {
-    const { values } = buildFeatures(base, none, emptySnapshot(), {});
+    const { values } = buildFeatures(base, emptyObserved(), {});
     expect(values).toHaveLength(FEATURES.length);
     expect([...values].every(Number.isFinite)).toBe(true);
   });
@@ -47,14 +46,12 @@ describe('buildFeatures', () => {
   it('marks a purchase within two minutes of signup', () => {
     const quick = buildFeatures(
       { ...base, accountCreatedAt: base.createdAt - 60_000 },
-      none,
-      emptySnapshot(),
+      emptyObserved(),
       {},
     );
     const slow = buildFeatures(
       { ...base, accountCreatedAt: base.createdAt - 86_400_000 },
-      none,
-      emptySnapshot(),
+      emptyObserved(),
       {},
     );
     expect(value(quick.values, 'signup_gap_under_2m')).toBe(1);
@@ -65,8 +62,7 @@ describe('buildFeatures', () => {
   it('puts unknown channels, browsers and countries in the unknown bucket and lists them', () => {
     const { values, facts } = buildFeatures(
       { ...base, channel: 'kiosk', browser: 'Chrome', billingCountry: 'ZZ', shippingCountry: 'FR' },
-      none,
-      emptySnapshot(),
+      emptyObserved(),
       { ipTable: table },
     );
     expect(value(values, 'channel_unknown')).toBe(1);
@@ -81,7 +77,7 @@ describe('buildFeatures', () => {
       billingCountry: 'JP',
       shippingCountry: 'France',
     };
-    const { values, facts } = buildFeatures(order, none, emptySnapshot(), { ipTable: table });
+    const { values, facts } = buildFeatures(order, emptyObserved(), { ipTable: table });
     expect(facts.ipCountry).toBe('france');
     expect(value(values, 'ip_billing_mismatch')).toBe(1);
     expect(value(values, 'ip_shipping_mismatch')).toBe(0);
@@ -90,9 +86,35 @@ describe('buildFeatures', () => {
 
   it('places the amount in the customer history as a z-score', () => {
     const history = { count: 4, sum: 40, sumSq: 4 * 100 + 4 * 4 };
-    const { facts } = buildFeatures({ ...base, amount: 30 }, history, emptySnapshot(), {});
+    const { facts } = buildFeatures({ ...base, amount: 30 }, { ...emptyObserved(), history }, {});
     expect(facts.amountZ).toBeCloseTo(10, 5);
-    const first = buildFeatures(base, none, emptySnapshot(), {});
+    const first = buildFeatures(base, emptyObserved(), {});
     expect(value(first.values, 'customer_first')).toBe(1);
+  });
+
+  it('reads the whole history of the device: its age, accounts, quick orders and same amounts', () => {
+    const observed = emptyObserved();
+    observed.entities.device = {
+      orders: 3,
+      accounts: 2,
+      firstSeenAt: base.createdAt - 3600_000,
+      quickOrders: 2,
+      sameAmount: 1,
+    };
+    const { values } = buildFeatures({ ...base, deviceId: 'd' }, observed, {});
+    expect(value(values, 'device_seen_before')).toBe(1);
+    expect(value(values, 'device_orders_all')).toBeCloseTo(Math.log1p(3), 9);
+    expect(value(values, 'device_accounts_all')).toBeCloseTo(Math.log1p(2), 9);
+    expect(value(values, 'device_first_seen_ago')).toBeCloseTo(Math.log1p(3600), 9);
+    expect(value(values, 'device_quick_orders')).toBeCloseTo(Math.log1p(2), 9);
+    expect(value(values, 'device_same_amount')).toBeCloseTo(Math.log1p(1), 9);
+    expect(value(values, 'ip_seen_before')).toBe(0);
+  });
+
+  it('counts an order as quick when it comes within two minutes of signup', () => {
+    const at = base.createdAt;
+    expect(observationOf({ ...base, accountCreatedAt: at - 119_000 }).quick).toBe(true);
+    expect(observationOf({ ...base, accountCreatedAt: at - 120_000 }).quick).toBe(false);
+    expect(observationOf(base).quick).toBe(false);
   });
 });

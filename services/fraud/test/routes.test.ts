@@ -126,6 +126,17 @@ describe('fraud routes', () => {
     expect(fifth.reasons.map((r) => r.code)).toContain('DEVICE_VELOCITY');
   });
 
+  it('scores an order higher when its device served another customer a month ago, and says so', async () => {
+    const first = await score(
+      order({ transactionId: 'h-1', customerId: 'c-old', createdAt: '2026-02-01T10:00:00Z' }),
+    );
+    const later = await score(order({ transactionId: 'h-2', customerId: 'c-new' }));
+    expect(later.json().score).toBeGreaterThan(first.json().score);
+    const reason = later.json().reasons.find((r: { code: string }) => r.code === 'DEVICE_HISTORY');
+    expect(reason.detail).toContain('first seen 29 days ago');
+    expect(reason.detail).toContain('1 other customer,');
+  });
+
   it('stores feedback for a scored transaction', async () => {
     await score(order({ transactionId: 't-fb' }));
     const res = await app.inject({

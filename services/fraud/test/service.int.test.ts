@@ -135,7 +135,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
   const score = async (body: object) =>
     (await app.inject({ method: 'POST', url: '/v1/fraud/score', payload: body })).json();
 
-  it('keeps velocity in Redis exactly as the in-memory store used for training does', async () => {
+  it('keeps velocity and entity histories in Redis exactly as the in-memory store used for training does', async () => {
     const redisStore = new RedisVelocityStore(redis, `${redisPrefix}same:`);
     const memory = new MemoryVelocityStore();
     const t0 = Date.parse('2026-03-02T10:00:00Z');
@@ -143,17 +143,12 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     for (let i = 0; i < 40; i++) {
       const customer = `c${i % 7}`;
       const at = t0 + i * 20_000 + (i % 3) * 3_600_000;
-      const entities = { device: `d${i % 3}`, ip: `ip${i % 5}`, customer };
+      const entities = { device: `d${i % 3}`, ip: `ip${i % 5}`, email: `e${i % 4}`, customer };
       const amount = 5 + (i % 4) * 12.35;
-      steps.push([
-        { transactionId: `o${i}`, customerId: customer, amount, at, entities },
-        'replace',
-      ]);
-      if (i % 10 === 0)
-        steps.push([
-          { transactionId: `o${i}`, customerId: customer, amount, at, entities },
-          'replace',
-        ]);
+      const placed = { transactionId: `o${i}`, customerId: customer, amount, at, entities };
+      steps.push([{ ...placed, quick: i % 4 === 1 }, 'replace']);
+      if (i % 10 === 0) steps.push([placed, 'replace']);
+      if (i % 9 === 0) steps.push([{ ...placed, transactionId: `r${i}` }, 'read']);
       if (i % 6 === 0) {
         const sale = {
           transactionId: `s${i}`,
@@ -165,14 +160,20 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
         steps.push([sale, 'add'], [sale, 'add']);
       }
     }
+    let last = memory.observeNow(steps[0][0], 'read');
     for (const [observation, mode] of steps) {
       const online = await redisStore.observe(observation, mode);
       const offline = memory.observeNow(observation, mode);
+      last = offline;
       expect(online.velocity).toEqual(offline.velocity);
+      expect(online.entities).toEqual(offline.entities);
       expect(online.history.count).toBe(offline.history.count);
       expect(online.history.sum).toBeCloseTo(offline.history.sum, 6);
       expect(online.history.sumSq).toBeCloseTo(offline.history.sumSq, 4);
     }
+    // The comparison covered histories with something in them.
+    const { orders, accounts, quickOrders, sameAmount } = last.entities.device;
+    expect(Math.min(orders, accounts, quickOrders, sameAmount)).toBeGreaterThan(0);
   });
 
   it('declines an order from a device blocked through the API, the list kept in PostgreSQL', async () => {

@@ -49,4 +49,30 @@ describe('MemoryVelocityStore', () => {
     expect(velocity.device[MINUTE].orders).toBe(0);
     expect(velocity.device[HOUR].orders).toBe(1);
   });
+
+  it('keeps a device history beyond the windows: first seen, accounts, quick orders, same amounts', () => {
+    const store = new MemoryVelocityStore();
+    const day = 86_400_000;
+    store.observeNow({ ...obs('a', 'c1', t0 - 30 * day, 25), quick: true }, 'replace');
+    store.observeNow(obs('b', 'c2', t0 - 20 * day, 25), 'replace');
+    store.observeNow(obs('c', 'c3', t0 - 10 * day, 40), 'replace');
+    const { entities, velocity } = store.observeNow(obs('d', 'c2', t0, 25), 'read');
+    expect(velocity.device.every((w) => w.orders === 0)).toBe(true);
+    expect(entities.device).toEqual({
+      orders: 3,
+      accounts: 2,
+      firstSeenAt: t0 - 30 * day,
+      quickOrders: 1,
+      sameAmount: 2,
+    });
+    expect(entities.ip).toEqual({ orders: 0, accounts: 0, quickOrders: 0, sameAmount: 0 });
+  });
+
+  it('does not add an order scored again to the device history', () => {
+    const store = new MemoryVelocityStore();
+    store.observeNow({ ...obs('a', 'c1', t0), quick: true }, 'replace');
+    store.observeNow({ ...obs('a', 'c1', t0), quick: true }, 'replace');
+    const { entities } = store.observeNow(obs('b', 'c2', t0 + 1000), 'read');
+    expect(entities.device).toMatchObject({ orders: 1, accounts: 1, quickOrders: 1 });
+  });
 });

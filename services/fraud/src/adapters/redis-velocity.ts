@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import {
+  DISTINCT_PER_ENTITY,
+  emptyEntityHistories,
   emptySnapshot,
   ENTITY_KINDS,
   ENTRIES_PER_ENTITY,
@@ -7,6 +9,7 @@ import {
   toCents,
   WINDOWS,
   type EntityKind,
+  type HistoryKind,
   type Observation,
   type Observed,
   type RecordMode,
@@ -14,10 +17,16 @@ import {
 } from '../domain/velocity';
 
 /**
- * One round trip per order: reads every window of every entity and, when asked, counts the
- * order (see `RecordMode`), in one Lua script (atomic, so concurrent orders of one device see each other).
- * Members are `id \t customer \t cents`; scores are event times in ms. The script mirrors
+ * One round trip per order: reads every window of every entity and the whole history of its
+ * device, IP and email and, when asked, counts the order (see `RecordMode`), in one Lua
+ * script (atomic, so concurrent orders of one device see each other). The script mirrors
  * `MemoryVelocityStore`.
+ *
+ * KEYS: one sorted set per entity, the customer's last; the customer's history hash; one
+ * history hash per entity but the customer, in the same order. Sorted-set members are
+ * `id \t customer \t cents`, scores event times in ms. A history hash holds `n` (orders),
+ * `first` (earliest event time), `quick` (quick orders), `nc` and `c:<customer>` (distinct
+ * customers), `na` and `a:<cents>` (orders per distinct amount).
  */
 const SCRIPT = `
 local at = tonumber(ARGV[1])
@@ -28,40 +37,79 @@ local mode = ARGV[5]
 local cap = tonumber(ARGV[6])
 local ttl = tonumber(ARGV[7])
 local historyTtl = tonumber(ARGV[8])
+local quick = ARGV[9]
+local distinct = tonumber(ARGV[10])
+local nkeys = tonumber(ARGV[11])
 local windows = {}
-for i = 9, #ARGV do windows[#windows + 1] = tonumber(ARGV[i]) end
+for i = 12, #ARGV do windows[#windows + 1] = tonumber(ARGV[i]) end
 local longest = windows[#windows]
 local out = {}
-local nkeys = #KEYS - 1
+local lives = {}
 local customerOld = nil
 local total = cents
 for k = 1, nkeys do
   local key = KEYS[k]
   local rows = redis.call('ZRANGEBYSCORE', key, at - longest, at, 'WITHSCORES')
   local old, oldCents = nil, 0
-  for w = 1, #windows do
-    local from = at - windows[w]
-    local orders, amount, others, seen = 0, 0, 0, {}
-    for r = 1, #rows, 2 do
+  -- Newest first: each window holds the next one's orders, so one pass fills them all.
+  local w, orders, amount, others, seen = 1, 0, 0, 0, {}
+  for r = #rows - 1, 1, -2 do
+    local rid, rcust, rcents = string.match(rows[r], '^(.-)\\t(.-)\\t(-?%d+)$')
+    if rid == id then
+      old = rows[r]
+      oldCents = tonumber(rcents)
+    else
       local t = tonumber(rows[r + 1])
-      local rid, rcust, rcents = string.match(rows[r], '^(.-)\\t(.-)\\t(-?%d+)$')
-      if rid == id then
-        old = rows[r]
-        oldCents = tonumber(rcents)
-      elseif t >= from then
-        orders = orders + 1
-        amount = amount + tonumber(rcents)
-        if rcust ~= customer and not seen[rcust] then
-          seen[rcust] = true
-          others = others + 1
-        end
+      while w <= #windows and t < at - windows[w] do
+        out[#out + 1] = orders
+        out[#out + 1] = others
+        out[#out + 1] = amount
+        w = w + 1
+      end
+      orders = orders + 1
+      amount = amount + tonumber(rcents)
+      if rcust ~= customer and not seen[rcust] then
+        seen[rcust] = true
+        others = others + 1
       end
     end
+  end
+  while w <= #windows do
     out[#out + 1] = orders
     out[#out + 1] = others
     out[#out + 1] = amount
+    w = w + 1
   end
   if k == nkeys and old then customerOld = oldCents end
+  if k < nkeys then
+    local s = KEYS[nkeys + 1 + k]
+    local f = redis.call('HMGET', s, 'n', 'first', 'quick', 'nc', 'na',
+      'c:' .. customer, 'a:' .. cents)
+    local nc = tonumber(f[4] or '0')
+    local accounts = nc
+    if f[6] then accounts = nc - 1 end
+    lives[#lives + 1] = f[1] or '0'
+    lives[#lives + 1] = accounts
+    lives[#lives + 1] = f[2] or ''
+    lives[#lives + 1] = f[3] or '0'
+    lives[#lives + 1] = f[7] or '0'
+    if mode ~= '0' and not old then
+      redis.call('HINCRBY', s, 'n', 1)
+      if not f[2] or at < tonumber(f[2]) then redis.call('HSET', s, 'first', at) end
+      if quick == '1' then redis.call('HINCRBY', s, 'quick', 1) end
+      if not f[6] and nc < distinct then
+        redis.call('HSET', s, 'c:' .. customer, 1)
+        redis.call('HINCRBY', s, 'nc', 1)
+      end
+      if f[7] then
+        redis.call('HINCRBY', s, 'a:' .. cents, 1)
+      elseif tonumber(f[5] or '0') < distinct then
+        redis.call('HSET', s, 'a:' .. cents, 1)
+        redis.call('HINCRBY', s, 'na', 1)
+      end
+      redis.call('PEXPIRE', s, historyTtl)
+    end
+  end
   if mode ~= '0' then
     total = cents
     if mode == '2' and old then total = cents + oldCents end
@@ -72,7 +120,7 @@ for k = 1, nkeys do
     redis.call('PEXPIRE', key, ttl)
   end
 end
-local h = KEYS[#KEYS]
+local h = KEYS[nkeys + 1]
 local hist = redis.call('HMGET', h, 'n', 'sum', 'sumsq')
 out[#out + 1] = hist[1] or '0'
 out[#out + 1] = hist[2] or '0'
@@ -85,6 +133,7 @@ if mode ~= '0' and (customerOld == nil or mode == '2') then
   redis.call('HINCRBYFLOAT', h, 'sumsq', after * after - before * before)
   redis.call('PEXPIRE', h, historyTtl)
 end
+for i = 1, #lives do out[#out + 1] = lives[i] end
 return out
 `;
 
@@ -124,10 +173,13 @@ export class RedisVelocityStore implements VelocityStore {
         : `${this.prefix}fraud:v:${k}:${observation.entities[k]}`,
     );
     const historyKey = `${this.prefix}fraud:h:${observation.customerId}`;
+    const lifeKinds = kinds.filter((k): k is HistoryKind => k !== 'customer');
+    const lifeKeys = lifeKinds.map((k) => `${this.prefix}fraud:e:${k}:${observation.entities[k]}`);
     const reply = await this.redis.fraudVelocity(
-      keys.length + 1,
+      keys.length + 1 + lifeKeys.length,
       ...keys,
       historyKey,
+      ...lifeKeys,
       observation.at,
       observation.transactionId.replace(/\t/g, ' '),
       observation.customerId.replace(/\t/g, ' '),
@@ -136,6 +188,9 @@ export class RedisVelocityStore implements VelocityStore {
       ENTRIES_PER_ENTITY,
       IDLE_TTL_MS,
       this.historyTtlMs,
+      observation.quick === true ? '1' : '0',
+      DISTINCT_PER_ENTITY,
+      keys.length,
       ...WINDOWS.map((w) => w.ms),
     );
 
@@ -153,6 +208,19 @@ export class RedisVelocityStore implements VelocityStore {
       sum: Number(reply[i++]),
       sumSq: Number(reply[i++]),
     };
-    return { velocity, history };
+    const entities = emptyEntityHistories();
+    for (const kind of lifeKinds) {
+      const orders = Number(reply[i++]);
+      const accounts = Number(reply[i++]);
+      const first = reply[i++];
+      entities[kind] = {
+        orders,
+        accounts,
+        quickOrders: Number(reply[i++]),
+        sameAmount: Number(reply[i++]),
+        ...(first === '' ? {} : { firstSeenAt: Number(first) }),
+      };
+    }
+    return { velocity, history, entities };
   }
 }

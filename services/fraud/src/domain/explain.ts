@@ -1,6 +1,6 @@
 import { FEATURES, type FeatureFacts } from './features';
 import type { Order } from './order';
-import { WINDOWS, type EntityKind } from './velocity';
+import { WINDOWS, type EntityKind, type HistoryKind } from './velocity';
 
 export interface Reason {
   code: string;
@@ -26,6 +26,21 @@ function velocityDetail(kind: EntityKind, facts: FeatureFacts): string {
     return `${w.name}: ${s.orders} orders, ${s.others} other customers`;
   });
   return `earlier orders of this ${kind}: ${parts.join('; ')}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function historyDetail(kind: HistoryKind, order: Order, facts: FeatureFacts): string {
+  const e = facts.entities[kind];
+  if (e.firstSeenAt === undefined) return `first order from this ${kind}`;
+  const ago = duration(Math.max(0, order.createdAt - e.firstSeenAt) / 1000);
+  return (
+    `this ${kind} was first seen ${ago} ago: ${count(e.orders, 'earlier order')}, ` +
+    `${count(e.accounts, 'other customer')}, ${e.quickOrders} placed right after signup, ` +
+    `${e.sameAmount} of the same amount`
+  );
 }
 
 function detail(group: string, order: Order, facts: FeatureFacts): string {
@@ -61,6 +76,12 @@ function detail(group: string, order: Order, facts: FeatureFacts): string {
       return velocityDetail('email', facts);
     case 'CUSTOMER_VELOCITY':
       return velocityDetail('customer', facts);
+    case 'DEVICE_HISTORY':
+      return historyDetail('device', order, facts);
+    case 'IP_HISTORY':
+      return historyDetail('ip', order, facts);
+    case 'EMAIL_HISTORY':
+      return historyDetail('email', order, facts);
     default:
       return group.toLowerCase();
   }

@@ -3,10 +3,14 @@ import { ipToNumber, type IpCountryTable } from './ip-country';
 import { normaliseEmail, type Order } from './order';
 import {
   ENTITY_KINDS,
+  HISTORY_KINDS,
+  QUICK_ORDER_MS,
   WINDOWS,
   type CustomerHistory,
+  type EntityHistories,
   type EntityKind,
   type Observation,
+  type Observed,
   type VelocitySnapshot,
 } from './velocity';
 
@@ -59,6 +63,16 @@ export const FEATURES: readonly { name: string; group: string }[] = [
       })),
     ),
   ]),
+  ...HISTORY_KINDS.flatMap((kind) =>
+    [
+      'seen_before',
+      'orders_all',
+      'accounts_all',
+      'first_seen_ago',
+      'quick_orders',
+      'same_amount',
+    ].map((m) => ({ name: `${kind}_${m}`, group: `${kind.toUpperCase()}_HISTORY` })),
+  ),
 ];
 
 export const FEATURE_NAMES = FEATURES.map((f) => f.name);
@@ -83,6 +97,7 @@ export interface FeatureFacts {
   /** Values that fell into an "unknown" bucket, as `field 'value'`. */
   unknowns: string[];
   velocity: VelocitySnapshot;
+  entities: EntityHistories;
 }
 
 export interface FeatureVector {
@@ -97,12 +112,14 @@ export function observationOf(order: Order): Observation {
   if (order.ipAddress) entities.ip = order.ipAddress.trim();
   const email = normaliseEmail(order.email);
   if (email) entities.email = email;
+  const signedUp = order.accountCreatedAt;
   return {
     transactionId: order.transactionId,
     customerId: order.customerId,
     amount: order.amount,
     at: order.createdAt,
     entities,
+    quick: signedUp !== undefined && order.createdAt - signedUp < QUICK_ORDER_MS,
   };
 }
 
@@ -142,13 +159,16 @@ function mismatch(a: string | undefined, b: string | undefined): number {
   return a !== undefined && b !== undefined && a !== b ? 1 : 0;
 }
 
-/** The feature vector of an order given its customer's history and the velocity before it. */
+/**
+ * The feature vector of an order given what the velocity store knew before it: the
+ * customer's history, the windows and the whole history of its device, IP and email.
+ */
 export function buildFeatures(
   order: Order,
-  history: CustomerHistory,
-  velocity: VelocitySnapshot,
+  observed: Observed,
   context: FeatureContext,
 ): FeatureVector {
+  const { history, velocity, entities } = observed;
   const unknowns: string[] = [];
   const when = new Date(order.createdAt);
   const hour = when.getUTCHours() + when.getUTCMinutes() / 60;
@@ -203,12 +223,24 @@ export function buildFeatures(
     mismatch(ipName, billing),
     mismatch(ipName, shipping),
   ];
-  const observed = observationOf(order).entities;
+  const given = observationOf(order).entities;
   for (const kind of ENTITY_KINDS) {
-    values.push(observed[kind] === undefined ? 0 : 1);
+    values.push(given[kind] === undefined ? 0 : 1);
     for (const stats of velocity[kind]) {
       values.push(Math.log1p(stats.orders), Math.log1p(stats.others), Math.log1p(stats.amount));
     }
+  }
+  for (const kind of HISTORY_KINDS) {
+    const e = entities[kind];
+    const ago = e.firstSeenAt === undefined ? 0 : Math.max(0, order.createdAt - e.firstSeenAt);
+    values.push(
+      e.orders > 0 ? 1 : 0,
+      Math.log1p(e.orders),
+      Math.log1p(e.accounts),
+      Math.log1p(ago / 1000),
+      Math.log1p(e.quickOrders),
+      Math.log1p(e.sameAmount),
+    );
   }
 
   return {
@@ -220,6 +252,7 @@ export function buildFeatures(
       priorOrders: history.count,
       unknowns,
       velocity,
+      entities,
     },
   };
 }

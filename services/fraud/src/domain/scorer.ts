@@ -5,7 +5,7 @@ import { modelReasons, unknownReason, type Reason } from './explain';
 import { buildFeatures, observationOf, type FeatureContext } from './features';
 import type { Order } from './order';
 import { emptyRules, evaluateRules, type RuleSet } from './rules';
-import { emptySnapshot, type VelocityStore } from './velocity';
+import { emptyObserved, type VelocityStore } from './velocity';
 
 export type RiskLevel = 'normal' | 'elevated' | 'highest';
 export type DecisionKind = 'approve' | 'review' | 'decline';
@@ -57,7 +57,7 @@ export async function scoreOrder(deps: ScorerDeps, order: Order): Promise<Decisi
         detail: 'velocity store unreachable',
         weight: 0,
       });
-      return { velocity: emptySnapshot(), history: { count: 0, sum: 0, sumSq: 0 } };
+      return emptyObserved();
     }),
     deps.rules().catch(() => {
       degraded.push({ code: 'RULES_UNAVAILABLE', detail: 'rules could not be loaded', weight: 0 });
@@ -65,7 +65,7 @@ export async function scoreOrder(deps: ScorerDeps, order: Order): Promise<Decisi
     }),
   ]);
   const context = model ? { ...deps.context, countryRisk: model.countryRisk } : deps.context;
-  const { values, facts } = buildFeatures(order, observed.history, observed.velocity, context);
+  const { values, facts } = buildFeatures(order, observed, context);
 
   const reasons: Reason[] = [];
   let score = 0;

@@ -18,6 +18,19 @@ export const LONGEST_WINDOW_MS = WINDOWS[WINDOWS.length - 1].ms;
 /** Entries kept per entity; a busier entity keeps its most recent ones. */
 export const ENTRIES_PER_ENTITY = 1000;
 
+/** Kinds whose whole history (not only the windows) is kept: the customer has its own. */
+export const HISTORY_KINDS = ['device', 'ip', 'email'] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/**
+ * Distinct customers and distinct amounts remembered per entity; past this, new ones are
+ * not counted (a shared IP behind a large NAT must not grow without bound).
+ */
+export const DISTINCT_PER_ENTITY = 1000;
+
+/** An order placed this soon after its account was created counts as a quick order. */
+export const QUICK_ORDER_MS = 120_000;
+
 export interface WindowStats {
   orders: number;
   /** Distinct customers other than the current one. */
@@ -27,6 +40,21 @@ export interface WindowStats {
 
 /** Per entity kind, one `WindowStats` per window of `WINDOWS`, in order. */
 export type VelocitySnapshot = Record<EntityKind, WindowStats[]>;
+
+/** Everything a device, IP or email did before the current order, however long ago. */
+export interface EntityHistory {
+  orders: number;
+  /** Distinct customers other than the current one. */
+  accounts: number;
+  /** Event time of its earliest order in ms; undefined when it has none. */
+  firstSeenAt?: number;
+  /** Earlier orders placed within `QUICK_ORDER_MS` of their account's creation. */
+  quickOrders: number;
+  /** Earlier orders of exactly the current amount (in cents). */
+  sameAmount: number;
+}
+
+export type EntityHistories = Record<HistoryKind, EntityHistory>;
 
 /** What we know of a customer's earlier orders. */
 export interface CustomerHistory {
@@ -42,11 +70,14 @@ export interface Observation {
   /** Event time in ms: windows run on the time of the order, not the clock. */
   at: number;
   entities: Partial<Record<EntityKind, string>>;
+  /** Placed within `QUICK_ORDER_MS` of the account's creation. */
+  quick?: boolean;
 }
 
 export interface Observed {
   velocity: VelocitySnapshot;
   history: CustomerHistory;
+  entities: EntityHistories;
 }
 
 /**
@@ -66,6 +97,20 @@ export function emptySnapshot(): VelocitySnapshot {
   return { device: zero(), ip: zero(), email: zero(), customer: zero() };
 }
 
+export function emptyEntityHistories(): EntityHistories {
+  const zero = (): EntityHistory => ({ orders: 0, accounts: 0, quickOrders: 0, sameAmount: 0 });
+  return { device: zero(), ip: zero(), email: zero() };
+}
+
+/** What an empty store answers: nothing known of anyone. */
+export function emptyObserved(): Observed {
+  return {
+    velocity: emptySnapshot(),
+    history: { count: 0, sum: 0, sumSq: 0 },
+    entities: emptyEntityHistories(),
+  };
+}
+
 /** Amounts are summed in whole cents so that Redis and memory agree exactly. */
 export function toCents(amount: number): number {
   return Math.round(amount * 100);
@@ -78,10 +123,23 @@ interface Entry {
   at: number;
 }
 
+interface Lifetime {
+  orders: number;
+  first: number;
+  quick: number;
+  customers: Set<string>;
+  amounts: Map<number, number>;
+}
+
+function isHistoryKind(kind: EntityKind): kind is HistoryKind {
+  return kind !== 'customer';
+}
+
 /** In-memory velocity with the same semantics as the Redis script, for offline replays. */
 export class MemoryVelocityStore implements VelocityStore {
   private readonly entries = new Map<string, Entry[]>();
   private readonly histories = new Map<string, CustomerHistory>();
+  private readonly lifetimes = new Map<string, Lifetime>();
 
   async observe(observation: Observation, mode: RecordMode): Promise<Observed> {
     return this.observeNow(observation, mode);
@@ -91,6 +149,7 @@ export class MemoryVelocityStore implements VelocityStore {
   observeNow(observation: Observation, mode: RecordMode): Observed {
     const { transactionId, customerId, at } = observation;
     const velocity = emptySnapshot();
+    const entities = emptyEntityHistories();
     const cents = toCents(observation.amount);
     let customerOld: number | undefined;
     let total = cents;
@@ -115,6 +174,9 @@ export class MemoryVelocityStore implements VelocityStore {
         stats.amount /= 100;
       });
       if (kind === 'customer' && old) customerOld = old.cents;
+      if (isHistoryKind(kind)) {
+        entities[kind] = this.lifetime(key, observation, cents, mode !== 'read' && !old);
+      }
       if (mode === 'read') continue;
       total = mode === 'add' && old ? cents + old.cents : cents;
       const kept = list.filter((e) => e !== old);
@@ -132,7 +194,43 @@ export class MemoryVelocityStore implements VelocityStore {
         sumSq: history.sumSq + after * after - before * before,
       });
     }
-    return { velocity, history };
+    return { velocity, history, entities };
+  }
+
+  /** The entity's history before the order; `count` then adds the order to it. */
+  private lifetime(
+    key: string,
+    observation: Observation,
+    cents: number,
+    count: boolean,
+  ): EntityHistory {
+    const life = this.lifetimes.get(key) ?? {
+      orders: 0,
+      first: Infinity,
+      quick: 0,
+      customers: new Set<string>(),
+      amounts: new Map<number, number>(),
+    };
+    const { customerId, at } = observation;
+    const known = life.customers.has(customerId);
+    const seen: EntityHistory = {
+      orders: life.orders,
+      accounts: life.customers.size - (known ? 1 : 0),
+      quickOrders: life.quick,
+      sameAmount: life.amounts.get(cents) ?? 0,
+      ...(life.orders > 0 ? { firstSeenAt: life.first } : {}),
+    };
+    if (count) {
+      life.orders += 1;
+      life.first = Math.min(life.first, at);
+      if (observation.quick) life.quick += 1;
+      if (!known && life.customers.size < DISTINCT_PER_ENTITY) life.customers.add(customerId);
+      if (life.amounts.has(cents) || life.amounts.size < DISTINCT_PER_ENTITY) {
+        life.amounts.set(cents, (life.amounts.get(cents) ?? 0) + 1);
+      }
+      this.lifetimes.set(key, life);
+    }
+    return seen;
   }
 }
 

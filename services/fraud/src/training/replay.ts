@@ -54,8 +54,7 @@ export function replay(purchases: FraudPurchase[], context: FeatureContext): Rep
   const countries: string[] = [];
   for (const p of ordered) {
     const order = purchaseToOrder(p);
-    const { velocity, history } = store.observeNow(observationOf(order), 'replace');
-    const built = buildFeatures(order, history, velocity, context);
+    const built = buildFeatures(order, store.observeNow(observationOf(order), 'replace'), context);
     rows.push(built.values);
     countries.push(built.facts.ipCountry ?? '');
   }

@@ -1,0 +1,156 @@
+/**
+ * The processes of the latency benchmark, each started in a child process of its own by
+ * `fraud.ts` (role and argument on the command line): the fraud service as production
+ * composes it, and the gateway in front of it. Each sends its URL (and the gateway its API
+ * key) to the parent once listening, answers `cpu` with its CPU time so far, and removes
+ * what it created on SIGTERM.
+ */
+import { join } from 'node:path';
+import pino from 'pino';
+import { createEventBus } from '@qm/events';
+import { createPool, createRedis, loggerOptions, migrate } from '@qm/kit';
+import { PgKeyStore } from '../../../gateway/src/adapters/key-store';
+import { buildApp as buildGateway } from '../../../gateway/src/app';
+import { readConfig as readGatewayConfig } from '../../../gateway/src/config';
+import { createKey } from '../../../gateway/src/domain/keys';
+import { createGatewayLogger } from '../../../gateway/src/logger';
+import { readConfig } from '../src/config';
+import { composeFraudService } from '../src/service';
+
+/** The key's limit: counted on every call, well above the benchmark's rate. */
+const RATE_LIMIT_PER_MINUTE = 120_000;
+
+/** Names of everything one run creates, from the run id. */
+function benchNames(runId: string) {
+  return {
+    schema: `fraud_bench_${runId}`,
+    redisPrefix: `qm:bench:fraud:${runId}:`,
+    topicPrefix: `bench-fraud-${runId}.`,
+  };
+}
+
+function onTerm(cleanUp: () => Promise<unknown>): void {
+  process.once('SIGTERM', () => {
+    void cleanUp()
+      .catch((error: unknown) => console.error(error))
+      .finally(() => process.exit(0));
+  });
+}
+
+async function dropRedisKeys(url: string, pattern: string): Promise<void> {
+  const redis = createRedis(url, pino({ enabled: false }));
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function dropKafka(brokers: string, topicPrefix: string): Promise<void> {
+  const log = pino({ enabled: false });
+  const bus = createEventBus({ brokers: brokers.split(','), clientId: 'bench-fraud', log });
+  try {
+    const admin = await bus.admin();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const { groups } = await admin.listGroups();
+    const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
+    if (mine.length > 0) await admin.deleteGroups(mine);
+  } finally {
+    await bus.close();
+  }
+}
+
+/**
+ * The fraud service composed as `server.ts` does, with production log settings (written to
+ * /dev/null), in a schema, Redis prefix and topic prefix of the run's own.
+ */
+async function fraudService(runId: string): Promise<string> {
+  const names = benchNames(runId);
+  const config = readConfig({
+    ...process.env,
+    QM_HTTP_PORT: '0',
+    QM_REDIS_PREFIX: names.redisPrefix,
+    QM_KAFKA_TOPIC_PREFIX: names.topicPrefix,
+  });
+  const log = pino(loggerOptions('fraud', config.QM_LOG_LEVEL), pino.destination('/dev/null'));
+  const app = await composeFraudService(config, log, names.schema);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  onTerm(async () => {
+    await app.close();
+    const pool = createPool(config.QM_DATABASE_URL, log);
+    await pool.query(`drop schema if exists "${names.schema}" cascade`);
+    await pool.end();
+    await dropRedisKeys(config.QM_REDIS_URL, `${names.redisPrefix}*`);
+    await dropKafka(config.QM_KAFKA_BROKERS, names.topicPrefix);
+  });
+  return url;
+}
+
+/**
+ * The gateway composed as its `server.ts` does, with every check on: a real API key from
+ * PostgreSQL (scope fraud:score), the rate limit shared through Redis, metrics and the
+ * access log (to /dev/null).
+ */
+async function gateway(
+  arg: string,
+): Promise<{ url: string; key: string; rateLimitPerMinute: number }> {
+  const [upstream, runId] = arg.split(' ');
+  const { redisPrefix } = benchNames(runId);
+  const config = readGatewayConfig({
+    ...process.env,
+    QM_FRAUD_URL: upstream,
+    QM_HTTP_PORT: '0',
+    QM_REDIS_PREFIX: redisPrefix,
+  });
+  const log = createGatewayLogger('info', '/dev/null');
+  const dir = join(__dirname, '..', '..', '..', 'gateway', 'migrations');
+  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const store = new PgKeyStore(pool);
+  const { key, record } = await createKey(store, {
+    name: `bench-fraud-${runId}`,
+    scopes: ['fraud:score'],
+    rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+    allowedOrigins: [],
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  const redis = createRedis(config.QM_REDIS_URL, log, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 200,
+  });
+  const app = await buildGateway({ config, log, keys: store, redis });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  onTerm(async () => {
+    await app.close();
+    redis.disconnect();
+    await pool.query('delete from gateway.api_keys where id = $1', [record.id]);
+    await pool.end();
+    await dropRedisKeys(config.QM_REDIS_URL, `${redisPrefix}*`);
+  });
+  return { url, key, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE };
+}
+
+const ROLES: Record<string, (arg: string) => Promise<unknown>> = {
+  fraud: fraudService,
+  gateway,
+};
+
+// The parent asks for the CPU time used so far, to tell what each call costs each process.
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});
+
+const [role, arg] = process.argv.slice(2);
+ROLES[role](arg ?? '')
+  .then((info) => process.send?.(info))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
