@@ -44,8 +44,11 @@ async function main(): Promise<number> {
   const view: ProgressView = process.stdout.isTTY ? progressBar() : progressLog(log);
   try {
     await bus.ensureTopics();
+    // Counting rows reads each file once more, so it is done only for a bar to fill.
     const expected = new Map<string, number>();
-    for (const set of args.sets) expected.set(set, await expectedRows(dataDir, set));
+    if (process.stdout.isTTY) {
+      for (const set of args.sets) expected.set(set, await expectedRows(dataDir, set));
+    }
     const summary = await replay({
       publisher: bus.publisher,
       topicPrefix: bus.topicPrefix,

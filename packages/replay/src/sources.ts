@@ -15,11 +15,11 @@ import {
   YOOCHOOSE_FILE,
   isRowProblem,
   openData,
-  readDiginetica,
-  readOnlineRetail,
-  readRees46,
-  readTaobao,
-  readYoochoose,
+  readDigineticaChunks,
+  readOnlineRetailChunks,
+  readRees46Chunks,
+  readTaobaoChunks,
+  readYoochooseChunks,
   type ClickRecord,
   type RowProblem,
 } from '@qm/datasets';
@@ -50,54 +50,68 @@ interface SetInfo {
   file: string[];
   /** Who publishes the set, for the message shown when it is missing. */
   publisher: string;
-  read(dataDir: string, limit: number): AsyncGenerator<SourceItem>;
+  /** The set's messages in file order, a chunk at a time (at most `limit` rows read). */
+  read(dataDir: string, limit: number): AsyncGenerator<SourceItem[]>;
+}
+
+/** The rows of a chunked reader, cut after `limit` rows. */
+async function* firstRows<T>(chunks: AsyncGenerator<T[]>, limit: number): AsyncGenerator<T[]> {
+  let left = limit;
+  for await (const chunk of chunks) {
+    if (left <= 0) break;
+    const rows = chunk.length > left ? chunk.slice(0, left) : chunk;
+    left -= rows.length;
+    yield rows;
+  }
 }
 
 async function* clickItems(
-  records: AsyncGenerator<ClickRecord | RowProblem>,
+  chunks: AsyncGenerator<(ClickRecord | RowProblem)[]>,
   limit: number,
-): AsyncGenerator<SourceItem> {
-  let count = 0;
-  for await (const record of records) {
-    if (count++ >= limit) break;
-    if (isRowProblem(record)) {
-      yield record;
-      continue;
-    }
-    yield {
-      topic: 'clickstream',
-      key: record.userId || record.sessionId,
-      value: encode(ClickEventSchema, clickEventFromRecord(record)),
-      at: record.occurredAt.getTime(),
-    };
+): AsyncGenerator<SourceItem[]> {
+  for await (const records of firstRows(chunks, limit)) {
+    yield records.map((record) =>
+      isRowProblem(record)
+        ? record
+        : {
+            topic: 'clickstream' as const,
+            key: record.userId || record.sessionId,
+            value: encode(ClickEventSchema, clickEventFromRecord(record)),
+            at: record.occurredAt.getTime(),
+          },
+    );
   }
 }
 
 /** Every line as a sale event, then one product upsert per StockCode seen. */
-async function* retailItems(dataDir: string, limit: number): AsyncGenerator<SourceItem> {
+async function* retailItems(dataDir: string, limit: number): AsyncGenerator<SourceItem[]> {
   const positions = new InvoicePositions();
   const catalog = new RetailCatalog();
-  let count = 0;
   let last = 0;
-  for await (const line of readOnlineRetail(dataDir)) {
-    if (count++ >= limit) break;
-    if ('problem' in line) {
-      yield line;
-      continue;
-    }
-    catalog.add(line);
-    last = line.invoiceDate.getTime();
-    const sale = saleLineFromRetail(line, positions.take(line.invoiceNo));
-    yield { topic: 'sales', key: sale.sku, value: encode(SaleLineSchema, sale), at: last };
+  for await (const lines of firstRows(readOnlineRetailChunks(dataDir), limit)) {
+    yield lines.map((line) => {
+      if ('problem' in line) return line;
+      catalog.add(line);
+      last = line.invoiceDate.getTime();
+      const sale = saleLineFromRetail(line, positions.take(line.invoiceNo));
+      return {
+        topic: 'sales' as const,
+        key: sale.sku,
+        value: encode(SaleLineSchema, sale),
+        at: last,
+      };
+    });
   }
+  const products: SourceItem[] = [];
   for (const product of catalog.products()) {
-    yield {
+    products.push({
       topic: 'products',
       key: product.sku,
       value: encode(ProductUpsertSchema, product),
       at: last,
-    };
+    });
   }
+  if (products.length > 0) yield products;
 }
 
 export const SETS: Record<SetName, SetInfo> = {
@@ -111,24 +125,24 @@ export const SETS: Record<SetName, SetInfo> = {
   taobao: {
     file: TAOBAO_FILE,
     publisher: 'Alibaba Tianchi, data set 649 "User Behavior Data from Taobao for Recommendation"',
-    read: (dir, limit) => clickItems(readTaobao(dir), limit),
+    read: (dir, limit) => clickItems(readTaobaoChunks(dir), limit),
   },
   rees46: {
     file: REES46_FILE,
     publisher:
       'REES46 Open CDP, "eCommerce behavior data from multi category store" (Kaggle, ' +
       'mkechinov/ecommerce-behavior-data-from-multi-category-store)',
-    read: (dir, limit) => clickItems(readRees46(dir), limit),
+    read: (dir, limit) => clickItems(readRees46Chunks(dir), limit),
   },
   yoochoose: {
     file: YOOCHOOSE_FILE,
     publisher: 'YOOCHOOSE GmbH, RecSys Challenge 2015 (yoochoose-clicks.dat)',
-    read: (dir, limit) => clickItems(readYoochoose(dir), limit),
+    read: (dir, limit) => clickItems(readYoochooseChunks(dir), limit),
   },
   diginetica: {
     file: DIGINETICA_FILE,
     publisher: 'DIGINETICA, CIKM Cup 2016 Track 2 (train-item-views.csv)',
-    read: (dir, limit) => clickItems(readDiginetica(dir), limit),
+    read: (dir, limit) => clickItems(readDigineticaChunks(dir), limit),
   },
 };
 
