@@ -8,7 +8,10 @@
  * and the load average: on a shared machine the rate says more about the neighbours than
  * about the code, the CPU per event much less so.
  *
- *   pnpm bench:ingest [--chunk N] [--batch N] [--limit N]
+ *   pnpm bench:ingest [--chunk N] [--concurrency N] [--batch N] [--limit N]
+ *
+ * --chunk and --concurrency are the writer's events per statement and partitions at once
+ * (its production defaults when absent); --batch is the replay's messages per publish.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +28,8 @@ import { createEventBus } from '@qm/events';
 import { BaseConfig, createPool, type Pool, loadConfig, loggerOptions, splitList } from '@qm/kit';
 import type { ReplaySummary } from '@qm/replay';
 import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CONCURRENCY,
   consumerLag,
   countFacts,
   factsGroupId,
@@ -42,7 +47,8 @@ const config = loadConfig({
 });
 const { values: args } = parseArgs({
   options: {
-    chunk: { type: 'string', default: '5000' },
+    chunk: { type: 'string', default: String(DEFAULT_BATCH_SIZE) },
+    concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) },
     batch: { type: 'string', default: '5000' },
     limit: { type: 'string' },
   },
@@ -142,10 +148,17 @@ async function runWith(pool: Pool, database: string, prefix: string): Promise<vo
     clientId: 'bench-ingest',
     log,
     topicPrefix: prefix,
-    consumer: { maxBatchSize: Number(args.chunk), maxWaitTimeInMs: 200 },
+    consumer: { maxWaitTimeInMs: 200 },
   });
   await bus.ensureTopics();
-  const writer = await startFactsWriter({ bus, pool, log, topicPrefix: prefix });
+  const writer = await startFactsWriter({
+    bus,
+    pool,
+    log,
+    topicPrefix: prefix,
+    batchSize: Number(args.chunk),
+    concurrency: Number(args.concurrency),
+  });
   try {
     const admin = await bus.admin();
     const lag = async () =>
@@ -229,7 +242,11 @@ async function runWith(pool: Pool, database: string, prefix: string): Promise<vo
         postgresBackend: mib(postgresUse),
       },
       loadAverage: { start: loadAtStart, end: loadAtEnd },
-      settings: { consumerChunk: Number(args.chunk), producerBatch: Number(args.batch) },
+      settings: {
+        writerChunk: Number(args.chunk),
+        writerConcurrency: Number(args.concurrency),
+        producerBatch: Number(args.batch),
+      },
     };
     const total: Row[] =
       totalCpuMs === undefined

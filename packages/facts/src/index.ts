@@ -3,6 +3,8 @@ export {
   FactsGroups,
   factsGroupId,
   startFactsWriter,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CONCURRENCY,
   type ConsumerRunner,
   type FactsWriter,
   type FactsWriterOptions,

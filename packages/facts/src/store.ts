@@ -15,9 +15,9 @@ WITH input AS (
   SELECT event_id, order_id, line, sku, quantity, unit_price, currency, kind, customer_id,
          country, description, source, to_timestamp(occurred_ms / 1000) AS occurred_at
   FROM json_to_recordset($1::json) AS t(
-    event_id text, order_id text, line int, sku text, quantity int, unit_price numeric,
-    currency text, kind text, customer_id text, country text, description text, source text,
-    occurred_ms float8)
+    event_id text COLLATE "C", order_id text COLLATE "C", line int, sku text, quantity int,
+    unit_price numeric, currency text, kind text, customer_id text COLLATE "C", country text,
+    description text, source text, occurred_ms float8)
 ),
 stored AS (
   INSERT INTO sales.order_lines (event_id, order_id, line, sku, quantity, unit_price, currency,

@@ -17,7 +17,7 @@ Sets: online-retail, taobao, rees46, yoochoose, diginetica, all (default).
   --speed N   replay N times faster than the data's own clock (3600 = one hour of data
               per second); without it, as fast as possible
   --limit N   read at most N rows of each set
-  --batch N   messages per publish (default 2000)
+  --batch N   messages per publish (default 5000)
   --json      print the final summary as JSON on stdout`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -44,7 +44,7 @@ export function parseReplayArgs(argv: string[]): ReplayArgs {
     sets: resolveSets(positionals),
     speed: positive('speed', values.speed, 0),
     limit: Math.floor(positive('limit', values.limit, Infinity)),
-    batchSize: Math.floor(positive('batch', values.batch, 2000)),
+    batchSize: Math.floor(positive('batch', values.batch, 5000)),
     json: values.json === true,
     help: values.help === true,
   };

@@ -51,7 +51,7 @@ export interface ReplaySummary {
   cpuMs: number;
 }
 
-const DEFAULT_BATCH = 2000;
+const DEFAULT_BATCH = 5000;
 const SAMPLE_ROWS = 5;
 
 /**
