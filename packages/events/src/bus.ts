@@ -71,9 +71,6 @@ const DEFAULT_CONSUMER: Required<ConsumerSettings> = {
   maxBatchSize: 500,
 };
 
-/** kafkajs's own limit on the bytes of one fetch. */
-const DEFAULT_FETCH_MAX_BYTES = 10 * 2 ** 20;
-
 const DEFAULT_HANDLER_RETRY: HandlerRetryOptions = {
   retries: 5,
   minDelayMs: 200,
@@ -135,13 +132,6 @@ export function createEventBus(options: EventBusOptions): EventBus {
       heartbeatInterval: settings.heartbeatInterval,
       rebalanceTimeout: settings.rebalanceTimeout,
       maxWaitTimeInMs: settings.maxWaitTimeInMs,
-      ...(spec.maxBytesPerPartition === undefined
-        ? {}
-        : {
-            maxBytesPerPartition: spec.maxBytesPerPartition,
-            // The whole fetch must hold every partition's share.
-            maxBytes: Math.max(DEFAULT_FETCH_MAX_BYTES, spec.maxBytesPerPartition * 8),
-          }),
     });
     let running = false;
     let failure: Error | undefined;

@@ -53,8 +53,6 @@ export interface ConsumerSpec<T> {
    * while another's is being stored; order still holds within each partition.
    */
   partitionsConsumedConcurrently?: number;
-  /** Bytes fetched per partition at most (default 1 MiB); room for a few large batches. */
-  maxBytesPerPartition?: number;
 }
 
 /** A running consumer. */
