@@ -1,10 +1,9 @@
 import pino from 'pino';
 import { Redis } from 'ioredis';
 import { createPool, loggerOptions, splitList } from '@qm/kit';
-import { resolveDataDir } from '@qm/datasets';
 import { createEventBus } from '@qm/events';
 import { countFacts, type FactCounts } from '@qm/facts';
-import { replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
+import { prepareData, replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
 import { waitForCatchUp } from './catch-up';
 import { loadMainJobConfig } from './config';
 import { tallyDeadLetters } from './dead-letters';
@@ -48,14 +47,21 @@ async function main(): Promise<number> {
   });
 
   try {
+    const data = await prepareData({
+      configuredDir: config.QM_DATA_DIR,
+      cacheDir: config.QM_DATA_CACHE_DIR,
+      sets,
+      explicit: process.argv.slice(2).some((a) => !a.startsWith('-')),
+      say: out,
+    });
     const before = await factsOrNothing(pool);
-    out(`replay:   ${sets.join(', ')} from ${resolveDataDir(config.QM_DATA_DIR)}`);
+    out(`replay:   ${data.sets.join(', ')} from ${data.dir}`);
     let lastPrint = 0;
     const summary = await replay({
       publisher: bus.publisher,
       topicPrefix: bus.topicPrefix,
-      dataDir: resolveDataDir(config.QM_DATA_DIR),
-      sets,
+      dataDir: data.dir,
+      sets: data.sets,
       onProgress: (p) => {
         if (Date.now() - lastPrint < 5000) return;
         lastPrint = Date.now();

@@ -163,7 +163,7 @@ export function missingFiles(dataDir: string, sets: SetName[]): { set: SetName; 
     .filter(({ path }) => !existsSync(path));
 }
 
-/** Explains where missing sets come from; nothing is downloaded by the replay. */
+/** Explains where missing sets come from and how the replay finds or downloads them. */
 export function missingDataMessage(
   dataDir: string,
   missing: { set: SetName; path: string }[],
@@ -172,10 +172,11 @@ export function missingDataMessage(
     `The data directory ${dataDir} lacks ${missing.length} of the requested data set(s):`,
     ...missing.map(({ set, path }) => `  ${set}: ${path}\n    published by ${SETS[set].publisher}`),
     '',
-    'The replay reads the public data sets from a local directory and does not download',
-    'them: this machine cannot reach the internet. Fetch the files from their publishers',
-    'on a machine that can, place them as shown above (each folder has a README with its',
-    'source and columns), and point QM_DATA_DIR at that directory.',
+    'The replay reads QM_DATA_DIR, or the nearest shared/data, as it is. Only when neither',
+    'exists does it download into its cache (QM_DATA_CACHE_DIR) the sets whose publishers',
+    'serve them at a stable URL (UCI Online Retail); the others must be fetched from their',
+    'publishers by hand and placed as shown above (each folder of the shared copy has a',
+    'README with its source and columns).',
   ];
   return lines.join('\n');
 }
