@@ -11,6 +11,8 @@ export {
 } from './writer';
 export {
   countFacts,
+  countFactsBySource,
+  type FactsBySource,
   getOrder,
   type FactCounts,
   type OrderFact,

@@ -2,12 +2,13 @@ import pino from 'pino';
 import { Redis } from 'ioredis';
 import { createPool, loggerOptions, splitList } from '@qm/kit';
 import { createEventBus } from '@qm/events';
-import { countFacts, type FactCounts } from '@qm/facts';
+import { countFacts, countFactsBySource, type FactCounts } from '@qm/facts';
 import { prepareData, replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
 import { waitForCatchUp } from './catch-up';
 import { loadMainJobConfig } from './config';
+import { accountForSets, formatAccounts } from './accounting';
 import { tallyDeadLetters } from './dead-letters';
-import { liveAnswers, waitForRecommendationModels } from './live';
+import { gatewayProblem, liveAnswers, waitForRecommendationModels } from './live';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -94,6 +95,7 @@ async function main(): Promise<number> {
     }
 
     const after = await factsOrNothing(pool);
+    const stored = after === undefined ? undefined : await countFactsBySource(pool);
     const deadLetters = await tallyDeadLetters(bus);
     out('');
     out(
@@ -110,15 +112,33 @@ async function main(): Promise<number> {
     } else {
       out('events stored:  unknown (the facts store is not migrated: is customer-service up?)');
     }
-    for (const t of deadLetters) {
-      out(`dead-lettered:  ${t.topic}: ${t.total}`);
-      for (const [reason, n] of Object.entries(t.reasons))
-        out(`                  ${n} × ${reason}`);
+    const refused = deadLetters.filter((t) => t.total > 0);
+    if (refused.length === 0) out('dead-lettered:  none');
+    for (const t of refused) {
+      out(`dead-lettered:  ${t.topic}: ${t.total} messages`);
+      for (const [group, g] of Object.entries(t.groups)) {
+        out(`                  ${group}: ${g.count}`);
+        for (const [reason, n] of Object.entries(g.reasons))
+          out(`                    ${n} × ${reason}`);
+      }
+    }
+    if (stored !== undefined) {
+      const accounts = accountForSets(summary, stored, deadLetters);
+      formatAccounts(accounts).forEach((line, i) =>
+        out(`${i === 0 ? 'accounted:' : ''.padEnd(10)}      ${line}`),
+      );
     }
     out(
       `elapsed:        ${(elapsedMs / 1000).toFixed(1)} s, ${Math.round((summary.produced * 1000) / elapsedMs).toLocaleString('en')} events/s end to end`,
     );
     out('');
+    const down = await gatewayProblem(config.QM_GATEWAY_URL);
+    if (down !== undefined) {
+      out(
+        `live answers:   none, the gateway at ${config.QM_GATEWAY_URL} does not answer (${down})`,
+      );
+      return catchUp.caughtUp ? 0 : 1;
+    }
     const started = Date.now();
     const ready = await waitForRecommendationModels(config.QM_GATEWAY_URL, config.QM_MASTER_KEY);
     out(
