@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  encode,
-  ClickEventSchema,
+  ClickEventBatchSchema,
   ProductUpsertSchema,
-  SaleLineSchema,
+  SaleLineBatchSchema,
+  create,
+  encode,
+  encodeMany,
+  type ClickEvent,
+  type SaleLine,
   type TopicKey,
 } from '@qm/contracts';
 import {
@@ -21,6 +25,7 @@ import {
   readTaobaoChunks,
   readYoochooseChunks,
   type ClickRecord,
+  type RetailLine,
   type RowProblem,
 } from '@qm/datasets';
 import {
@@ -65,21 +70,49 @@ async function* firstRows<T>(chunks: AsyncGenerator<T[]>, limit: number): AsyncG
   }
 }
 
+/**
+ * A chunk's messages in row order, rows that could not be parsed in place. The events of a
+ * chunk are encoded together (see `encodeMany`), each message a slice of one buffer.
+ */
+function chunkItems<R extends object, E>(
+  rows: (R | RowProblem)[],
+  toEvent: (row: R) => E,
+  encodeAll: (events: E[]) => Buffer[],
+  toItem: (row: R, event: E, value: Buffer) => OutgoingEvent,
+): SourceItem[] {
+  const good: R[] = [];
+  const events: E[] = [];
+  for (const row of rows) {
+    if (isRowProblem(row)) continue;
+    good.push(row);
+    events.push(toEvent(row));
+  }
+  const values = encodeAll(events);
+  let next = 0;
+  return rows.map((row) => {
+    if (isRowProblem(row)) return row;
+    const i = next++;
+    return toItem(good[i], events[i], values[i]);
+  });
+}
+
+const encodeClicks = (events: ClickEvent[]) =>
+  encodeMany(ClickEventBatchSchema, create(ClickEventBatchSchema, { events }));
+
+const encodeSales = (lines: SaleLine[]) =>
+  encodeMany(SaleLineBatchSchema, create(SaleLineBatchSchema, { lines }));
+
 async function* clickItems(
   chunks: AsyncGenerator<(ClickRecord | RowProblem)[]>,
   limit: number,
 ): AsyncGenerator<SourceItem[]> {
   for await (const records of firstRows(chunks, limit)) {
-    yield records.map((record) =>
-      isRowProblem(record)
-        ? record
-        : {
-            topic: 'clickstream' as const,
-            key: record.userId || record.sessionId,
-            value: encode(ClickEventSchema, clickEventFromRecord(record)),
-            at: record.occurredAt.getTime(),
-          },
-    );
+    yield chunkItems(records, clickEventFromRecord, encodeClicks, (record, _event, value) => ({
+      topic: 'clickstream',
+      key: record.userId || record.sessionId,
+      value,
+      at: record.occurredAt.getTime(),
+    }));
   }
 }
 
@@ -88,19 +121,18 @@ async function* retailItems(dataDir: string, limit: number): AsyncGenerator<Sour
   const positions = new InvoicePositions();
   const catalog = new RetailCatalog();
   let last = 0;
+  const toSale = (line: RetailLine) => {
+    catalog.add(line);
+    last = line.invoiceDate.getTime();
+    return saleLineFromRetail(line, positions.take(line.invoiceNo));
+  };
   for await (const lines of firstRows(readOnlineRetailChunks(dataDir), limit)) {
-    yield lines.map((line) => {
-      if ('problem' in line) return line;
-      catalog.add(line);
-      last = line.invoiceDate.getTime();
-      const sale = saleLineFromRetail(line, positions.take(line.invoiceNo));
-      return {
-        topic: 'sales' as const,
-        key: sale.sku,
-        value: encode(SaleLineSchema, sale),
-        at: last,
-      };
-    });
+    yield chunkItems(lines, toSale, encodeSales, (line, sale, value) => ({
+      topic: 'sales',
+      key: sale.sku,
+      value,
+      at: line.invoiceDate.getTime(),
+    }));
   }
   const products: SourceItem[] = [];
   for (const product of catalog.products()) {
