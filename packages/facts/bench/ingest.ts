@@ -258,7 +258,8 @@ async function runWith(pool: Pool, database: string, prefix: string): Promise<vo
           `(${lines} lines in ${report.elapsedSeconds} s; the replay alone ran at ` +
           `${report.replayOnlyEventsPerSecond} events/s)`,
         `stored sale lines ${counts.saleLines} + dead-lettered ${dead} + rejected at source ` +
-          `${summary.rejected} = ${counts.saleLines + dead + summary.rejected} of ${lines} file lines` +
+          `${summary.rejected} = ${counts.saleLines + dead + summary.rejected} ` +
+          `of ${lines} file lines` +
           (report.consistent ? ' (all accounted for)' : ' (MISMATCH)'),
         `orders ${counts.orders}, customers ${counts.customers}, products ${counts.products}`,
         `CPU per process over the run, per 1,000 events produced (${events} events):`,

@@ -5,8 +5,9 @@ import { clickEventRows, productRows, saleLineRows, uniqueBy } from './rows';
 type Queryable = Pool | PoolClient;
 
 /**
- * One statement per batch: the lines (a JSON array, see `saleLineRows`) go in with ON CONFLICT (event_id) DO NOTHING, and only the
- * lines that were new fold into their orders and customers, so a redelivered batch changes
+ * One statement per batch: the lines (a JSON array, see `saleLineRows`) go in with
+ * ON CONFLICT (event_id) DO NOTHING, and only the lines that were new fold into their
+ * orders and customers, so a redelivered batch changes
  * nothing. Orders and customers are upserted in key order to keep concurrent batches from
  * locking rows in opposite orders.
  */

@@ -143,7 +143,7 @@ describe('downloading a set into the cache', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('turns the UCI workbook into a file that gives the same events as the shared copy', async () => {
+  it('turns the UCI workbook into a file giving the same events as the shared copy', async () => {
     const records = await sharedRecords(FIXTURE_LINES);
     served = await retailZip(records.map(sheetRow));
 
@@ -193,7 +193,7 @@ describe('downloading a set into the cache', () => {
     expect(said.join('\n')).toMatch('1 lines from 2011-11-12 on kept aside');
   });
 
-  it('fails in one line naming the set, the address and the cause on a closed network', async () => {
+  it('fails in one line naming the set, address and cause on a closed network', async () => {
     const closed = createServer();
     closed.listen(0, '127.0.0.1');
     await once(closed, 'listening');
