@@ -296,6 +296,9 @@ async function runWith(pool: Pool, database: string, prefix: string): Promise<vo
     const admin = await bus.admin();
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     await admin.deleteTopics({ topics });
+    const { groups } = await admin.listGroups();
+    const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+    if (mine.length > 0) await admin.deleteGroups(mine);
     await bus.close();
   }
 }
