@@ -1,7 +1,12 @@
 import {
+  ClickEventBatchSchema,
+  ClickEventSchema,
+  ClickType,
   create,
   decode,
   encode,
+  encodeMany,
+  SaleLineBatchSchema,
   SaleKind,
   SaleLineSchema,
   timestampFromDate,
@@ -32,5 +37,26 @@ describe('event contracts', () => {
       create(SaleLineSchema, { eventId: 'x', sku: 'abc', orderId: '1' }),
     );
     expect(() => decode(SaleLineSchema, bytes.subarray(0, bytes.length - 2))).toThrow();
+  });
+
+  it('encodes a batch into the same bytes as each message alone', () => {
+    const lines = [
+      create(SaleLineSchema),
+      create(SaleLineSchema, { eventId: 'a', sku: 'S', quantity: 2, unitPrice: 1.5 }),
+      create(SaleLineSchema, { eventId: 'b', description: 'é中'.repeat(200), quantity: -1 }),
+    ];
+    const parts = encodeMany(SaleLineBatchSchema, create(SaleLineBatchSchema, { lines }));
+    expect(parts.map((p) => p.toString('hex'))).toEqual(
+      lines.map((l) => encode(SaleLineSchema, l).toString('hex')),
+    );
+
+    const events = [create(ClickEventSchema, { eventId: 'c', type: ClickType.VIEW })];
+    const clicks = encodeMany(ClickEventBatchSchema, create(ClickEventBatchSchema, { events }));
+    expect(decode(ClickEventSchema, clicks[0]).eventId).toBe('c');
+  });
+
+  it('refuses to split a message that is not a batch', () => {
+    const line = create(SaleLineSchema, { eventId: 'starts like a batch' });
+    expect(() => encodeMany(SaleLineSchema, line)).toThrow('is not a batch');
   });
 });

@@ -1,5 +1,5 @@
 import { columnProblem, sourceId, type ClickRecord, type RowProblem } from './clickstream';
-import { dataFile, readCsv } from './files';
+import { dataFile, parseCsvChunks } from './files';
 
 export const DIGINETICA_FILE = ['clickstream-diginetica-sample', 'sample_train-item-views.csv.gz'];
 
@@ -35,12 +35,18 @@ export function parseDigineticaRecord(record: string[], row: number): ClickRecor
   };
 }
 
+/** The DIGINETICA events in file order, a chunk of rows at a time. */
+export function readDigineticaChunks(
+  dataDir: string,
+): AsyncGenerator<(ClickRecord | RowProblem)[]> {
+  return parseCsvChunks(
+    dataFile(dataDir, ...DIGINETICA_FILE),
+    { from_line: 2, delimiter: ';' },
+    parseDigineticaRecord,
+  );
+}
+
 /** Streams the DIGINETICA sample (header row skipped) in file order. */
 export async function* readDiginetica(dataDir: string): AsyncGenerator<ClickRecord | RowProblem> {
-  let row = -1;
-  const path = dataFile(dataDir, ...DIGINETICA_FILE);
-  for await (const record of readCsv(path, { from_line: 2, delimiter: ';' })) {
-    row++;
-    yield parseDigineticaRecord(record, row);
-  }
+  for await (const chunk of readDigineticaChunks(dataDir)) yield* chunk;
 }

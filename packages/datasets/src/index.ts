@@ -1,10 +1,20 @@
-export { dataFile, openData, readCsv, repoRoot, resolveDataDir } from './files';
+export {
+  dataFile,
+  openData,
+  parseCsvChunks,
+  readCsv,
+  readCsvChunks,
+  repoRoot,
+  resolveDataDir,
+  type CsvOptions,
+} from './files';
 export {
   loadOnlineRetail,
   normaliseCustomerId,
   ONLINE_RETAIL_FILE,
   parseRetailRecord,
   readOnlineRetail,
+  readOnlineRetailChunks,
   type RetailLine,
 } from './online-retail';
 export * from './clickstream';

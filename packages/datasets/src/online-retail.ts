@@ -1,4 +1,4 @@
-import { dataFile, readCsv } from './files';
+import { dataFile, parseCsvChunks } from './files';
 
 /** One invoice line of UCI Online Retail, with ids normalised as the system uses them. */
 export interface RetailLine {
@@ -59,15 +59,19 @@ export function parseRetailRecord(
   };
 }
 
+/** Every line of Online Retail in file order, a chunk of lines at a time. */
+export function readOnlineRetailChunks(
+  dataDir: string,
+): AsyncGenerator<(RetailLine | { row: number; problem: string })[]> {
+  const path = dataFile(dataDir, ...ONLINE_RETAIL_FILE);
+  return parseCsvChunks(path, { from_line: 2 }, parseRetailRecord);
+}
+
 /** Streams every line of Online Retail in file order; malformed lines come with a `problem`. */
 export async function* readOnlineRetail(
   dataDir: string,
 ): AsyncGenerator<RetailLine | { row: number; problem: string }> {
-  let row = -1;
-  for await (const record of readCsv(dataFile(dataDir, ...ONLINE_RETAIL_FILE), { from_line: 2 })) {
-    row++;
-    yield parseRetailRecord(record, row);
-  }
+  for await (const chunk of readOnlineRetailChunks(dataDir)) yield* chunk;
 }
 
 /** Only the well-formed lines, for training and benchmarks. */

@@ -5,7 +5,7 @@ import {
   type ClickRecord,
   type RowProblem,
 } from './clickstream';
-import { dataFile, readCsv } from './files';
+import { dataFile, parseCsvChunks } from './files';
 
 export const REES46_FILE = ['clickstream-rees46-oct2019-head', '2019-Oct_head17k.csv.gz'];
 
@@ -47,11 +47,12 @@ export function parseRees46Record(record: string[], row: number): ClickRecord | 
   };
 }
 
+/** The REES46 events in file order, a chunk of rows at a time. */
+export function readRees46Chunks(dataDir: string): AsyncGenerator<(ClickRecord | RowProblem)[]> {
+  return parseCsvChunks(dataFile(dataDir, ...REES46_FILE), { from_line: 2 }, parseRees46Record);
+}
+
 /** Streams the REES46 slice (header row skipped) in file order. */
 export async function* readRees46(dataDir: string): AsyncGenerator<ClickRecord | RowProblem> {
-  let row = -1;
-  for await (const record of readCsv(dataFile(dataDir, ...REES46_FILE), { from_line: 2 })) {
-    row++;
-    yield parseRees46Record(record, row);
-  }
+  for await (const chunk of readRees46Chunks(dataDir)) yield* chunk;
 }

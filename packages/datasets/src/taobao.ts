@@ -5,7 +5,7 @@ import {
   type ClickRecord,
   type RowProblem,
 } from './clickstream';
-import { dataFile, readCsv } from './files';
+import { dataFile, parseCsvChunks } from './files';
 
 export const TAOBAO_FILE = ['clickstream-taobao-userbehavior-110k', 'UserBehavior_110k.csv.gz'];
 
@@ -41,11 +41,12 @@ export function parseTaobaoRecord(record: string[], row: number): ClickRecord | 
   };
 }
 
+/** The Taobao events in file order, a chunk of rows at a time. */
+export function readTaobaoChunks(dataDir: string): AsyncGenerator<(ClickRecord | RowProblem)[]> {
+  return parseCsvChunks(dataFile(dataDir, ...TAOBAO_FILE), {}, parseTaobaoRecord);
+}
+
 /** Streams the Taobao user-behaviour slice (no header row) in file order. */
 export async function* readTaobao(dataDir: string): AsyncGenerator<ClickRecord | RowProblem> {
-  let row = -1;
-  for await (const record of readCsv(dataFile(dataDir, ...TAOBAO_FILE))) {
-    row++;
-    yield parseTaobaoRecord(record, row);
-  }
+  for await (const chunk of readTaobaoChunks(dataDir)) yield* chunk;
 }

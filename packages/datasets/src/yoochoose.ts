@@ -1,5 +1,5 @@
 import { columnProblem, sourceId, type ClickRecord, type RowProblem } from './clickstream';
-import { dataFile, readCsv } from './files';
+import { dataFile, parseCsvChunks } from './files';
 
 /** The training part only; the prepared test day is kept aside for evaluation. */
 export const YOOCHOOSE_FILE = [
@@ -30,12 +30,16 @@ export function parseYoochooseRecord(record: string[], row: number): ClickRecord
   };
 }
 
+/** The YOOCHOOSE clicks in file order, a chunk of rows at a time. */
+export function readYoochooseChunks(dataDir: string): AsyncGenerator<(ClickRecord | RowProblem)[]> {
+  return parseCsvChunks(
+    dataFile(dataDir, ...YOOCHOOSE_FILE),
+    { from_line: 2, delimiter: '\t' },
+    parseYoochooseRecord,
+  );
+}
+
 /** Streams the YOOCHOOSE training clicks (header row skipped) in file order. */
 export async function* readYoochoose(dataDir: string): AsyncGenerator<ClickRecord | RowProblem> {
-  let row = -1;
-  const path = dataFile(dataDir, ...YOOCHOOSE_FILE);
-  for await (const record of readCsv(path, { from_line: 2, delimiter: '\t' })) {
-    row++;
-    yield parseYoochooseRecord(record, row);
-  }
+  for await (const chunk of readYoochooseChunks(dataDir)) yield* chunk;
 }

@@ -148,7 +148,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
       log: consumerLog,
       sendRaw,
       stats,
-      chunkSize: settings.maxBatchSize,
+      chunkSize: spec.maxBatchSize ?? settings.maxBatchSize,
       retry: handlerRetry,
     };
 
@@ -157,6 +157,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => processBatch(ctx, payload),
     });
     running = true;

@@ -46,6 +46,13 @@ export interface ConsumerSpec<T> {
   onTombstone?: (key: string | null) => Promise<void>;
   /** Start from the earliest offset when the group has none (default true). */
   fromBeginning?: boolean;
+  /** Messages per `handle` call at most; the bus's `maxBatchSize` when absent. */
+  maxBatchSize?: number;
+  /**
+   * Partitions handled at once (default 1). More lets one partition's batch be decoded
+   * while another's is being stored; order still holds within each partition.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /** A running consumer. */

@@ -41,6 +41,7 @@ beforeAll(async () => {
     [bus.topic('sales')]: 1,
     [deadLetterTopic(bus.topic('sales'))]: 1,
     [bus.topic('products')]: 1,
+    [bus.topic('clickstream')]: 3,
   });
 });
 
@@ -162,5 +163,53 @@ describe('consumer runner on a real broker', () => {
     expect(seen).toEqual(['upsert A', 'delete A', 'upsert B']);
     expect(handles[0].isRunning()).toBe(true);
     expect(handles[0].failure()).toBeUndefined();
+  });
+
+  it('handles partitions at once with its own batch size, each partition in order', async () => {
+    const topic = bus.topic('clickstream');
+    const groupId = `${prefix}.clicks`;
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    await bus.publisher.publish(
+      topic,
+      Array.from({ length: 120 }, (_, i) => ({
+        key: keys[i % keys.length],
+        value: Buffer.from(`${keys[i % keys.length]}:${i}`),
+      })),
+    );
+
+    const seen: string[] = [];
+    const sizes: number[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    handles.push(
+      await bus.runConsumer<string>({
+        groupId,
+        topic,
+        maxBatchSize: 7,
+        partitionsConsumedConcurrently: 3,
+        decode: (bytes) => bytes.toString(),
+        handle: async (events) => {
+          inFlight++;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          sizes.push(events.length);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          seen.push(...events.map((e) => e.value));
+          inFlight--;
+        },
+      }),
+    );
+
+    await waitFor('every message', () => (seen.length >= 120 ? true : undefined));
+    await waitFor('lag 0', async () =>
+      (await caughtUp(admin, groupId, topic)) ? true : undefined,
+    );
+    expect(seen).toHaveLength(120);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(7);
+    expect(mostInFlight).toBeGreaterThan(1);
+    for (const key of keys) {
+      const order = seen.filter((v) => v.startsWith(`${key}:`)).map((v) => Number(v.slice(2)));
+      expect(order).toEqual([...order].sort((x, y) => x - y));
+      expect(order).toHaveLength(20);
+    }
   });
 });

@@ -3,12 +3,16 @@ export {
   FactsGroups,
   factsGroupId,
   startFactsWriter,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CONCURRENCY,
   type ConsumerRunner,
   type FactsWriter,
   type FactsWriterOptions,
 } from './writer';
 export {
   countFacts,
+  countFactsBySource,
+  type FactsBySource,
   getOrder,
   type FactCounts,
   type OrderFact,

@@ -121,3 +121,22 @@ export async function countFacts(pool: Pool): Promise<FactCounts> {
     products: Number(r.products),
   };
 }
+
+/** Stored sale lines and click events per `source` (the data set or `api`). */
+export interface FactsBySource {
+  saleLines: Record<string, number>;
+  clickEvents: Record<string, number>;
+}
+
+/** How many sale lines and click events each source has stored. */
+export async function countFactsBySource(pool: Pool): Promise<FactsBySource> {
+  const { rows } = await pool.query<{ kind: string; source: string; n: string }>(
+    `SELECT 'sale' AS kind, source, count(*) AS n FROM sales.order_lines GROUP BY source
+     UNION ALL
+     SELECT 'click', source, count(*) FROM clickstream.events GROUP BY source`,
+  );
+  const out: FactsBySource = { saleLines: {}, clickEvents: {} };
+  for (const r of rows)
+    (r.kind === 'sale' ? out.saleLines : out.clickEvents)[r.source] = Number(r.n);
+  return out;
+}

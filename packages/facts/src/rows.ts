@@ -7,9 +7,6 @@ import {
   type SaleLine,
 } from '@qm/contracts';
 
-/** Column arrays of a batch, in the order the insert statements bind them. */
-export type Columns = unknown[][];
-
 const KIND_NAMES: Record<SaleKind, string> = {
   [SaleKind.UNSPECIFIED]: 'unspecified',
   [SaleKind.SALE]: 'sale',
@@ -41,10 +38,6 @@ function timeMs(at: SaleLine['occurredAt']): number {
   return at === undefined ? NaN : timestampMs(at);
 }
 
-function isoTime(at: SaleLine['occurredAt']): string {
-  return new Date(timeMs(at)).toISOString();
-}
-
 /** Keeps the first of several items with the same key: redelivered events in one batch. */
 export function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   const seen = new Set<string>();
@@ -56,64 +49,67 @@ export function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
   });
 }
 
-/** Sale lines as the 13 column arrays of the sales insert. */
-export function saleLineColumns(lines: SaleLine[]): Columns {
-  const columns: Columns = Array.from({ length: 13 }, () => new Array<unknown>(lines.length));
-  lines.forEach((l, i) => {
-    columns[0][i] = l.eventId;
-    columns[1][i] = l.orderId;
-    columns[2][i] = l.line;
-    columns[3][i] = l.sku;
-    columns[4][i] = l.quantity;
-    columns[5][i] = String(l.unitPrice);
-    columns[6][i] = l.currency;
-    columns[7][i] = saleKindName(l.kind);
-    columns[8][i] = l.customerId;
-    columns[9][i] = l.country;
-    columns[10][i] = l.description;
-    columns[11][i] = l.source;
-    columns[12][i] = isoTime(l.occurredAt);
-  });
-  return columns;
+/**
+ * Sale lines as the JSON array the sales insert reads with `json_to_recordset`: one text
+ * parameter, which costs both sides less than 13 array literals (each of whose elements the
+ * driver escapes, and the server parses). Times travel as epoch milliseconds.
+ */
+export function saleLineRows(lines: SaleLine[]): string {
+  return JSON.stringify(
+    lines.map((l) => ({
+      event_id: l.eventId,
+      order_id: l.orderId,
+      line: l.line,
+      sku: l.sku,
+      quantity: l.quantity,
+      unit_price: l.unitPrice,
+      currency: l.currency,
+      kind: saleKindName(l.kind),
+      customer_id: l.customerId,
+      country: l.country,
+      description: l.description,
+      source: l.source,
+      occurred_ms: timeMs(l.occurredAt),
+    })),
+  );
 }
 
-/** Click events as the 11 column arrays of the clickstream insert. */
-export function clickEventColumns(clicks: ClickEvent[]): Columns {
-  const columns: Columns = Array.from({ length: 11 }, () => new Array<unknown>(clicks.length));
-  clicks.forEach((c, i) => {
-    columns[0][i] = c.eventId;
-    columns[1][i] = clickTypeName(c.type);
-    columns[2][i] = c.userId;
-    columns[3][i] = c.sessionId;
-    columns[4][i] = c.itemId;
-    columns[5][i] = c.query;
-    columns[6][i] = c.price;
-    columns[7][i] = c.quantity;
-    columns[8][i] = c.category;
-    columns[9][i] = isoTime(c.occurredAt);
-    columns[10][i] = c.source;
-  });
-  return columns;
+/** Click events as the JSON array of the clickstream insert. */
+export function clickEventRows(clicks: ClickEvent[]): string {
+  return JSON.stringify(
+    clicks.map((c) => ({
+      event_id: c.eventId,
+      type: clickTypeName(c.type),
+      user_id: c.userId,
+      session_id: c.sessionId,
+      item_id: c.itemId,
+      query: c.query,
+      price: c.price,
+      quantity: c.quantity,
+      category: c.category,
+      occurred_ms: timeMs(c.occurredAt),
+      source: c.source,
+    })),
+  );
 }
 
-/** Product upserts as the 8 column arrays of the catalog upsert; the latest per SKU only. */
-export function productColumns(products: ProductUpsert[]): Columns {
+/** Product upserts as the JSON array of the catalog upsert; the latest per SKU only. */
+export function productRows(products: ProductUpsert[]): string {
   const latest = new Map<string, ProductUpsert>();
   for (const p of products) {
     const held = latest.get(p.sku);
     if (held === undefined || timeMs(p.updatedAt) >= timeMs(held.updatedAt)) latest.set(p.sku, p);
   }
-  const rows = [...latest.values()];
-  const columns: Columns = Array.from({ length: 8 }, () => new Array<unknown>(rows.length));
-  rows.forEach((p, i) => {
-    columns[0][i] = p.sku;
-    columns[1][i] = p.title;
-    columns[2][i] = p.description;
-    columns[3][i] = p.category;
-    columns[4][i] = String(p.price);
-    columns[5][i] = String(p.cost);
-    columns[6][i] = p.currency;
-    columns[7][i] = isoTime(p.updatedAt);
-  });
-  return columns;
+  return JSON.stringify(
+    [...latest.values()].map((p) => ({
+      sku: p.sku,
+      title: p.title,
+      description: p.description,
+      category: p.category,
+      price: p.price,
+      cost: p.cost,
+      currency: p.currency,
+      updated_ms: timeMs(p.updatedAt),
+    })),
+  );
 }

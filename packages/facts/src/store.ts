@@ -1,22 +1,24 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ClickEvent, ProductUpsert, SaleLine } from '@qm/contracts';
-import { clickEventColumns, productColumns, saleLineColumns, uniqueBy } from './rows';
+import { clickEventRows, productRows, saleLineRows, uniqueBy } from './rows';
 
 type Queryable = Pool | PoolClient;
 
 /**
- * One statement per batch: the lines go in with ON CONFLICT (event_id) DO NOTHING, and only the
- * lines that were new fold into their orders and customers, so a redelivered batch changes
+ * One statement per batch: the lines (a JSON array, see `saleLineRows`) go in with
+ * ON CONFLICT (event_id) DO NOTHING, and only the lines that were new fold into their
+ * orders and customers, so a redelivered batch changes
  * nothing. Orders and customers are upserted in key order to keep concurrent batches from
  * locking rows in opposite orders.
  */
 const STORE_SALE_LINES = `
 WITH input AS (
-  SELECT * FROM unnest(
-    $1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::numeric[], $7::text[],
-    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[]
-  ) AS t(event_id, order_id, line, sku, quantity, unit_price, currency,
-         kind, customer_id, country, description, source, occurred_at)
+  SELECT event_id, order_id, line, sku, quantity, unit_price, currency, kind, customer_id,
+         country, description, source, to_timestamp(occurred_ms / 1000) AS occurred_at
+  FROM json_to_recordset($1::json) AS t(
+    event_id text COLLATE "C", order_id text COLLATE "C", line int, sku text, quantity int,
+    unit_price numeric, currency text, kind text, customer_id text COLLATE "C", country text,
+    description text, source text, occurred_ms float8)
 ),
 stored AS (
   INSERT INTO sales.order_lines (event_id, order_id, line, sku, quantity, unit_price, currency,
@@ -78,19 +80,21 @@ ON CONFLICT (customer_id) DO UPDATE SET
 const STORE_CLICK_EVENTS = `
 INSERT INTO clickstream.events (event_id, type, user_id, session_id, item_id, query, price,
                                 quantity, category, occurred_at, source)
-SELECT * FROM unnest(
-  $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
-  $8::int[], $9::text[], $10::timestamptz[], $11::text[]
-)
+SELECT event_id, type, user_id, session_id, item_id, query, price, quantity, category,
+       to_timestamp(occurred_ms / 1000), source
+FROM json_to_recordset($1::json) AS t(
+  event_id text, type text, user_id text, session_id text, item_id text, query text,
+  price float8, quantity int, category text, occurred_ms float8, source text)
 ON CONFLICT (event_id) DO NOTHING`;
 
 const STORE_PRODUCTS = `
 INSERT INTO catalog.products AS p (sku, title, description, category, price, cost, currency,
                                    updated_at)
-SELECT * FROM unnest(
-  $1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::text[],
-  $8::timestamptz[]
-)
+SELECT sku, title, description, category, price, cost, currency,
+       to_timestamp(updated_ms / 1000)
+FROM json_to_recordset($1::json) AS t(
+  sku text, title text, description text, category text, price numeric, cost numeric,
+  currency text, updated_ms float8)
 ORDER BY 1
 ON CONFLICT (sku) DO UPDATE SET
   title = excluded.title,
@@ -106,18 +110,18 @@ WHERE p.updated_at <= excluded.updated_at`;
 export async function storeSaleLines(db: Queryable, lines: SaleLine[]): Promise<void> {
   const unique = uniqueBy(lines, (l) => l.eventId);
   if (unique.length === 0) return;
-  await db.query(STORE_SALE_LINES, saleLineColumns(unique));
+  await db.query(STORE_SALE_LINES, [saleLineRows(unique)]);
 }
 
 /** Stores valid click events once each. */
 export async function storeClickEvents(db: Queryable, clicks: ClickEvent[]): Promise<void> {
   const unique = uniqueBy(clicks, (c) => c.eventId);
   if (unique.length === 0) return;
-  await db.query(STORE_CLICK_EVENTS, clickEventColumns(unique));
+  await db.query(STORE_CLICK_EVENTS, [clickEventRows(unique)]);
 }
 
 /** Keeps the latest upsert of each product; an older one arriving late changes nothing. */
 export async function storeProducts(db: Queryable, products: ProductUpsert[]): Promise<void> {
   if (products.length === 0) return;
-  await db.query(STORE_PRODUCTS, productColumns(products));
+  await db.query(STORE_PRODUCTS, [productRows(products)]);
 }

@@ -96,6 +96,29 @@ describe('fact store', () => {
     expect(await getOrder(db.pool, 'D')).toMatchObject({ status: 'partly returned', total: 1.25 });
   });
 
+  it('stores text as given and times to the millisecond', async () => {
+    const description = 'say "hi" \\ back\\slash, tab\there\nnew line — é中 {a,b}';
+    await storeSaleLines(db.pool, [
+      sale('e:0', 'E', 0, {
+        description,
+        occurredAt: timestampFromDate(new Date('2011-12-09T12:50:00.123Z')),
+      }),
+    ]);
+
+    const order = await getOrder(db.pool, 'E');
+    expect(order?.lines[0]).toMatchObject({
+      description,
+      occurredAt: '2011-12-09T12:50:00.123Z',
+      unitPrice: 1.25,
+    });
+  });
+
+  it('refuses a line whose text PostgreSQL cannot store, naming a data error', async () => {
+    const refused = storeSaleLines(db.pool, [sale('f:0', 'F', 0, { description: 'nul \u0000' })]);
+    await expect(refused).rejects.toMatchObject({ code: expect.stringMatching(/^22/) });
+    expect(await getOrder(db.pool, 'F')).toBeUndefined();
+  });
+
   it('finds no order for an unknown id', async () => {
     expect(await getOrder(db.pool, 'nope')).toBeUndefined();
   });
@@ -134,8 +157,8 @@ describe('fact store', () => {
     await storeClickEvents(db.pool, [click('taobao:1')]);
 
     expect(await countFacts(db.pool)).toEqual({
-      saleLines: 8,
-      orders: 4,
+      saleLines: 9,
+      orders: 5,
       customers: 1,
       clickEvents: 2,
       products: 1,

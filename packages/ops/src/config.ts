@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { BaseConfig, loadConfig } from '@qm/kit';
+import { defaultDataCacheDir } from '@qm/replay';
 
 const MainJobConfig = {
   QM_LOG_LEVEL: Type.String({ default: 'warn' }),
@@ -8,6 +9,8 @@ const MainJobConfig = {
   QM_DATABASE_URL: BaseConfig.QM_DATABASE_URL,
   QM_REDIS_URL: BaseConfig.QM_REDIS_URL,
   QM_DATA_DIR: Type.Optional(Type.String()),
+  /** Where public sets are downloaded when there is no data directory. */
+  QM_DATA_CACHE_DIR: Type.String({ default: defaultDataCacheDir() }),
   QM_GATEWAY_URL: Type.String({ default: 'http://127.0.0.1:8080' }),
   QM_MASTER_KEY: Type.String({ minLength: 16 }),
   /** How long to wait for the consumer groups to catch up. */

@@ -87,6 +87,22 @@ export async function liveAnswers(gatewayUrl: string, key: string): Promise<stri
 }
 
 /**
+ * Why the gateway cannot be reached (nothing listening, no answer in time), or undefined
+ * when it answers at all: waiting minutes for models behind a gateway that is down helps
+ * nobody.
+ */
+export async function gatewayProblem(gatewayUrl: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${gatewayUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
+    await response.body?.cancel();
+    return undefined;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (error as Error).message;
+  }
+}
+
+/**
  * Waits until the recommendation models have been rebuilt on stored interactions (the
  * service rebuilds shortly after a bulk load goes quiet). Returns whether they were in time.
  */

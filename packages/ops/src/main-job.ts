@@ -1,14 +1,14 @@
 import pino from 'pino';
 import { Redis } from 'ioredis';
 import { createPool, loggerOptions, splitList } from '@qm/kit';
-import { resolveDataDir } from '@qm/datasets';
 import { createEventBus } from '@qm/events';
-import { countFacts, type FactCounts } from '@qm/facts';
-import { replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
+import { countFacts, countFactsBySource, type FactCounts } from '@qm/facts';
+import { prepareData, replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
 import { waitForCatchUp } from './catch-up';
 import { loadMainJobConfig } from './config';
+import { accountForSets, formatAccounts } from './accounting';
 import { tallyDeadLetters } from './dead-letters';
-import { liveAnswers, waitForRecommendationModels } from './live';
+import { gatewayProblem, liveAnswers, waitForRecommendationModels } from './live';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -48,14 +48,21 @@ async function main(): Promise<number> {
   });
 
   try {
+    const data = await prepareData({
+      configuredDir: config.QM_DATA_DIR,
+      cacheDir: config.QM_DATA_CACHE_DIR,
+      sets,
+      explicit: process.argv.slice(2).some((a) => !a.startsWith('-')),
+      say: out,
+    });
     const before = await factsOrNothing(pool);
-    out(`replay:   ${sets.join(', ')} from ${resolveDataDir(config.QM_DATA_DIR)}`);
+    out(`replay:   ${data.sets.join(', ')} from ${data.dir}`);
     let lastPrint = 0;
     const summary = await replay({
       publisher: bus.publisher,
       topicPrefix: bus.topicPrefix,
-      dataDir: resolveDataDir(config.QM_DATA_DIR),
-      sets,
+      dataDir: data.dir,
+      sets: data.sets,
       onProgress: (p) => {
         if (Date.now() - lastPrint < 5000) return;
         lastPrint = Date.now();
@@ -88,6 +95,7 @@ async function main(): Promise<number> {
     }
 
     const after = await factsOrNothing(pool);
+    const stored = after === undefined ? undefined : await countFactsBySource(pool);
     const deadLetters = await tallyDeadLetters(bus);
     out('');
     out(
@@ -104,15 +112,33 @@ async function main(): Promise<number> {
     } else {
       out('events stored:  unknown (the facts store is not migrated: is customer-service up?)');
     }
-    for (const t of deadLetters) {
-      out(`dead-lettered:  ${t.topic}: ${t.total}`);
-      for (const [reason, n] of Object.entries(t.reasons))
-        out(`                  ${n} × ${reason}`);
+    const refused = deadLetters.filter((t) => t.total > 0);
+    if (refused.length === 0) out('dead-lettered:  none');
+    for (const t of refused) {
+      out(`dead-lettered:  ${t.topic}: ${t.total} messages`);
+      for (const [group, g] of Object.entries(t.groups)) {
+        out(`                  ${group}: ${g.count}`);
+        for (const [reason, n] of Object.entries(g.reasons))
+          out(`                    ${n} × ${reason}`);
+      }
+    }
+    if (stored !== undefined) {
+      const accounts = accountForSets(summary, stored, deadLetters);
+      formatAccounts(accounts).forEach((line, i) =>
+        out(`${i === 0 ? 'accounted:' : ''.padEnd(10)}      ${line}`),
+      );
     }
     out(
       `elapsed:        ${(elapsedMs / 1000).toFixed(1)} s, ${Math.round((summary.produced * 1000) / elapsedMs).toLocaleString('en')} events/s end to end`,
     );
     out('');
+    const down = await gatewayProblem(config.QM_GATEWAY_URL);
+    if (down !== undefined) {
+      out(
+        `live answers:   none, the gateway at ${config.QM_GATEWAY_URL} does not answer (${down})`,
+      );
+      return catchUp.caughtUp ? 0 : 1;
+    }
     const started = Date.now();
     const ready = await waitForRecommendationModels(config.QM_GATEWAY_URL, config.QM_MASTER_KEY);
     out(

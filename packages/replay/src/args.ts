@@ -3,6 +3,8 @@ import { resolveSets, type SetName } from './sources';
 
 export interface ReplayArgs {
   sets: SetName[];
+  /** Sets were named (not `all`): each one must be found or downloaded. */
+  explicit: boolean;
   speed: number;
   limit: number;
   batchSize: number;
@@ -12,12 +14,20 @@ export interface ReplayArgs {
 
 export const USAGE = `Usage: pnpm replay [sets...] [--speed N] [--limit N] [--batch N] [--json]
 
-Streams data sets from the data directory (QM_DATA_DIR) into Kafka as events.
+Streams data sets from the data directory into Kafka as events.
 Sets: online-retail, taobao, rees46, yoochoose, diginetica, all (default).
+
+The data directory is QM_DATA_DIR, else the nearest shared/data beside the repository. When
+neither exists, the replay uses a download cache (QM_DATA_CACHE_DIR, by default
+~/.cache/quartermaster/data) and downloads there, once, the sets whose publishers serve them
+at a stable URL: UCI Online Retail (an .xlsx in a zip, converted to the CSV layout of the
+shared copy, without its kept-aside last 28 days). The other sets need a sign-in or are
+samples; with \`all\` they are skipped with a note, named alone they are an error.
+
   --speed N   replay N times faster than the data's own clock (3600 = one hour of data
               per second); without it, as fast as possible
   --limit N   read at most N rows of each set
-  --batch N   messages per publish (default 2000)
+  --batch N   messages per publish (default 5000)
   --json      print the final summary as JSON on stdout`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -42,9 +52,10 @@ export function parseReplayArgs(argv: string[]): ReplayArgs {
   });
   return {
     sets: resolveSets(positionals),
+    explicit: positionals.length > 0 && !positionals.includes('all'),
     speed: positive('speed', values.speed, 0),
     limit: Math.floor(positive('limit', values.limit, Infinity)),
-    batchSize: Math.floor(positive('batch', values.batch, 2000)),
+    batchSize: Math.floor(positive('batch', values.batch, 5000)),
     json: values.json === true,
     help: values.help === true,
   };

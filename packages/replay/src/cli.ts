@@ -1,18 +1,54 @@
 import pino from 'pino';
 import { loggerOptions, splitList } from '@qm/kit';
-import { resolveDataDir } from '@qm/datasets';
 import { createEventBus } from '@qm/events';
 import { parseReplayArgs, USAGE, type ReplayArgs } from './args';
 import { loadReplayConfig } from './config';
 import { formatSummary, progressBar, progressLog, type ProgressView } from './progress';
 import { replay } from './replay';
-import { expectedRows, missingDataMessage, missingFiles } from './sources';
+import { MissingDataError, prepareData, SetDownloadError, type PreparedData } from './fetch-sets';
+import { expectedRows } from './sources';
 
 function readArgs(): ReplayArgs | undefined {
   try {
     return parseReplayArgs(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return undefined;
+  }
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Prints a download's progress at each quarter when its size is known. */
+function downloadProgress(): (set: string, received: number, total?: number) => void {
+  let shown = 0;
+  return (_set, received, total) => {
+    if (total === undefined) return;
+    const quarter = Math.floor((received / total) * 4);
+    if (quarter <= shown) return;
+    shown = quarter;
+    say(`          ${quarter * 25}% of ${(total / 2 ** 20).toFixed(1)} MiB`);
+  };
+}
+
+/** The data directory and sets to replay, or undefined after saying why there are none. */
+async function findData(
+  args: ReplayArgs,
+  config: ReturnType<typeof loadReplayConfig>,
+): Promise<PreparedData | undefined> {
+  try {
+    return await prepareData({
+      configuredDir: config.QM_DATA_DIR,
+      cacheDir: config.QM_DATA_CACHE_DIR,
+      sets: args.sets,
+      explicit: args.explicit,
+      say,
+      onProgress: downloadProgress(),
+    });
+  } catch (error) {
+    if (error instanceof SetDownloadError) say(`replay: ${error.message}`);
+    else if (error instanceof MissingDataError) say(error.message);
+    else throw error;
     return undefined;
   }
 }
@@ -28,12 +64,9 @@ async function main(): Promise<number> {
   const config = loadReplayConfig();
   // Logs go to stderr so that `--json` leaves stdout to the summary alone.
   const log = pino(loggerOptions('replay', config.QM_LOG_LEVEL), pino.destination(2));
-  const dataDir = resolveDataDir(config.QM_DATA_DIR);
-  const missing = missingFiles(dataDir, args.sets);
-  if (missing.length > 0) {
-    process.stderr.write(`${missingDataMessage(dataDir, missing)}\n`);
-    return 2;
-  }
+  const data = await findData(args, config);
+  if (data === undefined) return 2;
+  const { dir: dataDir, sets } = data;
 
   const bus = createEventBus({
     brokers: splitList(config.QM_KAFKA_BROKERS),
@@ -44,13 +77,16 @@ async function main(): Promise<number> {
   const view: ProgressView = process.stdout.isTTY ? progressBar() : progressLog(log);
   try {
     await bus.ensureTopics();
+    // Counting rows reads each file once more, so it is done only for a bar to fill.
     const expected = new Map<string, number>();
-    for (const set of args.sets) expected.set(set, await expectedRows(dataDir, set));
+    if (process.stdout.isTTY) {
+      for (const set of sets) expected.set(set, await expectedRows(dataDir, set));
+    }
     const summary = await replay({
       publisher: bus.publisher,
       topicPrefix: bus.topicPrefix,
       dataDir,
-      sets: args.sets,
+      sets,
       speed: args.speed,
       limit: args.limit,
       batchSize: args.batchSize,

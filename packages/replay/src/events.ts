@@ -74,12 +74,20 @@ export class RetailCatalog {
    * one (free adjustment lines and bad-debt entries do not set a product's price).
    */
   add(line: RetailLine): void {
+    const at = line.invoiceDate.getTime();
     const held = this.latest.get(line.stockCode);
-    this.latest.set(line.stockCode, {
-      title: line.description || (held?.title ?? ''),
-      price: line.unitPrice > 0 ? line.unitPrice : (held?.price ?? 0),
-      at: line.invoiceDate.getTime(),
-    });
+    if (held === undefined) {
+      this.latest.set(line.stockCode, {
+        title: line.description,
+        price: line.unitPrice > 0 ? line.unitPrice : 0,
+        at,
+      });
+      return;
+    }
+    // Updated in place: one object per StockCode rather than one per line.
+    if (line.description) held.title = line.description;
+    if (line.unitPrice > 0) held.price = line.unitPrice;
+    held.at = at;
   }
 
   get size(): number {

@@ -50,14 +50,15 @@ export function progressLog(log: Logger, everyMs = 5000): ProgressView {
       started = performance.now();
       lastLog = started;
       expected = expectedRows;
-      log.info({ set, expectedRows }, 'replay of set started');
+      log.info({ set, ...(expectedRows > 0 ? { expectedRows } : {}) }, 'replay of set started');
     },
     update(p) {
       const now = performance.now();
       if (now - lastLog < everyMs) return;
       lastLog = now;
       const rate = Math.round((p.produced * 1000) / (now - started));
-      log.info({ set: p.set, read: p.read, expected, produced: p.produced, rate }, 'replaying');
+      const total = expected > 0 && Number.isFinite(expected) ? { expected } : {};
+      log.info({ set: p.set, read: p.read, ...total, produced: p.produced, rate }, 'replaying');
     },
     stop() {
       lastLog = 0;

@@ -51,7 +51,7 @@ export interface ReplaySummary {
   cpuMs: number;
 }
 
-const DEFAULT_BATCH = 2000;
+const DEFAULT_BATCH = 5000;
 const SAMPLE_ROWS = 5;
 
 /**
@@ -134,27 +134,29 @@ async function replaySet(options: ReplayOptions, set: SetName): Promise<SetSumma
     await sleep(wait);
   };
 
-  for await (const item of SETS[set].read(options.dataDir, limit)) {
-    if ('problem' in item) {
-      summary.read++;
-      summary.rejected++;
-      reject(summary.reasons, item.problem, item.row);
-      continue;
-    }
-    if (item.topic !== 'products') summary.read++;
-    if (speed > 0) await pace(item);
+  for await (const items of SETS[set].read(options.dataDir, limit)) {
+    for (const item of items) {
+      if ('problem' in item) {
+        summary.read++;
+        summary.rejected++;
+        reject(summary.reasons, item.problem, item.row);
+        continue;
+      }
+      if (item.topic !== 'products') summary.read++;
+      if (speed > 0) await pace(item);
 
-    let topic = topics.get(item.topic);
-    if (topic === undefined) {
-      topic = topicName(item.topic, topicPrefix);
-      topics.set(item.topic, topic);
-    }
-    sender.add(topic, { key: item.key, value: item.value });
-    summary.produced++;
-    summary.byTopic[item.topic] = (summary.byTopic[item.topic] ?? 0) + 1;
-    if (sender.pendingCount >= batchSize) {
-      await sender.flush();
-      report();
+      let topic = topics.get(item.topic);
+      if (topic === undefined) {
+        topic = topicName(item.topic, topicPrefix);
+        topics.set(item.topic, topic);
+      }
+      sender.add(topic, { key: item.key, value: item.value });
+      summary.produced++;
+      summary.byTopic[item.topic] = (summary.byTopic[item.topic] ?? 0) + 1;
+      if (sender.pendingCount >= batchSize) {
+        await sender.flush();
+        report();
+      }
     }
   }
   await sender.drain();

@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  encode,
-  ClickEventSchema,
+  ClickEventBatchSchema,
   ProductUpsertSchema,
-  SaleLineSchema,
+  SaleLineBatchSchema,
+  create,
+  encode,
+  encodeMany,
+  type ClickEvent,
+  type SaleLine,
   type TopicKey,
 } from '@qm/contracts';
 import {
@@ -15,12 +19,13 @@ import {
   YOOCHOOSE_FILE,
   isRowProblem,
   openData,
-  readDiginetica,
-  readOnlineRetail,
-  readRees46,
-  readTaobao,
-  readYoochoose,
+  readDigineticaChunks,
+  readOnlineRetailChunks,
+  readRees46Chunks,
+  readTaobaoChunks,
+  readYoochooseChunks,
   type ClickRecord,
+  type RetailLine,
   type RowProblem,
 } from '@qm/datasets';
 import {
@@ -50,54 +55,95 @@ interface SetInfo {
   file: string[];
   /** Who publishes the set, for the message shown when it is missing. */
   publisher: string;
-  read(dataDir: string, limit: number): AsyncGenerator<SourceItem>;
+  /** The set's messages in file order, a chunk at a time (at most `limit` rows read). */
+  read(dataDir: string, limit: number): AsyncGenerator<SourceItem[]>;
 }
 
+/** The rows of a chunked reader, cut after `limit` rows. */
+async function* firstRows<T>(chunks: AsyncGenerator<T[]>, limit: number): AsyncGenerator<T[]> {
+  let left = limit;
+  for await (const chunk of chunks) {
+    if (left <= 0) break;
+    const rows = chunk.length > left ? chunk.slice(0, left) : chunk;
+    left -= rows.length;
+    yield rows;
+  }
+}
+
+/**
+ * A chunk's messages in row order, rows that could not be parsed in place. The events of a
+ * chunk are encoded together (see `encodeMany`), each message a slice of one buffer.
+ */
+function chunkItems<R extends object, E>(
+  rows: (R | RowProblem)[],
+  toEvent: (row: R) => E,
+  encodeAll: (events: E[]) => Buffer[],
+  toItem: (row: R, event: E, value: Buffer) => OutgoingEvent,
+): SourceItem[] {
+  const good: R[] = [];
+  const events: E[] = [];
+  for (const row of rows) {
+    if (isRowProblem(row)) continue;
+    good.push(row);
+    events.push(toEvent(row));
+  }
+  const values = encodeAll(events);
+  let next = 0;
+  return rows.map((row) => {
+    if (isRowProblem(row)) return row;
+    const i = next++;
+    return toItem(good[i], events[i], values[i]);
+  });
+}
+
+const encodeClicks = (events: ClickEvent[]) =>
+  encodeMany(ClickEventBatchSchema, create(ClickEventBatchSchema, { events }));
+
+const encodeSales = (lines: SaleLine[]) =>
+  encodeMany(SaleLineBatchSchema, create(SaleLineBatchSchema, { lines }));
+
 async function* clickItems(
-  records: AsyncGenerator<ClickRecord | RowProblem>,
+  chunks: AsyncGenerator<(ClickRecord | RowProblem)[]>,
   limit: number,
-): AsyncGenerator<SourceItem> {
-  let count = 0;
-  for await (const record of records) {
-    if (count++ >= limit) break;
-    if (isRowProblem(record)) {
-      yield record;
-      continue;
-    }
-    yield {
+): AsyncGenerator<SourceItem[]> {
+  for await (const records of firstRows(chunks, limit)) {
+    yield chunkItems(records, clickEventFromRecord, encodeClicks, (record, _event, value) => ({
       topic: 'clickstream',
       key: record.userId || record.sessionId,
-      value: encode(ClickEventSchema, clickEventFromRecord(record)),
+      value,
       at: record.occurredAt.getTime(),
-    };
+    }));
   }
 }
 
 /** Every line as a sale event, then one product upsert per StockCode seen. */
-async function* retailItems(dataDir: string, limit: number): AsyncGenerator<SourceItem> {
+async function* retailItems(dataDir: string, limit: number): AsyncGenerator<SourceItem[]> {
   const positions = new InvoicePositions();
   const catalog = new RetailCatalog();
-  let count = 0;
   let last = 0;
-  for await (const line of readOnlineRetail(dataDir)) {
-    if (count++ >= limit) break;
-    if ('problem' in line) {
-      yield line;
-      continue;
-    }
+  const toSale = (line: RetailLine) => {
     catalog.add(line);
     last = line.invoiceDate.getTime();
-    const sale = saleLineFromRetail(line, positions.take(line.invoiceNo));
-    yield { topic: 'sales', key: sale.sku, value: encode(SaleLineSchema, sale), at: last };
+    return saleLineFromRetail(line, positions.take(line.invoiceNo));
+  };
+  for await (const lines of firstRows(readOnlineRetailChunks(dataDir), limit)) {
+    yield chunkItems(lines, toSale, encodeSales, (line, sale, value) => ({
+      topic: 'sales',
+      key: sale.sku,
+      value,
+      at: line.invoiceDate.getTime(),
+    }));
   }
+  const products: SourceItem[] = [];
   for (const product of catalog.products()) {
-    yield {
+    products.push({
       topic: 'products',
       key: product.sku,
       value: encode(ProductUpsertSchema, product),
       at: last,
-    };
+    });
   }
+  if (products.length > 0) yield products;
 }
 
 export const SETS: Record<SetName, SetInfo> = {
@@ -111,24 +157,24 @@ export const SETS: Record<SetName, SetInfo> = {
   taobao: {
     file: TAOBAO_FILE,
     publisher: 'Alibaba Tianchi, data set 649 "User Behavior Data from Taobao for Recommendation"',
-    read: (dir, limit) => clickItems(readTaobao(dir), limit),
+    read: (dir, limit) => clickItems(readTaobaoChunks(dir), limit),
   },
   rees46: {
     file: REES46_FILE,
     publisher:
       'REES46 Open CDP, "eCommerce behavior data from multi category store" (Kaggle, ' +
       'mkechinov/ecommerce-behavior-data-from-multi-category-store)',
-    read: (dir, limit) => clickItems(readRees46(dir), limit),
+    read: (dir, limit) => clickItems(readRees46Chunks(dir), limit),
   },
   yoochoose: {
     file: YOOCHOOSE_FILE,
     publisher: 'YOOCHOOSE GmbH, RecSys Challenge 2015 (yoochoose-clicks.dat)',
-    read: (dir, limit) => clickItems(readYoochoose(dir), limit),
+    read: (dir, limit) => clickItems(readYoochooseChunks(dir), limit),
   },
   diginetica: {
     file: DIGINETICA_FILE,
     publisher: 'DIGINETICA, CIKM Cup 2016 Track 2 (train-item-views.csv)',
-    read: (dir, limit) => clickItems(readDiginetica(dir), limit),
+    read: (dir, limit) => clickItems(readDigineticaChunks(dir), limit),
   },
 };
 
@@ -149,7 +195,7 @@ export function missingFiles(dataDir: string, sets: SetName[]): { set: SetName; 
     .filter(({ path }) => !existsSync(path));
 }
 
-/** Explains where missing sets come from; nothing is downloaded by the replay. */
+/** Explains where missing sets come from and how the replay finds or downloads them. */
 export function missingDataMessage(
   dataDir: string,
   missing: { set: SetName; path: string }[],
@@ -158,10 +204,11 @@ export function missingDataMessage(
     `The data directory ${dataDir} lacks ${missing.length} of the requested data set(s):`,
     ...missing.map(({ set, path }) => `  ${set}: ${path}\n    published by ${SETS[set].publisher}`),
     '',
-    'The replay reads the public data sets from a local directory and does not download',
-    'them: this machine cannot reach the internet. Fetch the files from their publishers',
-    'on a machine that can, place them as shown above (each folder has a README with its',
-    'source and columns), and point QM_DATA_DIR at that directory.',
+    'The replay reads QM_DATA_DIR, or the nearest shared/data, as it is. Only when neither',
+    'exists does it download into its cache (QM_DATA_CACHE_DIR) the sets whose publishers',
+    'serve them at a stable URL (UCI Online Retail); the others must be fetched from their',
+    'publishers by hand and placed as shown above (each folder of the shared copy has a',
+    'README with its source and columns).',
   ];
   return lines.join('\n');
 }

@@ -98,9 +98,15 @@ describe('replay command line', () => {
     expect(() => parseReplayArgs(['--speed', '0'])).toThrow('--speed must be a positive number');
   });
 
-  it('says where a missing set comes from and that nothing is downloaded', () => {
+  it('says where a missing set comes from and when the replay downloads', () => {
     const text = missingDataMessage('/nowhere', [{ set: 'online-retail', path: '/nowhere/x.gz' }]);
     expect(text).toContain('UCI Machine Learning Repository');
-    expect(text).toContain('does not download');
+    expect(text).toContain('Only when neither\nexists does it download into its cache');
+  });
+
+  it('tells named sets from all, which may skip what cannot be had', () => {
+    expect(parseReplayArgs([]).explicit).toBe(false);
+    expect(parseReplayArgs(['all']).explicit).toBe(false);
+    expect(parseReplayArgs(['online-retail']).explicit).toBe(true);
   });
 });

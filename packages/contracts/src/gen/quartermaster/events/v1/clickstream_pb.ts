@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file quartermaster/events/v1/clickstream.proto.
  */
 export const file_quartermaster_events_v1_clickstream: GenFile = /*@__PURE__*/
-  fileDesc("CilxdWFydGVybWFzdGVyL2V2ZW50cy92MS9jbGlja3N0cmVhbS5wcm90bxIXcXVhcnRlcm1hc3Rlci5ldmVudHMudjEimwIKCkNsaWNrRXZlbnQSEAoIZXZlbnRfaWQYASABKAkSMAoEdHlwZRgCIAEoDjIiLnF1YXJ0ZXJtYXN0ZXIuZXZlbnRzLnYxLkNsaWNrVHlwZRIPCgd1c2VyX2lkGAMgASgJEhIKCnNlc3Npb25faWQYBCABKAkSDwoHaXRlbV9pZBgFIAEoCRINCgVxdWVyeRgGIAEoCRINCgVwcmljZRgHIAEoARIQCghjdXJyZW5jeRgIIAEoCRIQCghxdWFudGl0eRgJIAEoBRIQCghjYXRlZ29yeRgKIAEoCRIvCgtvY2N1cnJlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGc291cmNlGAwgASgJKsMBCglDbGlja1R5cGUSGgoWQ0xJQ0tfVFlQRV9VTlNQRUNJRklFRBAAEhMKD0NMSUNLX1RZUEVfVklFVxABEhoKFkNMSUNLX1RZUEVfQUREX1RPX0NBUlQQAhIfChtDTElDS19UWVBFX1JFTU9WRV9GUk9NX0NBUlQQAxIXChNDTElDS19UWVBFX1BVUkNIQVNFEAQSFQoRQ0xJQ0tfVFlQRV9TRUFSQ0gQBRIYChRDTElDS19UWVBFX0ZBVk9VUklURRAGYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CilxdWFydGVybWFzdGVyL2V2ZW50cy92MS9jbGlja3N0cmVhbS5wcm90bxIXcXVhcnRlcm1hc3Rlci5ldmVudHMudjEimwIKCkNsaWNrRXZlbnQSEAoIZXZlbnRfaWQYASABKAkSMAoEdHlwZRgCIAEoDjIiLnF1YXJ0ZXJtYXN0ZXIuZXZlbnRzLnYxLkNsaWNrVHlwZRIPCgd1c2VyX2lkGAMgASgJEhIKCnNlc3Npb25faWQYBCABKAkSDwoHaXRlbV9pZBgFIAEoCRINCgVxdWVyeRgGIAEoCRINCgVwcmljZRgHIAEoARIQCghjdXJyZW5jeRgIIAEoCRIQCghxdWFudGl0eRgJIAEoBRIQCghjYXRlZ29yeRgKIAEoCRIvCgtvY2N1cnJlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGc291cmNlGAwgASgJIkYKD0NsaWNrRXZlbnRCYXRjaBIzCgZldmVudHMYASADKAsyIy5xdWFydGVybWFzdGVyLmV2ZW50cy52MS5DbGlja0V2ZW50KsMBCglDbGlja1R5cGUSGgoWQ0xJQ0tfVFlQRV9VTlNQRUNJRklFRBAAEhMKD0NMSUNLX1RZUEVfVklFVxABEhoKFkNMSUNLX1RZUEVfQUREX1RPX0NBUlQQAhIfChtDTElDS19UWVBFX1JFTU9WRV9GUk9NX0NBUlQQAxIXChNDTElDS19UWVBFX1BVUkNIQVNFEAQSFQoRQ0xJQ0tfVFlQRV9TRUFSQ0gQBRIYChRDTElDS19UWVBFX0ZBVk9VUklURRAGYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A storefront interaction. Topic `qm.clickstream.v1`, keyed by user id, else session id.
@@ -93,6 +93,26 @@ export type ClickEvent = Message<"quartermaster.events.v1.ClickEvent"> & {
  */
 export const ClickEventSchema: GenMessage<ClickEvent> = /*@__PURE__*/
   messageDesc(file_quartermaster_events_v1_clickstream, 0);
+
+/**
+ * Click events in one payload: the replay encodes a chunk of events at once and sends each
+ * event's bytes (a slice of the whole) as its own message. No topic carries it.
+ *
+ * @generated from message quartermaster.events.v1.ClickEventBatch
+ */
+export type ClickEventBatch = Message<"quartermaster.events.v1.ClickEventBatch"> & {
+  /**
+   * @generated from field: repeated quartermaster.events.v1.ClickEvent events = 1;
+   */
+  events: ClickEvent[];
+};
+
+/**
+ * Describes the message quartermaster.events.v1.ClickEventBatch.
+ * Use `create(ClickEventBatchSchema)` to create a new message.
+ */
+export const ClickEventBatchSchema: GenMessage<ClickEventBatch> = /*@__PURE__*/
+  messageDesc(file_quartermaster_events_v1_clickstream, 1);
 
 /**
  * @generated from enum quartermaster.events.v1.ClickType

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file quartermaster/events/v1/sales.proto.
  */
 export const file_quartermaster_events_v1_sales: GenFile = /*@__PURE__*/
-  fileDesc("CiNxdWFydGVybWFzdGVyL2V2ZW50cy92MS9zYWxlcy5wcm90bxIXcXVhcnRlcm1hc3Rlci5ldmVudHMudjEiwQIKCFNhbGVMaW5lEhAKCGV2ZW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEgwKBGxpbmUYAyABKA0SCwoDc2t1GAQgASgJEhAKCHF1YW50aXR5GAUgASgFEhIKCnVuaXRfcHJpY2UYBiABKAESEAoIY3VycmVuY3kYByABKAkSEwoLY3VzdG9tZXJfaWQYCCABKAkSDwoHY291bnRyeRgJIAEoCRIvCgtvY2N1cnJlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoEa2luZBgLIAEoDjIhLnF1YXJ0ZXJtYXN0ZXIuZXZlbnRzLnYxLlNhbGVLaW5kEhMKC2Rlc2NyaXB0aW9uGAwgASgJEg4KBnNvdXJjZRgNIAEoCRIRCgl3YXJlaG91c2UYDiABKAkqawoIU2FsZUtpbmQSGQoVU0FMRV9LSU5EX1VOU1BFQ0lGSUVEEAASEgoOU0FMRV9LSU5EX1NBTEUQARIUChBTQUxFX0tJTkRfUkVUVVJOEAISGgoWU0FMRV9LSU5EX0NBTkNFTExBVElPThADYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiNxdWFydGVybWFzdGVyL2V2ZW50cy92MS9zYWxlcy5wcm90bxIXcXVhcnRlcm1hc3Rlci5ldmVudHMudjEiwQIKCFNhbGVMaW5lEhAKCGV2ZW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEgwKBGxpbmUYAyABKA0SCwoDc2t1GAQgASgJEhAKCHF1YW50aXR5GAUgASgFEhIKCnVuaXRfcHJpY2UYBiABKAESEAoIY3VycmVuY3kYByABKAkSEwoLY3VzdG9tZXJfaWQYCCABKAkSDwoHY291bnRyeRgJIAEoCRIvCgtvY2N1cnJlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoEa2luZBgLIAEoDjIhLnF1YXJ0ZXJtYXN0ZXIuZXZlbnRzLnYxLlNhbGVLaW5kEhMKC2Rlc2NyaXB0aW9uGAwgASgJEg4KBnNvdXJjZRgNIAEoCRIRCgl3YXJlaG91c2UYDiABKAkiQQoNU2FsZUxpbmVCYXRjaBIwCgVsaW5lcxgBIAMoCzIhLnF1YXJ0ZXJtYXN0ZXIuZXZlbnRzLnYxLlNhbGVMaW5lKmsKCFNhbGVLaW5kEhkKFVNBTEVfS0lORF9VTlNQRUNJRklFRBAAEhIKDlNBTEVfS0lORF9TQUxFEAESFAoQU0FMRV9LSU5EX1JFVFVSThACEhoKFlNBTEVfS0lORF9DQU5DRUxMQVRJT04QA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * One line of an order. Topic `qm.sales.v1`, keyed by SKU.
@@ -111,6 +111,26 @@ export type SaleLine = Message<"quartermaster.events.v1.SaleLine"> & {
  */
 export const SaleLineSchema: GenMessage<SaleLine> = /*@__PURE__*/
   messageDesc(file_quartermaster_events_v1_sales, 0);
+
+/**
+ * Sale lines in one payload: the replay encodes a chunk of lines at once and sends each
+ * line's bytes (a slice of the whole) as its own message. No topic carries it.
+ *
+ * @generated from message quartermaster.events.v1.SaleLineBatch
+ */
+export type SaleLineBatch = Message<"quartermaster.events.v1.SaleLineBatch"> & {
+  /**
+   * @generated from field: repeated quartermaster.events.v1.SaleLine lines = 1;
+   */
+  lines: SaleLine[];
+};
+
+/**
+ * Describes the message quartermaster.events.v1.SaleLineBatch.
+ * Use `create(SaleLineBatchSchema)` to create a new message.
+ */
+export const SaleLineBatchSchema: GenMessage<SaleLineBatch> = /*@__PURE__*/
+  messageDesc(file_quartermaster_events_v1_sales, 1);
 
 /**
  * What a sale line records. A return or a cancellation is a line of its own.
