@@ -13,7 +13,7 @@ import { PgKeyStore } from '../../../gateway/src/adapters/key-store';
 import { buildApp as buildGateway } from '../../../gateway/src/app';
 import { readConfig as readGatewayConfig } from '../../../gateway/src/config';
 import { createKey } from '../../../gateway/src/domain/keys';
-import { createGatewayLogger } from '../../../gateway/src/logger';
+import { createGatewayLoggers } from '../../../gateway/src/logger';
 import { readConfig } from '../src/config';
 import { composeFraudService } from '../src/service';
 
@@ -108,7 +108,7 @@ async function gateway(
     QM_HTTP_PORT: '0',
     QM_REDIS_PREFIX: redisPrefix,
   });
-  const log = createGatewayLogger('info', '/dev/null');
+  const { log, access } = createGatewayLoggers('info', '/dev/null');
   const dir = join(__dirname, '..', '..', '..', 'gateway', 'migrations');
   await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
   const pool = createPool(config.QM_DATABASE_URL, log);
@@ -125,7 +125,7 @@ async function gateway(
     maxRetriesPerRequest: 0,
     commandTimeout: 200,
   });
-  const app = await buildGateway({ config, log, keys: store, redis });
+  const app = await buildGateway({ config, log, accessLog: access, keys: store, redis });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   onTerm(async () => {
     await app.close();
