@@ -23,7 +23,7 @@ export function modelPath(configured: string): string {
 export async function trainSupportModel(dataDir: string, log: Logger): Promise<IntentModel> {
   const started = Date.now();
   const examples = [...(await loadBitextUtterances(dataDir)), ...(await loadBitextQa(dataDir))];
-  const model = trainIntentModel(examples, DEFAULT_TRAIN_OPTIONS);
+  const model = await trainIntentModel(examples, DEFAULT_TRAIN_OPTIONS);
   model.temperature = CALIBRATION.temperature;
   model.rule = { minConfidence: CALIBRATION.minConfidence, minMargin: CALIBRATION.minMargin };
   model.notes.textVersion = TEXT_VERSION;
@@ -42,8 +42,8 @@ export async function loadOrTrainSupportModel(
 ): Promise<IntentModel> {
   if (existsSync(path)) {
     const stored = await IntentModel.load(path);
-    if (stored.notes.textVersion === TEXT_VERSION) return stored;
-    log.info({ path }, 'intent model made with older text rules, training a new one');
+    if (stored?.notes.textVersion === TEXT_VERSION) return stored;
+    log.info({ path }, 'intent model of an older format or text rules, training a new one');
   } else {
     log.info({ path }, 'no intent model yet, training one');
   }
