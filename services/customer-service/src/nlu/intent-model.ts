@@ -1,4 +1,4 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EmbeddingModel } from './embedding-model';
 import type { FeatureOptions } from './features';
@@ -30,6 +30,11 @@ export interface EmbeddingPart {
   model: EmbeddingModel;
   /** Weight of its log-probabilities; the TF-IDF model gets the rest. */
   weight: number;
+  /**
+   * Its logits are divided by this before they are combined: trained to a near-zero loss,
+   * it is far surer of itself than the TF-IDF model and would otherwise decide alone.
+   */
+  temperature: number;
 }
 
 const FORMAT = 'qm-intent-v2';
@@ -43,6 +48,7 @@ interface ModelFile {
   bias: number[];
   embedding?: {
     weight: number;
+    temperature: number;
     options: FeatureOptions;
     features: string[];
     dims: number;
@@ -106,8 +112,10 @@ export class IntentModel {
   probabilities(normalised: string, temperature = this.temperature): Float64Array {
     const z = logits(this.softmax, this.vectoriser.transform(normalised), this.z);
     if (this.embedding !== undefined && this.embedding.weight > 0) {
-      const w = this.embedding.weight;
-      const ze = logSoftmax(this.embedding.model.logits(normalised, this.ze));
+      const { weight: w, temperature: t } = this.embedding;
+      const ze = this.embedding.model.logits(normalised, this.ze);
+      for (let c = 0; c < ze.length; c++) ze[c] /= t;
+      logSoftmax(ze);
       logSoftmax(z);
       for (let c = 0; c < z.length; c++) z[c] = (1 - w) * z[c] + w * ze[c];
     }
@@ -149,6 +157,7 @@ export class IntentModel {
         : {
             embedding: {
               weight: e.weight,
+              temperature: e.temperature,
               options: e.model.state.options,
               features: e.model.state.features,
               dims: e.model.state.dims,
@@ -162,7 +171,10 @@ export class IntentModel {
       notes: this.notes,
     };
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, JSON.stringify(file));
+    // Written aside and renamed, so that another process never reads half a file.
+    const partial = `${path}.${process.pid}.partial`;
+    await writeFile(partial, JSON.stringify(file));
+    await rename(partial, path);
   }
 
   /** Reads a model file; undefined when it was written in an older format. */
@@ -182,6 +194,7 @@ export class IntentModel {
         ? undefined
         : {
             weight: e.weight,
+            temperature: e.temperature,
             model: new EmbeddingModel({
               options: e.options,
               features: e.features,

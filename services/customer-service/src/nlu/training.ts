@@ -2,6 +2,7 @@ import { augment } from './augment';
 import { DEFAULT_EMBEDDING_TRAINING, type EmbeddingTrainOptions } from './embedding-options';
 import { DEFAULT_FEATURES, Vectoriser, type FeatureOptions, type SparseVector } from './features';
 import { IntentModel, type EmbeddingPart } from './intent-model';
+import { paraphrases } from './paraphrases';
 import {
   DEFAULT_TRAINING,
   seededRandom,
@@ -25,8 +26,10 @@ export interface TrainOptions {
   noisyCopies: number;
   /** SGD runs from different seeds whose weights are averaged. */
   runs: number;
+  /** Adds our own paraphrases of every intent (`paraphrases.ts`) to the examples. */
+  paraphrases: boolean;
   /** The n-gram embedding classifier, or undefined for the TF-IDF model alone. */
-  embedding?: EmbeddingTrainOptions & { weight: number };
+  embedding?: EmbeddingTrainOptions & { weight: number; temperature: number };
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -35,7 +38,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   perClass: 500,
   noisyCopies: 4,
   runs: 3,
-  embedding: { ...DEFAULT_EMBEDDING_TRAINING, weight: 0.4 },
+  paraphrases: true,
+  embedding: { ...DEFAULT_EMBEDDING_TRAINING, weight: 0.5, temperature: 3 },
 };
 
 /** Normalised texts per class, each utterance followed by its noisy copies. */
@@ -108,7 +112,8 @@ export async function trainIntentModel(
   examples: LabelledText[],
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
 ): Promise<IntentModel> {
-  const pools = buildPools(examples, options);
+  const all = options.paraphrases ? [...examples, ...paraphrases()] : examples;
+  const pools = buildPools(all, options);
   const { vectoriser, softmax } = trainTfidf(pools, options);
   const e = options.embedding;
   let embedding: EmbeddingPart | undefined;
@@ -116,7 +121,7 @@ export async function trainIntentModel(
     // TensorFlow.js is loaded only when a model is trained, not by a service that loads one.
     const { trainEmbeddingModel } = await import('./embedding-training');
     const model = await trainEmbeddingModel(pools.classes, pools.pools, pools.clean, e);
-    embedding = { model, weight: e.weight };
+    embedding = { model, weight: e.weight, temperature: e.temperature };
   }
   return new IntentModel(
     vectoriser,
