@@ -5,21 +5,23 @@
  * parent, answers `cpu` with its CPU time so far, and closes on SIGTERM.
  */
 import pino from 'pino';
+import { resolveDataDir } from '@qm/datasets';
 import { migrateFacts } from '@qm/facts';
 import { Cache, createPool, createRedis, loggerOptions } from '@qm/kit';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
-import { IntentModel } from '../src/nlu/intent-model';
-import { modelPath } from '../src/nlu/support-model';
+import { loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
 
 async function main(): Promise<void> {
   const config = readConfig();
   const log = pino(loggerOptions('customer-service', 'info'), pino.destination('/dev/null'));
-  const path = modelPath(config.QM_SUPPORT_MODEL_PATH);
-  const classifier = await IntentModel.load(path);
-  if (classifier === undefined) throw new Error(`${path} is of an older format: train again`);
+  const classifier = await loadOrTrainSupportModel(
+    modelPath(config.QM_SUPPORT_MODEL_PATH),
+    resolveDataDir(config.QM_DATA_DIR),
+    log,
+  );
   // As at service start: the order lookups need the fact tables, empty or not.
   await migrateFacts(config.QM_DATABASE_URL, log);
   const pool = createPool(config.QM_DATABASE_URL, log);

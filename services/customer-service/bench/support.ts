@@ -5,7 +5,7 @@
  *   pnpm bench:support [--families Z,Q,M,P] [--rate 200] [--seconds 15] [--rounds 2]
  *                      [--quality-only | --latency-only]
  *
- * The latency part serves the trained model in .qm/models (pnpm train:support).
+ * The latency part serves the trained model in .qm/models (trained first when missing).
  */
 import { cpus, loadavg } from 'node:os';
 import { loadBitextQa, loadBitextUtterances, resolveDataDir } from '@qm/datasets';

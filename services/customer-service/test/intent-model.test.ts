@@ -1,9 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { DEFAULT_EMBEDDING_TRAINING } from '../src/nlu/embedding-options';
 import { IntentModel } from '../src/nlu/intent-model';
-import { normalise } from '../src/nlu/text';
+import { CALIBRATION, loadOrTrainSupportModel } from '../src/nlu/support-model';
+import { normalise, TEXT_VERSION } from '../src/nlu/text';
 import { DEFAULT_TRAIN_OPTIONS, trainIntentModel, type TrainOptions } from '../src/nlu/training';
 
 jest.setTimeout(60_000);
@@ -73,6 +75,19 @@ describe('the intent model of TF-IDF and n-gram embeddings', () => {
     expect(loaded).toBeDefined();
     expect([...(loaded?.probabilities(text) ?? [])]).toEqual([...model.probabilities(text)]);
     expect(loaded?.embedding).toMatchObject({ weight: 0.5, temperature: 2 });
+  });
+
+  it('serves a stored model with the calibration in force, not the one it was saved with', async () => {
+    const path = join(dir, 'stored.json');
+    model.rule = { minConfidence: 0.01, minMargin: 0 };
+    model.notes.textVersion = TEXT_VERSION;
+    await model.save(path);
+    const served = await loadOrTrainSupportModel(path, dir, pino({ level: 'silent' }));
+    expect(served.rule).toEqual({
+      minConfidence: CALIBRATION.minConfidence,
+      minMargin: CALIBRATION.minMargin,
+    });
+    expect(served.temperature).toBe(CALIBRATION.temperature);
   });
 
   it('reports a file of an older format as missing, so that a new model is trained', async () => {
