@@ -77,7 +77,7 @@ describe('the intent model of TF-IDF and n-gram embeddings', () => {
     expect(loaded?.embedding).toMatchObject({ weight: 0.5, temperature: 2 });
   });
 
-  it('serves a stored model with the calibration in force, not the one it was saved with', async () => {
+  it('serves a stored model with the calibration in force, not its saved one', async () => {
     const path = join(dir, 'stored.json');
     model.rule = { minConfidence: 0.01, minMargin: 0 };
     model.notes.textVersion = TEXT_VERSION;

@@ -1,3 +1,11 @@
+/**
+ * Training of the n-gram embedding classifier with TensorFlow.js. Only training loads this
+ * module; the service scores the exported weights with `embedding-model.ts`. The vector
+ * table is not a TensorFlow.js variable looked up with `gather`: the WebAssembly backend has
+ * no gradient for that lookup, and the plain JavaScript one takes minutes per epoch over a
+ * table this size. Each batch's rows are copied into a small tensor instead, averaged by a
+ * matrix product, and updated in place.
+ */
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -6,10 +14,6 @@ import { bagsOf, EmbeddingModel, type Bags } from './embedding-model';
 import { DEFAULT_EMBEDDING_TRAINING, type EmbeddingTrainOptions } from './embedding-options';
 import { seededRandom } from './softmax';
 
-/**
- * Training of the n-gram embedding classifier with TensorFlow.js. Only training loads this
- * module; the service scores the exported weights with `embedding-model.ts`.
- */
 let started: Promise<void> | undefined;
 
 /** Starts TensorFlow.js on its WebAssembly backend, once per process. */
@@ -56,8 +60,7 @@ function averaging(rows: number[][], column: Map<number, number>, width: number)
 
 /**
  * Adam on the rows of the vector table that a batch used, in place ("lazy" Adam: rows that
- * were not used keep their moments). The table lives in plain arrays rather than a
- * TensorFlow.js variable, so an update costs the batch's rows and not the whole table.
+ * were not used keep their moments), so an update costs the batch's rows, not the table.
  */
 class RowAdam {
   private readonly m: Float32Array;
