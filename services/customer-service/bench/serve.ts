@@ -1,22 +1,27 @@
 /**
  * The app of the latency benchmark, in a process of its own so that the load generator
- * does not share its event loop. Real Redis and PostgreSQL; hand-offs go nowhere. Sends its
- * address to the parent and closes on SIGTERM.
+ * does not share its event loop. Real Redis and PostgreSQL; hand-offs go nowhere; the
+ * production log settings at info level, written to /dev/null. Sends its address to the
+ * parent, answers `cpu` with its CPU time so far, and closes on SIGTERM.
  */
 import pino from 'pino';
+import { resolveDataDir } from '@qm/datasets';
 import { migrateFacts } from '@qm/facts';
-import { Cache, createPool, createRedis } from '@qm/kit';
+import { Cache, createPool, createRedis, loggerOptions } from '@qm/kit';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
-import { IntentModel } from '../src/nlu/intent-model';
-import { modelPath } from '../src/nlu/support-model';
+import { loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = pino({ level: 'warn' });
-  const classifier = await IntentModel.load(modelPath(config.QM_SUPPORT_MODEL_PATH));
+  const log = pino(loggerOptions('customer-service', 'info'), pino.destination('/dev/null'));
+  const classifier = await loadOrTrainSupportModel(
+    modelPath(config.QM_SUPPORT_MODEL_PATH),
+    resolveDataDir(config.QM_DATA_DIR),
+    log,
+  );
   // As at service start: the order lookups need the fact tables, empty or not.
   await migrateFacts(config.QM_DATABASE_URL, log);
   const pool = createPool(config.QM_DATABASE_URL, log);
@@ -35,6 +40,9 @@ async function main(): Promise<void> {
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
 
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
   process.once('SIGTERM', () => {
     void (async () => {
       await app.close();

@@ -22,7 +22,8 @@ import { buildApp } from '../src/app';
 import { loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
 import { createTestDatabase, waitFor } from './helpers';
 
-jest.setTimeout(180_000);
+// Without a stored model the first run trains one, which takes minutes on a busy machine.
+jest.setTimeout(420_000);
 
 const log = pino({ level: 'warn' });
 const INVOICE = '536365';

@@ -10,7 +10,8 @@ import { buildApp } from '../src/app';
 import { ensureSpeechModel, loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
 import { memoryConversations, memoryOrders, recordingHandoffs } from './fakes';
 
-jest.setTimeout(180_000);
+// Without a stored model the first run trains one, which takes minutes on a busy machine.
+jest.setTimeout(420_000);
 
 const log = pino({ level: 'warn' });
 const DICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';

@@ -18,9 +18,20 @@ export function stripControl(text: string): string {
 }
 
 /** Changes whenever normalisation changes, so that a model trained on older tokens is retrained. */
-export const TEXT_VERSION = 3;
+export const TEXT_VERSION = 4;
+
+/**
+ * Templated samples write entities as placeholders (`{{Order Number}}`); numbers and
+ * amounts become the masks real values get, other placeholders are dropped.
+ */
+const PLACEHOLDERS: [RegExp, string][] = [
+  [/\{\{[^{}]*(?:amount|money|price|total)[^{}]*\}\}/gi, ' xamount '],
+  [/\{\{[^{}]*(?:number|id|no)\}\}/gi, ' xnum '],
+  [/\{\{[^{}]*\}\}/g, ' '],
+];
 
 const MASKS: [RegExp, string][] = [
+  ...PLACEHOLDERS,
   [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' xemail '],
   [/\bhttps?:\/\/\S+/g, ' xurl '],
   [/[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars?|euros?|pounds?|usd|eur|gbp|bucks)\b/g, ' xamount '],

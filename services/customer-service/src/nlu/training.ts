@@ -1,7 +1,15 @@
 import { augment } from './augment';
+import { DEFAULT_EMBEDDING_TRAINING, type EmbeddingTrainOptions } from './embedding-options';
 import { DEFAULT_FEATURES, Vectoriser, type FeatureOptions, type SparseVector } from './features';
-import { IntentModel } from './intent-model';
-import { DEFAULT_TRAINING, seededRandom, trainSoftmax, type SoftmaxTrainOptions } from './softmax';
+import { IntentModel, type EmbeddingPart } from './intent-model';
+import { paraphrases } from './paraphrases';
+import {
+  DEFAULT_TRAINING,
+  seededRandom,
+  trainSoftmax,
+  type SoftmaxState,
+  type SoftmaxTrainOptions,
+} from './softmax';
 import { normalise } from './text';
 
 export interface LabelledText {
@@ -18,6 +26,10 @@ export interface TrainOptions {
   noisyCopies: number;
   /** SGD runs from different seeds whose weights are averaged. */
   runs: number;
+  /** Adds our own paraphrases of every intent (`paraphrases.ts`) to the examples. */
+  paraphrases: boolean;
+  /** The n-gram embedding classifier, or undefined for the TF-IDF model alone. */
+  embedding?: EmbeddingTrainOptions & { weight: number; temperature: number };
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -26,35 +38,42 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   perClass: 500,
   noisyCopies: 4,
   runs: 3,
+  paraphrases: true,
+  embedding: { ...DEFAULT_EMBEDDING_TRAINING, weight: 0.5, temperature: 3 },
 };
 
-/** Trains the intent model on labelled texts; the temperature is left at 1. */
-export function trainIntentModel(
-  examples: LabelledText[],
-  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
-): IntentModel {
+/** Normalised texts per class, each utterance followed by its noisy copies. */
+interface Pools {
+  classes: string[];
+  clean: string[];
+  pools: string[][];
+}
+
+function buildPools(examples: LabelledText[], options: TrainOptions): Pools {
   const random = seededRandom(options.softmax.seed + 1);
   const clean = examples.map((e) => ({ text: normalise(e.text), intent: e.intent }));
-  const vectoriser = Vectoriser.fit(
-    clean.map((e) => e.text),
-    options.features,
-  );
   const classes = [...new Set(clean.map((e) => e.intent))].sort();
   const classIndex = new Map(classes.map((c, i) => [c, i]));
-
-  // Per class, the vectors of every utterance and its noisy copies.
-  const pools: SparseVector[][] = classes.map(() => []);
+  const pools: string[][] = classes.map(() => []);
   for (const e of clean) {
     const pool = pools[classIndex.get(e.intent) ?? 0];
-    pool.push(vectoriser.transform(e.text));
-    for (let n = 0; n < options.noisyCopies; n++) {
-      pool.push(vectoriser.transform(augment(e.text, random)));
-    }
+    pool.push(e.text);
+    for (let n = 0; n < options.noisyCopies; n++) pool.push(augment(e.text, random));
   }
+  return { classes, clean: clean.map((e) => e.text), pools };
+}
+
+/** The TF-IDF vectoriser and softmax layer, trained on class-balanced draws of the pools. */
+function trainTfidf(
+  { classes, clean, pools }: Pools,
+  options: TrainOptions,
+): { vectoriser: Vectoriser; softmax: SoftmaxState } {
+  const vectoriser = Vectoriser.fit(clean, options.features);
+  const vectors: SparseVector[][] = pools.map((pool) => pool.map((t) => vectoriser.transform(t)));
 
   const draw = (_epoch: number, rnd: () => number): { x: SparseVector; y: number }[] => {
     const batch: { x: SparseVector; y: number }[] = [];
-    pools.forEach((pool, y) => {
+    vectors.forEach((pool, y) => {
       for (let i = 0; i < options.perClass; i++) {
         batch.push({ x: pool[Math.floor(rnd() * pool.length)], y });
       }
@@ -81,11 +100,37 @@ export function trainIntentModel(
   }
   for (let i = 0; i < softmax.weights.length; i++) softmax.weights[i] /= runs.length;
   for (let c = 0; c < softmax.bias.length; c++) softmax.bias[c] /= runs.length;
+  return { vectoriser, softmax };
+}
 
-  return new IntentModel(vectoriser, softmax, 1, undefined, {
-    examples: examples.length,
-    features: vectoriser.size,
-  });
+/**
+ * Trains the intent model on labelled texts: the TF-IDF model and, unless left out, the
+ * n-gram embedding classifier on the same noisy, class-balanced pools. The temperature is
+ * left at 1.
+ */
+export async function trainIntentModel(
+  examples: LabelledText[],
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+): Promise<IntentModel> {
+  const all = options.paraphrases ? [...examples, ...paraphrases()] : examples;
+  const pools = buildPools(all, options);
+  const { vectoriser, softmax } = trainTfidf(pools, options);
+  const e = options.embedding;
+  let embedding: EmbeddingPart | undefined;
+  if (e !== undefined) {
+    // TensorFlow.js is loaded only when a model is trained, not by a service that loads one.
+    const { trainEmbeddingModel } = await import('./embedding-training');
+    const model = await trainEmbeddingModel(pools.classes, pools.pools, pools.clean, e);
+    embedding = { model, weight: e.weight, temperature: e.temperature };
+  }
+  return new IntentModel(
+    vectoriser,
+    softmax,
+    1,
+    undefined,
+    { examples: examples.length, features: vectoriser.size },
+    embedding,
+  );
 }
 
 /** Picks the temperature that minimises the negative log-likelihood of held-out texts. */
