@@ -18,13 +18,11 @@ import {
   createInventory,
   createStore,
 } from '../../services/inventory/src';
-import { PgKeyStore } from '../src/adapters/key-store';
-import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
-import { createGatewayLoggers } from '../src/logger';
-import { createKey } from '../src/domain/keys';
+import { startBenchGateway } from './front';
 
-const INVENTORY_SCHEMA = 'inventory_bench';
+// Of this run alone, so two runs at once do not share rows.
+const INVENTORY_SCHEMA = `inventory_bench_${process.pid}`;
 
 /**
  * PostgreSQL server processes serving this process's pool, with the CPU time each had used
@@ -168,38 +166,15 @@ async function rawProxy(upstream: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/**
- * The gateway composed as its `server.ts` does, with every check on: a key from PostgreSQL
- * (cached briefly), its scope, the rate limit shared through Redis, metrics and access log.
- */
+/** The gateway with every check on, composed as its `server.ts` does (see `front.ts`). */
 async function gateway(upstream: string): Promise<{ url: string; key: string }> {
-  const config = readConfig({ ...process.env, QM_INVENTORY_URL: upstream, QM_HTTP_PORT: '0' });
-  const { log, access } = createGatewayLoggers('info', '/dev/null');
-  const dir = join(__dirname, '..', 'migrations');
-  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const store = new PgKeyStore(pool);
-  const { key, record } = await createKey(store, {
-    name: 'bench',
+  const front = await startBenchGateway({
+    name: 'inventory',
+    env: { QM_INVENTORY_URL: upstream },
     scopes: ['inventory:read'],
-    rateLimitPerMinute: 100_000_000,
-    allowedOrigins: [],
-    expiresAt: new Date(Date.now() + 3_600_000),
   });
-  const redis = createRedis(config.QM_REDIS_URL, log, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 200,
-  });
-  const app = await buildApp({ config, log, accessLog: access, keys: store, redis });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  onTerm(async () => {
-    await app.close();
-    redis.disconnect();
-    await store.revoke(record.id, new Date());
-    await pool.end();
-  });
-  return { url, key };
+  onTerm(() => front.close());
+  return { url: front.url, key: front.key };
 }
 
 const ROLES: Record<string, (arg: string) => Promise<unknown>> = {

@@ -5,15 +5,10 @@
  * key) to the parent once listening, answers `cpu` with its CPU time so far, and removes
  * what it created on SIGTERM.
  */
-import { join } from 'node:path';
 import pino from 'pino';
 import { createEventBus } from '@qm/events';
-import { createPool, createRedis, loggerOptions, migrate } from '@qm/kit';
-import { PgKeyStore } from '../../../gateway/src/adapters/key-store';
-import { buildApp as buildGateway } from '../../../gateway/src/app';
-import { readConfig as readGatewayConfig } from '../../../gateway/src/config';
-import { createKey } from '../../../gateway/src/domain/keys';
-import { createGatewayLoggers } from '../../../gateway/src/logger';
+import { createPool, createRedis, loggerOptions } from '@qm/kit';
+import { startBenchGateway } from '../../../gateway/bench/front';
 import { readConfig } from '../src/config';
 import { composeFraudService } from '../src/service';
 
@@ -92,49 +87,23 @@ async function fraudService(runId: string): Promise<string> {
   return url;
 }
 
-/**
- * The gateway composed as its `server.ts` does, with every check on: a real API key from
- * PostgreSQL (scope fraud:score), the rate limit shared through Redis, metrics and the
- * access log (to /dev/null).
- */
+/** The gateway with every check on (`gateway/bench/front.ts`), in front of the service. */
 async function gateway(
   arg: string,
 ): Promise<{ url: string; key: string; rateLimitPerMinute: number }> {
   const [upstream, runId] = arg.split(' ');
   const { redisPrefix } = benchNames(runId);
-  const config = readGatewayConfig({
-    ...process.env,
-    QM_FRAUD_URL: upstream,
-    QM_HTTP_PORT: '0',
-    QM_REDIS_PREFIX: redisPrefix,
-  });
-  const { log, access } = createGatewayLoggers('info', '/dev/null');
-  const dir = join(__dirname, '..', '..', '..', 'gateway', 'migrations');
-  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema: 'gateway', dir, log });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const store = new PgKeyStore(pool);
-  const { key, record } = await createKey(store, {
-    name: `bench-fraud-${runId}`,
+  const front = await startBenchGateway({
+    name: `fraud_${runId}`,
+    env: { QM_FRAUD_URL: upstream, QM_REDIS_PREFIX: redisPrefix },
     scopes: ['fraud:score'],
     rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
-    allowedOrigins: [],
-    expiresAt: new Date(Date.now() + 3_600_000),
   });
-  const redis = createRedis(config.QM_REDIS_URL, log, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 200,
-  });
-  const app = await buildGateway({ config, log, accessLog: access, keys: store, redis });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
   onTerm(async () => {
-    await app.close();
-    redis.disconnect();
-    await pool.query('delete from gateway.api_keys where id = $1', [record.id]);
-    await pool.end();
-    await dropRedisKeys(config.QM_REDIS_URL, `${redisPrefix}*`);
+    await front.close();
+    await dropRedisKeys(readConfig().QM_REDIS_URL, `${redisPrefix}*`);
   });
-  return { url, key, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE };
+  return { url: front.url, key: front.key, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE };
 }
 
 const ROLES: Record<string, (arg: string) => Promise<unknown>> = {
