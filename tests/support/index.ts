@@ -1,2 +1,3 @@
 // Only the light helpers: the container clients are loaded by the global setup on demand.
 export { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from './stack';
+export { createTestDatabase, type TestDatabase } from './database';

@@ -3,34 +3,17 @@
  * starts them, on PostgreSQL, Kafka and a Redis of the test's own that it can stop.
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { DATABASE_URL, BROKERS, uniqueName, waitFor } from '../support';
+import { BROKERS, createTestDatabase, uniqueName, waitFor, type TestDatabase } from '../support';
 import { freePort, startEntry, startRedis, stop, waitForStatus, type Started } from './processes';
 
 jest.setTimeout(180_000);
 
-const database = `qmtest_system_${process.pid}_${randomBytes(3).toString('hex')}`;
 const masterKey = `qm_test_${randomBytes(16).toString('hex')}`;
 const started: Started[] = [];
+let db: TestDatabase | undefined;
 let redis: Started | undefined;
 let redisPort = 0;
 let gateway = '';
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function call(path: string, init: RequestInit = {}) {
   const res = await fetch(`${gateway}${path}`, {
@@ -57,7 +40,7 @@ async function redisAnswers(port: number): Promise<true | undefined> {
 }
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${database}`);
+  db = await createTestDatabase('system');
   redisPort = await freePort();
   redis = startRedis(redisPort);
   await waitFor('the private Redis', () => redisAnswers(redisPort));
@@ -68,7 +51,7 @@ beforeAll(async () => {
     await freePort(),
   ];
   const common = {
-    QM_DATABASE_URL: databaseUrl(database),
+    QM_DATABASE_URL: db.url,
     QM_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     QM_REDIS_PREFIX: `${uniqueName('system')}:`,
     QM_KAFKA_BROKERS: BROKERS.join(','),
@@ -104,7 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(started.map((s) => stop(s)));
   await stop(redis);
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await db?.drop();
 });
 
 describe('the services behind the gateway, as processes', () => {

@@ -16,7 +16,7 @@ import {
   storeProducts,
   storeSaleLines,
 } from '../src';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from '@qm/tests';
 
 const log = pino({ level: 'silent' });
 
@@ -43,7 +43,7 @@ describe('fact store', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase('facts');
     await migrateFacts(db.url, log);
   });
 

@@ -22,11 +22,13 @@ import {
   topicSize,
   type FactsWriter,
 } from '../src';
-import { createTestDatabase, type TestDatabase } from './test-database';
-import { waitFor } from './wait';
+import { createTestDatabase, waitFor, type TestDatabase } from '@qm/tests';
 
 const log = pino({ level: 'warn' });
 const SLICE = 2000;
+
+/** A yes-or-no check in the shape `waitFor` polls: undefined until it holds. */
+const until = (check: () => Promise<boolean>) => async () => ((await check()) ? true : undefined);
 
 /** The first rows of Online Retail and how many of them the writer must accept. */
 async function expectedSlice(): Promise<{ valid: number; invalid: number }> {
@@ -70,7 +72,7 @@ describe('facts writer on Kafka', () => {
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase('facts');
     await migrateFacts(db.url, log);
     bus = createEventBus({
       brokers: ['127.0.0.1:9092'],
@@ -97,7 +99,7 @@ describe('facts writer on Kafka', () => {
     const summary = await replaySlice();
     expect(summary.rejected).toBe(0);
 
-    await waitFor('the facts groups to catch up', caughtUp, 60_000);
+    await waitFor('the facts groups to catch up', until(caughtUp), 60_000);
     const counts = await countFacts(db.pool);
     expect(counts.saleLines).toBe(SLICE - (await deadLettered()));
     expect(counts.saleLines).toBe(expected.valid);
@@ -114,7 +116,7 @@ describe('facts writer on Kafka', () => {
     const order = await getOrder(db.pool, '536365');
 
     await replaySlice();
-    await waitFor('the facts groups to catch up', caughtUp, 60_000);
+    await waitFor('the facts groups to catch up', until(caughtUp), 60_000);
 
     expect(await countFacts(db.pool)).toEqual(before);
     expect(await getOrder(db.pool, '536365')).toEqual(order);
@@ -134,7 +136,7 @@ describe('facts writer on Kafka', () => {
 
     await waitFor(
       'the clickstream group to catch up',
-      async () => (await clickLag()) === 0,
+      until(async () => (await clickLag()) === 0),
       60_000,
     );
     expect(summary.produced).toBe(600);
@@ -177,8 +179,12 @@ describe('facts writer on Kafka', () => {
         { key: 'A', value: line('poison:3', 'A') },
       ]);
 
-      await waitFor('the facts groups to catch up', caughtUp, 60_000);
-      await waitFor('two dead letters', async () => reasons.length >= 2, 30_000);
+      await waitFor('the facts groups to catch up', until(caughtUp), 60_000);
+      await waitFor(
+        'two dead letters',
+        until(async () => reasons.length >= 2),
+        30_000,
+      );
       expect(reasons).toContain('invalid: empty sku');
       expect(reasons.some((r) => r.startsWith('decode failed'))).toBe(true);
       expect((await getOrder(db.pool, 'POISON'))?.lines.map((l) => l.eventId)).toEqual([

@@ -20,7 +20,7 @@ import { allSinks, kafkaHandoffSink, pgHandoffLog } from '../src/adapters/handof
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
 import { loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
-import { createTestDatabase, waitFor } from './helpers';
+import { createTestDatabase, waitFor, type TestDatabase } from '@qm/tests';
 
 // Without a stored model the first run trains one, which takes minutes on a busy machine.
 jest.setTimeout(420_000);
@@ -42,7 +42,7 @@ async function invoiceLines(invoice: string): Promise<RetailLine[]> {
 describe('customer service with the facts writer, Redis and Kafka', () => {
   const prefix = `test-support-${randomBytes(4).toString('hex')}.`;
   const redisPrefix = `qm-test:${prefix}`;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: TestDatabase;
   let bus: EventBus;
   let redis: Redis;
   let writer: FactsWriter | undefined;
@@ -53,7 +53,7 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
   let topics: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase('support');
     await migrateFacts(db.url, log);
     await migrate({
       databaseUrl: db.url,
@@ -124,10 +124,14 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       voiceLimitBytes: 1 << 20,
     });
     // Lines are keyed by SKU, so they arrive on several partitions: wait for all of them.
-    await waitFor('every line of the invoice in the facts', async () => {
-      const order = await getOrder(db.pool, INVOICE);
-      return order !== undefined && order.lines.length === lines.length ? order : undefined;
-    });
+    await waitFor(
+      'every line of the invoice in the facts',
+      async () => {
+        const order = await getOrder(db.pool, INVOICE);
+        return order !== undefined && order.lines.length === lines.length ? order : undefined;
+      },
+      60_000,
+    );
   });
 
   afterAll(async () => {
@@ -164,8 +168,10 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
     const answer = await post({ customerId: '17850', text: 'I want to talk to a human agent' });
     expect(answer).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
 
-    const published = await waitFor('the hand-off on Kafka', async () =>
-      handoffs.find((h) => h.conversationId === answer.conversationId),
+    const published = await waitFor(
+      'the hand-off on Kafka',
+      async () => handoffs.find((h) => h.conversationId === answer.conversationId),
+      60_000,
     );
     expect(published).toMatchObject({ customerId: '17850', reason: 'asked for a person' });
     const { rows } = await db.pool.query('SELECT reason FROM support.handoffs');
