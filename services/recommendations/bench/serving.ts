@@ -5,26 +5,21 @@
  * listens, answers `cpu` with its CPU time so far, and cleans up on SIGTERM.
  */
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
-import { createPool, createRedis, loggerOptions, migrate } from '@qm/kit';
+import { createPool, createRedis, migrate } from '@qm/kit';
 import { PgKeyStore } from '../../../gateway/src/adapters/key-store';
 import { buildApp as buildGateway } from '../../../gateway/src/app';
 import { readConfig as readGatewayConfig } from '../../../gateway/src/config';
 import { createKey } from '../../../gateway/src/domain/keys';
 import { createGatewayLogger } from '../../../gateway/src/logger';
-import { LiveStore } from '../src/adapters/live';
+import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
+import { createServiceLogger } from '../src/logger';
 import { createRecommendations } from '../src/recommendations';
 import { retailStore } from './retail-data';
 
 /** Twice the 1,000 calls a second offered: the limiter counts every call and refuses none. */
 const RATE_LIMIT_PER_MINUTE = 120_000;
-
-/** A service's production log settings at info level, written to /dev/null. */
-function quietLog(service: string): Logger {
-  return pino(loggerOptions(service, 'info'), pino.destination('/dev/null'));
-}
 
 function onTerm(cleanUp: () => Promise<unknown>): void {
   process.once('SIGTERM', () => {
@@ -39,8 +34,9 @@ function onTerm(cleanUp: () => Promise<unknown>): void {
  */
 async function service(): Promise<{ url: string; users: string[] }> {
   const config = readConfig();
-  const log = quietLog('recommendations');
-  const redis = createRedis(config.QM_REDIS_URL, log);
+  // The production logger at info level, written to /dev/null.
+  const log = createServiceLogger('info', '/dev/null');
+  const redis = createRedis(config.QM_REDIS_URL, log, LIVE_REDIS_OPTIONS);
   const prefix = `${config.QM_REDIS_PREFIX}bench-recs-${process.pid}:`;
   const data = await retailStore();
   const recommendations = createRecommendations({
