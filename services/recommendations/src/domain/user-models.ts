@@ -280,27 +280,38 @@ export function scaled(map: ScoreMap): ScoreMap {
   return out;
 }
 
-/** Weighted sum of component scores, with the component that contributed most per item. */
-export function blend(
+/**
+ * Weighted sum of component scores, with the group of components (a recommender, such as the
+ * several repeat-purchase scores) that contributed most per item.
+ */
+export function blend<G extends string>(
   parts: Record<Component, ScoreMap>,
   weights: Weights,
-): Map<number, { score: number; top: Component; best: number }> {
-  const out = new Map<number, { score: number; top: Component; best: number }>();
+  groupOf: Record<Component, G>,
+): Map<number, { score: number; top: G }> {
+  const sums = new Map<number, { score: number; byGroup: Map<G, number> }>();
   for (const c of COMPONENTS) {
     const w = weights[c];
     if (!(w > 0)) continue;
+    const group = groupOf[c];
     for (const [item, v] of parts[c]) {
-      const contribution = w * v;
-      const entry = out.get(item);
-      if (entry === undefined) out.set(item, { score: contribution, top: c, best: contribution });
-      else {
-        entry.score += contribution;
-        if (contribution > entry.best) {
-          entry.best = contribution;
-          entry.top = c;
-        }
+      let entry = sums.get(item);
+      if (entry === undefined) sums.set(item, (entry = { score: 0, byGroup: new Map() }));
+      entry.score += w * v;
+      entry.byGroup.set(group, (entry.byGroup.get(group) ?? 0) + w * v);
+    }
+  }
+  const out = new Map<number, { score: number; top: G }>();
+  for (const [item, { score, byGroup }] of sums) {
+    let top = groupOf[COMPONENTS[0]];
+    let best = -Infinity;
+    for (const [group, sum] of byGroup) {
+      if (sum > best) {
+        best = sum;
+        top = group;
       }
     }
+    out.set(item, { score, top });
   }
   return out;
 }
