@@ -1,10 +1,11 @@
 /**
  * The processes of the latency benchmark, each started in a child process of its own by
  * `latency.ts` (role and argument on the command line): the recommendations service over
- * Online Retail, and the gateway in front of it. Each sends what the parent needs once it
- * listens, answers `cpu` with its CPU time so far, and cleans up on SIGTERM.
+ * Online Retail, the gateway in front of it and the load generator. Each sends what the
+ * parent needs once ready, answers `cpu` with its CPU time so far, and cleans up on SIGTERM.
  */
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 import { createPool, createRedis, migrate } from '@qm/kit';
 import { PgKeyStore } from '../../../gateway/src/adapters/key-store';
 import { buildApp as buildGateway } from '../../../gateway/src/app';
@@ -100,7 +101,38 @@ async function gateway(upstream: string): Promise<{ url: string; key: string }> 
   return { url, key };
 }
 
-const ROLES: Record<string, (arg: string) => Promise<unknown>> = { service, gateway };
+/** What the parent asks the load generator to offer. */
+export interface LoadRequest {
+  url: string;
+  paths: string[];
+  headers: Record<string, string>;
+  seconds: number;
+  rate: number;
+  connections: number;
+}
+
+/**
+ * The load generator in a process of its own: the parent holds the data sets of the quality
+ * benches, and collecting that heap would stall the clock of every call in flight.
+ */
+async function loader(): Promise<string> {
+  process.on('message', (message: { load?: LoadRequest }) => {
+    const run = message.load;
+    if (run === undefined) return;
+    void autocannon({
+      url: run.url,
+      connections: run.connections,
+      duration: run.seconds,
+      overallRate: run.rate,
+      headers: run.headers,
+      requests: run.paths.map((path) => ({ method: 'GET', path })),
+    }).then((result) => process.send?.({ result }));
+  });
+  onTerm(async () => undefined);
+  return 'ready';
+}
+
+const ROLES: Record<string, (arg: string) => Promise<unknown>> = { service, gateway, loader };
 
 // The parent asks for the CPU time used so far, to tell what each call costs each process.
 process.on('message', (message) => {
