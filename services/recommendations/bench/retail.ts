@@ -1,13 +1,31 @@
-import { loadOnlineRetail, resolveDataDir } from '@qm/datasets';
-import {
-  buildSnapshot,
-  DEFAULT_WEIGHTS,
-  recommendForUser,
-  type Snapshot,
-} from '../src/domain/recommender';
+import { createLogger } from '@qm/kit';
+import { readConfig } from '../src/config';
 import { listQuality, meanQuality, type ListQuality } from '../src/domain/metrics';
-import { type Interaction, DAY_MS, type ScoreMap, topN } from '../src/domain/types';
+import { DEFAULT_WEIGHTS, type Snapshot } from '../src/domain/recommender';
+import { DAY_MS, type ScoreMap, topN } from '../src/domain/types';
 import { COMPONENTS, type Component, type Weights } from '../src/domain/user-models';
+import {
+  createRecommendations,
+  type LiveState,
+  type Recommendations,
+} from '../src/recommendations';
+import { ItemFigures } from './ranker/features';
+import { rankedItems, trainRanker } from './ranker/ranker';
+import { readRetail, type RetailData, storeBefore } from './retail-data';
+
+/** Live state in memory: the quality bench sends no events and needs no Redis. */
+function memoryLive(): LiveState {
+  const answers = new Map<string, unknown>();
+  return {
+    addEvents: async () => undefined,
+    recent: async () => [],
+    cachedForUser: async <T>(userId: string, field: string) =>
+      answers.get(`${userId}|${field}`) as T | undefined,
+    cacheForUser: async (userId, field, value) => void answers.set(`${userId}|${field}`, value),
+    cached: async <T>(key: string) => answers.get(key) as T | undefined,
+    cache: async (key, value) => void answers.set(key, value),
+  };
+}
 
 /**
  * Per evaluated user: each candidate's component scores at the cut-off (candidates are the
@@ -20,10 +38,13 @@ interface Case {
   userId: string;
 }
 
-/** One window: the models trained on everything before it and each customer's case. */
+/** One window: the service trained on everything before it and each customer's case. */
 interface Window {
+  service: Recommendations;
   snapshot: Snapshot;
   cases: Case[];
+  start: number;
+  end: number;
 }
 
 function toCase(parts: Record<Component, ScoreMap>, relevant: Set<number>, userId: string): Case {
@@ -36,31 +57,31 @@ function toCase(parts: Record<Component, ScoreMap>, relevant: Set<number>, userI
   return { candidates, features, relevant, userId };
 }
 
-async function purchases(): Promise<Interaction[]> {
-  const lines = await loadOnlineRetail(resolveDataDir(process.env.QM_DATA_DIR));
-  return lines
-    .filter((l) => !l.cancelled && l.quantity > 0)
-    .map((l) => ({
-      userId: l.customerId,
-      itemId: l.stockCode,
-      at: l.invoiceDate.getTime(),
-      kind: 'purchase' as const,
-      basketId: l.invoiceNo,
-    }));
-}
-
-/** Trains the service's models on the purchases before `start`, as the service would. */
-function windowOf(all: Interaction[], start: number, end: number): Window {
-  const snapshot = buildSnapshot(
-    all.filter((e) => e.at < start),
-    [],
-  );
-  const { data } = snapshot;
+/**
+ * One window as the service sees it: a service trained on every purchase before `start`
+ * (its store holds what the replay would have delivered by then), and each customer who
+ * bought in `[start, end)` with the items bought.
+ */
+async function windowOf(
+  data: RetailData,
+  start: number,
+  end: number,
+  weights: Weights = DEFAULT_WEIGHTS,
+): Promise<Window> {
+  const service = createRecommendations({
+    store: storeBefore(data, start),
+    live: memoryLive(),
+    log: createLogger('recommendations-bench', 'warn'),
+    historyDays: readConfig({}).QM_RECS_HISTORY_DAYS,
+    snapshotOptions: { weights },
+  });
+  const snapshot = await service.retrain();
+  const { data: trained } = snapshot;
   const bought = new Map<number, Set<number>>();
-  for (const e of all) {
-    if (e.at < start || e.at >= end || e.userId === '') continue;
-    const user = data.users.get(e.userId);
-    const item = data.items.get(e.itemId);
+  for (const e of data.interactions) {
+    if (e.at < start || e.at >= end) continue;
+    const user = trained.users.get(e.userId);
+    const item = trained.items.get(e.itemId);
     if (user === undefined) continue;
     let set = bought.get(user);
     if (set === undefined) bought.set(user, (set = new Set()));
@@ -69,28 +90,24 @@ function windowOf(all: Interaction[], start: number, end: number): Window {
   }
   const cases = [...bought].map(([user, relevant]) =>
     toCase(
-      snapshot.users.components(user, data.histories[user], start),
+      snapshot.users.components(user, trained.histories[user], trained.now),
       relevant,
-      data.users.ids[user],
+      trained.users.ids[user],
     ),
   );
-  return { snapshot, cases };
+  return { service, snapshot, cases, start, end };
 }
 
-/** The lists the service itself answers (`recommendForUser`) under the given weights. */
-function serve(window: Window, weights: Weights): ListQuality {
-  const snapshot = { ...window.snapshot, weights };
-  const { items } = snapshot.data;
-  return meanQuality(
-    window.cases.map((c) => {
-      const list = recommendForUser(snapshot, c.userId, [], {
-        limit: 10,
-        excludePurchased: false,
-      });
-      const ranked = list.items.map((r) => items.get(r.itemId) ?? -1);
-      return listQuality(ranked, c.relevant, 10);
-    }),
-  );
+/** The lists the service answers (`forUser`, as the route calls it) for the window's users. */
+async function served(window: Window): Promise<ListQuality> {
+  const { items } = window.snapshot.data;
+  const lists: ListQuality[] = [];
+  for (const c of window.cases) {
+    const list = await window.service.forUser(c.userId, { limit: 10, excludePurchased: false });
+    const ranked = list.items.map((r) => items.get(r.itemId) ?? -1);
+    lists.push(listQuality(ranked, c.relevant, 10));
+  }
+  return meanQuality(lists);
 }
 
 function evaluate(cases: Case[], weights: Weights): ListQuality {
@@ -141,20 +158,38 @@ function tune(cases: Case[], start: Weights, free: readonly Component[]): Weight
 
 function line(name: string, q: ListQuality): string {
   const f = (v: number): string => v.toFixed(3);
-  return `  ${name.padEnd(44)} NDCG@10 ${f(q.ndcg)}  HR@10 ${f(q.hit)}  P@10 ${f(q.precision)}`;
+  return `  ${name.padEnd(46)} NDCG@10 ${f(q.ndcg)}  HR@10 ${f(q.hit)}  P@10 ${f(q.precision)}`;
 }
+
+/** The ranker experiment's row: trained on the window before, scored on this one. */
+function rankerRow(data: RetailData, before: Window, window: Window): ListQuality {
+  const model = trainRanker(data.interactions, before.start, before.end);
+  const { snapshot } = window;
+  const context = { models: snapshot.users, figures: new ItemFigures(snapshot.data) };
+  return meanQuality(
+    window.cases.map((c) => {
+      const user = snapshot.data.users.get(c.userId);
+      const history = user === undefined ? EMPTY_HISTORY : snapshot.data.histories[user];
+      const ranked = rankedItems(model, context, user, history, snapshot.data.now);
+      return listQuality(ranked, c.relevant, 10);
+    }),
+  );
+}
+
+const EMPTY_HISTORY = { items: [], times: [], weights: [], baskets: [] };
 
 /**
  * Online Retail: last 28 days of the shared file as test, the 28 days before for tuning. The
  * file stops where the published held-out window (2011-11-12..12-09) begins, so these figures
  * come from an earlier window on which every baseline scores lower; compare rows with each
- * other, not with figures from that window. The last two rows are the lists the service
- * itself answers, popular fill included.
+ * other, not with figures from that window. The data is what the service holds after a
+ * replay (purchases of known customers; returns, cancellations and anonymous lines left
+ * out). The last row is the lists the service itself answers, popular fill included.
  */
 export async function benchRetail(): Promise<void> {
   const started = Date.now();
-  const all = await purchases();
-  const last = all.reduce((m, e) => Math.max(m, e.at), 0);
+  const data = await readRetail();
+  const last = data.interactions.reduce((m, e) => Math.max(m, e.at), 0);
   const end = Date.UTC(
     new Date(last).getUTCFullYear(),
     new Date(last).getUTCMonth(),
@@ -162,8 +197,8 @@ export async function benchRetail(): Promise<void> {
   );
   const testStart = end - 28 * DAY_MS;
   const validStart = testStart - 28 * DAY_MS;
-  const validWindow = windowOf(all, validStart, testStart);
-  const testWindow = windowOf(all, testStart, end);
+  const validWindow = await windowOf(data, validStart, testStart);
+  const testWindow = await windowOf(data, testStart, end);
   const valid = validWindow.cases;
   const test = testWindow.cases;
   const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
@@ -186,9 +221,16 @@ export async function benchRetail(): Promise<void> {
   const free = COMPONENTS.filter((c) => c !== 'repeat');
   const weights = tune(valid, { ...ZERO, repeat: 1, popular: repeatPop.popular }, free);
   console.log(line('blend of all recommenders, tuned', evaluate(test, weights)));
-  console.log(`  tuned weights ${JSON.stringify(weights)}`);
-  console.log(line('service lists, tuned weights', serve(testWindow, weights)));
-  console.log(line('service lists, DEFAULT_WEIGHTS', serve(testWindow, DEFAULT_WEIGHTS)));
+  const same = COMPONENTS.every((c) => weights[c] === DEFAULT_WEIGHTS[c]);
+  console.log(
+    `  tuned weights ${JSON.stringify(weights)}` +
+      (same ? ' (the service default)' : ' (differ from the service default)'),
+  );
+  if (process.env.BENCH_RANKER === '1') {
+    const row = rankerRow(data, validWindow, testWindow);
+    console.log(line('learned ranker (experiment, not served)', row));
+  }
+  console.log(line('service lists (GET /v1/recommendations/users)', await served(testWindow)));
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 

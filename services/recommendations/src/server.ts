@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { createEventBus } from '@qm/events';
 import {
-  createLogger,
   createPool,
   createRedis,
   listen,
@@ -11,16 +10,17 @@ import {
   splitList,
 } from '@qm/kit';
 import { startConsumers } from './adapters/consumers';
-import { LiveStore } from './adapters/live';
+import { LIVE_REDIS_OPTIONS, LiveStore } from './adapters/live';
 import { createStore } from './adapters/store';
 import { buildApp } from './app';
 import { readConfig } from './config';
+import { createServiceLogger } from './logger';
 import { createRecommendations } from './recommendations';
 import { RebuildSchedule } from './rebuild-schedule';
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = createLogger('recommendations', config.QM_LOG_LEVEL);
+  const log = createServiceLogger(config.QM_LOG_LEVEL);
 
   await migrate({
     databaseUrl: config.QM_DATABASE_URL,
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     log,
   });
   const pool = createPool(config.QM_DATABASE_URL, log);
-  const redis = createRedis(config.QM_REDIS_URL, log);
+  const redis = createRedis(config.QM_REDIS_URL, log, LIVE_REDIS_OPTIONS);
   const live = new LiveStore(
     redis,
     `${config.QM_REDIS_PREFIX}recs:`,

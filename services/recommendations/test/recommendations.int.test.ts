@@ -20,7 +20,7 @@ import {
   type ServiceApp,
 } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
-import { LiveStore } from '../src/adapters/live';
+import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
 import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createRecommendations, type Recommendations } from '../src/recommendations';
@@ -63,7 +63,7 @@ beforeAll(async () => {
     log,
   });
   pool = createPool(DATABASE_URL, log, { max: 4 });
-  redis = createRedis(REDIS_URL, log);
+  redis = createRedis(REDIS_URL, log, LIVE_REDIS_OPTIONS);
   recs = createRecommendations({
     store: createStore(pool, schema),
     live: new LiveStore(redis, `${prefix}:`, 60, 50),

@@ -1,6 +1,8 @@
 import {
   boughtTogether,
   buildSnapshot,
+  COMPONENT_REASONS,
+  DEFAULT_WEIGHTS,
   popularItems,
   recommendForUser,
   sessionItems,
@@ -9,6 +11,8 @@ import {
 import { choleskySolve } from '../src/domain/als';
 import { ruleFigures } from '../src/domain/cooccurrence';
 import { listQuality } from '../src/domain/metrics';
+import { largest, type ScoreMap } from '../src/domain/types';
+import { blend, type Component, COMPONENTS } from '../src/domain/user-models';
 import { shop } from './fixtures';
 
 const CATALOGUE = ['mug', 'teapot', 'saucer', 'candle', 'matches', 'lamp'];
@@ -184,6 +188,24 @@ describe('session recommendations', () => {
 });
 
 describe('building blocks', () => {
+  it('keeps the k largest positive values, best first, ties to the smaller index', () => {
+    const values = [0.5, 0, 2, -1, 0.5, 3, 2, 0.1];
+    expect(largest(values, 4)).toEqual([5, 2, 6, 0]);
+    expect(largest(values, 3, [0, 1, 3, 4, 7])).toEqual([0, 4, 7]);
+    expect(largest(values, 20)).toEqual([5, 2, 6, 0, 4, 7]);
+    expect(largest(values, 0)).toEqual([]);
+  });
+
+  it("names an item's reason by the recommender that gave most, its parts added up", () => {
+    const parts = Object.fromEntries(COMPONENTS.map((c) => [c, new Map<number, number>()]));
+    parts.repeat.set(1, 0.4);
+    parts.repeatLong.set(1, 0.4);
+    parts.factors.set(1, 1);
+    const weights = { ...DEFAULT_WEIGHTS, repeat: 1, repeatLong: 1, factors: 0.6 };
+    const entry = blend(parts as Record<Component, ScoreMap>, weights, COMPONENT_REASONS).get(1);
+    expect(entry?.top).toBe('repeat-purchase');
+  });
+
   it('scores a ranked list with NDCG, hit, precision and reciprocal rank', () => {
     const q = listQuality(['a', 'b', 'c'], new Set(['b', 'z']), 3);
     expect(q.hit).toBe(1);

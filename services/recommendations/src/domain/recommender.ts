@@ -24,23 +24,24 @@ import {
 } from './user-models';
 
 /**
- * Blend weights tuned on a validation window of Online Retail (`pnpm bench:recs` prints the
- * weights it finds); the service uses them until it tunes on its own data.
+ * Blend weights tuned on a validation window of Online Retail, the 28 days before the window
+ * `pnpm bench:recs` reports (it prints the weights it finds); the service uses them until it
+ * tunes on its own data.
  */
 export const DEFAULT_WEIGHTS: Weights = {
   repeat: 1,
-  repeatLong: 1,
+  repeatLong: 1.5,
   repeatRecent: 0,
-  repeatRate: 1,
+  repeatRate: 0.3,
   repeatInSeason: 1,
-  repeatAlive: 1.5,
-  repeatLog: 0.3,
+  repeatAlive: 2,
+  repeatLog: 0,
   itemCf: 0.2,
-  recentCo: 0,
-  userCf: 0.3,
-  factors: 0.2,
-  popular: 0,
-  trending: 0,
+  recentCo: 0.2,
+  userCf: 0.05,
+  factors: 0.5,
+  popular: 0.02,
+  trending: 0.05,
 };
 
 export const TUNED_SESSION_OPTIONS: SessionOptions = {
@@ -53,7 +54,8 @@ export const TUNED_SESSION_OPTIONS: SessionOptions = {
   idfWeight: 0.5,
 };
 
-const REASONS: Record<Component, Reason> = {
+/** The reason each blend component gives on a list. */
+export const COMPONENT_REASONS: Record<Component, Reason> = {
   repeat: 'repeat-purchase',
   repeatLong: 'repeat-purchase',
   repeatRecent: 'repeat-purchase',
@@ -240,8 +242,8 @@ export function recommendForUser(
   const now = Math.max(data.now, ...live.map((e) => e.at));
   const parts = snapshot.users.components(user, history, now);
   const scored: [number, number, Reason][] = [];
-  for (const [item, e] of blend(parts, snapshot.weights))
-    scored.push([item, e.score, REASONS[e.top]]);
+  for (const [item, e] of blend(parts, snapshot.weights, COMPONENT_REASONS))
+    scored.push([item, e.score, e.top]);
   return { strategy: 'blend', items: finish(snapshot, scored, options, new Set(), skipIds) };
 }
 

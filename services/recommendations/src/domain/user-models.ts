@@ -2,7 +2,7 @@ import { factorScores, trainAls, type FactorModel } from './als';
 import { buildItemNeighbours, buildRules, invertSets, type Neighbours } from './cooccurrence';
 import { type TrainingData } from './dataset';
 import { popularity } from './popularity';
-import { decay, type ScoreMap } from './types';
+import { decay, largest, type ScoreMap } from './types';
 
 /** The user-list recommenders a blend combines. */
 export const COMPONENTS = [
@@ -75,6 +75,9 @@ export class UserModels {
   /** Per item, log of its sales in the last week: discontinued items fade from repeat lists. */
   readonly alive: Float64Array;
   readonly factors: FactorModel | undefined;
+  /** The same for every user, so built once: the best 100, scaled. */
+  private readonly popularTop: ScoreMap;
+  private readonly trendingTop: ScoreMap;
   private readonly userSets: Int32Array[];
   private readonly usersByItem: Int32Array[];
   private readonly itemIdf: Float64Array;
@@ -96,6 +99,8 @@ export class UserModels {
       halfLifeDays: options.popularHalfLifeDays,
     });
     this.trending = popularity(data, { windowDays: 7, halfLifeDays: 3 });
+    this.popularTop = scaled(topOf(this.popular, 100));
+    this.trendingTop = scaled(topOf(this.trending, 100));
     this.repeatRate = repeatRates(data);
     this.alive = Float64Array.from(this.trending, (t) => Math.log1p(t));
     const longRun = popularity(data, { windowDays: 365, halfLifeDays: 0 });
@@ -148,8 +153,8 @@ export class UserModels {
       recentCo: scaled(spread(recentSources, this.coPurchase)),
       userCf: scaled(this.userCf(user, cfSources)),
       factors: scaled(this.factorMap(user)),
-      popular: scaled(this.popularMap(100)),
-      trending: scaled(topOf(this.trending, 100)),
+      popular: this.popularTop,
+      trending: this.trendingTop,
     };
   }
 
@@ -159,20 +164,23 @@ export class UserModels {
   }
 
   private userCf(user: number | undefined, sources: ScoreMap): ScoreMap {
-    const overlap = new Map<number, number>();
+    // Dense over users: a buyer of popular items overlaps with thousands of others.
+    const overlap = new Float64Array(this.userSets.length);
+    const touched: number[] = [];
     for (const item of sources.keys()) {
       const idf = this.itemIdf[item] ?? 0;
       for (const other of this.usersByItem[item] ?? []) {
-        if (other !== user) overlap.set(other, (overlap.get(other) ?? 0) + idf);
+        if (other === user) continue;
+        if (overlap[other] === 0) touched.push(other);
+        overlap[other] += idf;
       }
     }
     const size = Math.sqrt(Math.max(1, sources.size));
-    const sims = [...overlap]
-      .map(([v, o]): [number, number] => [v, o / (size * Math.sqrt(this.userSets[v].length))])
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, this.options.userNeighbours);
+    for (const v of touched) overlap[v] /= size * Math.sqrt(this.userSets[v].length);
     const out: ScoreMap = new Map();
-    for (const [v, sim] of sims) for (const item of this.userSets[v]) bump(out, item, sim);
+    for (const v of largest(overlap, this.options.userNeighbours, touched)) {
+      for (const item of this.userSets[v]) bump(out, item, overlap[v]);
+    }
     return out;
   }
 
@@ -182,10 +190,7 @@ export class UserModels {
       return out;
     }
     const scores = factorScores(this.factors, user);
-    const order = Array.from(scores.keys())
-      .sort((a, b) => scores[b] - scores[a])
-      .slice(0, 100);
-    for (const i of order) if (scores[i] > 0) out.set(i, scores[i]);
+    for (const i of largest(scores, 100)) out.set(i, scores[i]);
     return out;
   }
 
@@ -210,11 +215,7 @@ export class UserModels {
 
 /** The `n` largest entries of a dense score array. */
 export function topOf(values: ArrayLike<number>, n: number): ScoreMap {
-  const order = Array.from({ length: values.length }, (_, i) => i)
-    .filter((i) => values[i] > 0)
-    .sort((a, b) => values[b] - values[a] || a - b)
-    .slice(0, n);
-  return new Map(order.map((i) => [i, values[i]]));
+  return new Map(largest(values, n).map((i) => [i, values[i]]));
 }
 
 function weighted(map: ScoreMap, by: Float64Array): ScoreMap {
@@ -280,25 +281,40 @@ export function scaled(map: ScoreMap): ScoreMap {
   return out;
 }
 
-/** Weighted sum of component scores, with the component that contributed most per item. */
-export function blend(
+/**
+ * Weighted sum of component scores, with the group of components (a recommender, such as the
+ * several repeat-purchase scores) that contributed most per item.
+ */
+export function blend<G extends string>(
   parts: Record<Component, ScoreMap>,
   weights: Weights,
-): Map<number, { score: number; top: Component; best: number }> {
-  const out = new Map<number, { score: number; top: Component; best: number }>();
-  for (const c of COMPONENTS) {
+  groupOf: Record<Component, G>,
+): Map<number, { score: number; top: G }> {
+  // Components of one group are visited one after another, so each item keeps one running
+  // group sum instead of a sum per group.
+  const groups = [...new Set(COMPONENTS.map((c) => groupOf[c]))];
+  const order = groups.flatMap((g) => COMPONENTS.filter((c) => groupOf[c] === g));
+  const out = new Map<number, { score: number; top: G; group: G; sum: number; best: number }>();
+  for (const c of order) {
     const w = weights[c];
     if (!(w > 0)) continue;
+    const group = groupOf[c];
     for (const [item, v] of parts[c]) {
       const contribution = w * v;
-      const entry = out.get(item);
-      if (entry === undefined) out.set(item, { score: contribution, top: c, best: contribution });
-      else {
-        entry.score += contribution;
-        if (contribution > entry.best) {
-          entry.best = contribution;
-          entry.top = c;
-        }
+      let entry = out.get(item);
+      if (entry === undefined) {
+        entry = { score: 0, top: group, group, sum: 0, best: -Infinity };
+        out.set(item, entry);
+      }
+      if (entry.group !== group) {
+        entry.group = group;
+        entry.sum = 0;
+      }
+      entry.score += contribution;
+      entry.sum += contribution;
+      if (entry.sum > entry.best) {
+        entry.best = entry.sum;
+        entry.top = group;
       }
     }
   }

@@ -1,0 +1,148 @@
+/**
+ * The processes of the latency benchmark, each started in a child process of its own by
+ * `latency.ts` (role and argument on the command line): the recommendations service over
+ * Online Retail, the gateway in front of it and the load generator. Each sends what the
+ * parent needs once ready, answers `cpu` with its CPU time so far, and cleans up on SIGTERM.
+ */
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createPool, createRedis, migrate } from '@qm/kit';
+import { PgKeyStore } from '../../../gateway/src/adapters/key-store';
+import { buildApp as buildGateway } from '../../../gateway/src/app';
+import { readConfig as readGatewayConfig } from '../../../gateway/src/config';
+import { createKey } from '../../../gateway/src/domain/keys';
+import { createGatewayLogger } from '../../../gateway/src/logger';
+import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
+import { buildApp } from '../src/app';
+import { readConfig } from '../src/config';
+import { createServiceLogger } from '../src/logger';
+import { createRecommendations } from '../src/recommendations';
+import { retailStore } from './retail-data';
+
+/** Twice the 1,000 calls a second offered: the limiter counts every call and refuses none. */
+const RATE_LIMIT_PER_MINUTE = 120_000;
+
+function onTerm(cleanUp: () => Promise<unknown>): void {
+  process.once('SIGTERM', () => {
+    void cleanUp().finally(() => process.exit(0));
+  });
+}
+
+/**
+ * The recommendations app composed as its `server.ts` does (models, Redis cache and live
+ * events, request logging), over every Online Retail purchase instead of PostgreSQL and
+ * without Kafka. Its Redis keys carry a prefix of their own, deleted on exit.
+ */
+async function service(): Promise<{ url: string; users: string[] }> {
+  const config = readConfig();
+  // The production logger at info level, written to /dev/null.
+  const log = createServiceLogger('info', '/dev/null');
+  const redis = createRedis(config.QM_REDIS_URL, log, LIVE_REDIS_OPTIONS);
+  const prefix = `${config.QM_REDIS_PREFIX}bench-recs-${process.pid}:`;
+  const data = await retailStore();
+  const recommendations = createRecommendations({
+    store: data.store,
+    live: new LiveStore(redis, prefix, config.QM_CACHE_TTL_SECONDS, config.QM_RECS_RECENT_EVENTS),
+    log,
+    historyDays: config.QM_RECS_HISTORY_DAYS,
+  });
+  await recommendations.retrain();
+  const app = await buildApp({ recommendations, log });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  onTerm(async () => {
+    await app.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+  return { url, users: data.customers };
+}
+
+/**
+ * The gateway composed as its `server.ts` does, with every check on: a real key stored in
+ * PostgreSQL (a schema of its own, dropped on exit), its scope, the rate limit counted and
+ * shared through Redis, metrics and the access log.
+ */
+async function gateway(upstream: string): Promise<{ url: string; key: string }> {
+  const schema = `gateway_bench_recs_${process.pid}`;
+  const config = readGatewayConfig({
+    ...process.env,
+    QM_RECOMMENDATIONS_URL: upstream,
+    QM_HTTP_PORT: '0',
+    QM_REDIS_PREFIX: `${process.env.QM_REDIS_PREFIX ?? 'qm:'}bench-recs-${process.pid}:`,
+  });
+  const log = createGatewayLogger('info', '/dev/null');
+  const dir = join(__dirname, '..', '..', '..', 'gateway', 'migrations');
+  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema, dir, log });
+  const pool = createPool(config.QM_DATABASE_URL, log);
+  const store = new PgKeyStore(pool, schema);
+  const { key } = await createKey(store, {
+    name: 'bench',
+    scopes: ['recommendations:read'],
+    rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+    allowedOrigins: [],
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  const redis = createRedis(config.QM_REDIS_URL, log, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 200,
+  });
+  const app = await buildGateway({ config, log, keys: store, redis });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  onTerm(async () => {
+    await app.close();
+    const keys = await redis.keys(`${config.QM_REDIS_PREFIX}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await pool.query(`drop schema if exists "${schema}" cascade`);
+    await pool.end();
+  });
+  return { url, key };
+}
+
+/** What the parent asks the load generator to offer. */
+export interface LoadRequest {
+  url: string;
+  paths: string[];
+  headers: Record<string, string>;
+  seconds: number;
+  rate: number;
+  connections: number;
+}
+
+/**
+ * The load generator in a process of its own: the parent holds the data sets of the quality
+ * benches, and collecting that heap would stall the clock of every call in flight.
+ */
+async function loader(): Promise<string> {
+  process.on('message', (message: { load?: LoadRequest }) => {
+    const run = message.load;
+    if (run === undefined) return;
+    void autocannon({
+      url: run.url,
+      connections: run.connections,
+      duration: run.seconds,
+      overallRate: run.rate,
+      headers: run.headers,
+      requests: run.paths.map((path) => ({ method: 'GET', path })),
+    }).then((result) => process.send?.({ result }));
+  });
+  onTerm(async () => undefined);
+  return 'ready';
+}
+
+const ROLES: Record<string, (arg: string) => Promise<unknown>> = { service, gateway, loader };
+
+// The parent asks for the CPU time used so far, to tell what each call costs each process.
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});
+
+const [role, arg] = process.argv.slice(2);
+ROLES[role](arg ?? '')
+  .then((info) => process.send?.(info))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
