@@ -30,7 +30,14 @@ export interface BenchGateway {
  * shared through Redis, metrics and the access log (written to /dev/null).
  */
 export async function startBenchGateway(options: BenchGatewayOptions): Promise<BenchGateway> {
-  const config = readConfig({ ...process.env, ...options.env, QM_HTTP_PORT: '0' });
+  const base = readConfig({ ...process.env, ...options.env });
+  const config = readConfig({
+    ...process.env,
+    // Rate-limit counts go under a prefix of this run's, removed by `close`.
+    QM_REDIS_PREFIX: `${base.QM_REDIS_PREFIX}bench-gateway-${options.name}-${process.pid}:`,
+    ...options.env,
+    QM_HTTP_PORT: '0',
+  });
   const { log, access } = createGatewayLoggers('info', '/dev/null');
   const schema = `gateway_bench_${options.name.replace(/\W/g, '_')}_${process.pid}`;
   const dir = join(__dirname, '..', 'migrations');
@@ -58,6 +65,8 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
     key,
     async close() {
       await app.close();
+      const counts = await redis.keys(`${config.QM_REDIS_PREFIX}*`);
+      if (counts.length > 0) await redis.del(...counts);
       redis.disconnect();
       await pool.query(`drop schema if exists "${schema}" cascade`);
       await pool.end();

@@ -4,14 +4,9 @@
  * Online Retail, the gateway in front of it and the load generator. Each sends what the
  * parent needs once ready, answers `cpu` with its CPU time so far, and cleans up on SIGTERM.
  */
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createPool, createRedis, migrate } from '@qm/kit';
-import { PgKeyStore } from '../../../gateway/src/adapters/key-store';
-import { buildApp as buildGateway } from '../../../gateway/src/app';
-import { readConfig as readGatewayConfig } from '../../../gateway/src/config';
-import { createKey } from '../../../gateway/src/domain/keys';
-import { createGatewayLogger } from '../../../gateway/src/logger';
+import { createRedis } from '@qm/kit';
+import { startBenchGateway } from '../../../gateway/bench/front';
 import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
@@ -58,47 +53,16 @@ async function service(): Promise<{ url: string; users: string[] }> {
   return { url, users: data.customers };
 }
 
-/**
- * The gateway composed as its `server.ts` does, with every check on: a real key stored in
- * PostgreSQL (a schema of its own, dropped on exit), its scope, the rate limit counted and
- * shared through Redis, metrics and the access log.
- */
+/** The gateway with every check on (`gateway/bench/front.ts`), in front of the service. */
 async function gateway(upstream: string): Promise<{ url: string; key: string }> {
-  const schema = `gateway_bench_recs_${process.pid}`;
-  const config = readGatewayConfig({
-    ...process.env,
-    QM_RECOMMENDATIONS_URL: upstream,
-    QM_HTTP_PORT: '0',
-    QM_REDIS_PREFIX: `${process.env.QM_REDIS_PREFIX ?? 'qm:'}bench-recs-${process.pid}:`,
-  });
-  const log = createGatewayLogger('info', '/dev/null');
-  const dir = join(__dirname, '..', '..', '..', 'gateway', 'migrations');
-  await migrate({ databaseUrl: config.QM_DATABASE_URL, schema, dir, log });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const store = new PgKeyStore(pool, schema);
-  const { key } = await createKey(store, {
-    name: 'bench',
+  const front = await startBenchGateway({
+    name: 'recs',
+    env: { QM_RECOMMENDATIONS_URL: upstream },
     scopes: ['recommendations:read'],
     rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
-    allowedOrigins: [],
-    expiresAt: new Date(Date.now() + 3_600_000),
   });
-  const redis = createRedis(config.QM_REDIS_URL, log, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 200,
-  });
-  const app = await buildGateway({ config, log, keys: store, redis });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  onTerm(async () => {
-    await app.close();
-    const keys = await redis.keys(`${config.QM_REDIS_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await pool.query(`drop schema if exists "${schema}" cascade`);
-    await pool.end();
-  });
-  return { url, key };
+  onTerm(() => front.close());
+  return { url: front.url, key: front.key };
 }
 
 /** What the parent asks the load generator to offer. */
