@@ -2,6 +2,9 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
 
+/** The longest a log line waits in the buffer before it is written. */
+const FLUSH_MS = 1000;
+
 /** Options for a service's root logger: service name bound, secrets redacted. */
 export function loggerOptions(service: string, level: string): LoggerOptions {
   return {
@@ -15,7 +18,15 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
   };
 }
 
-/** A root logger for code that runs outside a request (consumers, CLIs). */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino(loggerOptions(service, level));
+/**
+ * A root logger for a service or a CLI, writing to `dest` (stdout by default). Lines go out
+ * in blocks of about 4 KiB, at least every second and at exit: one synchronous write per
+ * line took a fifth of the CPU of a cached answer, where every request logs two lines.
+ */
+export function createLogger(service: string, level = 'info', dest: string | number = 1): Logger {
+  if (level === 'silent') return pino({ level });
+  const stream = pino.destination({ dest, minLength: 4096, sync: false });
+  const log = pino(loggerOptions(service, level), stream);
+  setInterval(() => log.flush(), FLUSH_MS).unref();
+  return log;
 }

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import pino from 'pino';
 import {
   Cache,
   createPool,
   createRedis,
   listen,
-  loggerOptions,
+  createLogger,
   migrate,
   postgresCheck,
   redisCheck,
@@ -24,7 +23,7 @@ import { ensureSpeechModel, loadOrTrainSupportModel, modelPath } from './nlu/sup
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = pino(loggerOptions('customer-service', config.QM_LOG_LEVEL));
+  const log = createLogger('customer-service', config.QM_LOG_LEVEL);
 
   const dataDir = resolveDataDir(config.QM_DATA_DIR);
   const classifier = await loadOrTrainSupportModel(

@@ -5,12 +5,11 @@
  * parent needs once ready, answers `cpu` with its CPU time so far, and cleans up on SIGTERM.
  */
 import autocannon from 'autocannon';
-import { createRedis } from '@qm/kit';
+import { createLogger, createRedis } from '@qm/kit';
 import { startBenchGateway } from '../../../gateway/bench/front';
 import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
-import { createServiceLogger } from '../src/logger';
 import { createRecommendations } from '../src/recommendations';
 import { retailStore } from './retail-data';
 
@@ -31,7 +30,7 @@ function onTerm(cleanUp: () => Promise<unknown>): void {
 async function service(): Promise<{ url: string; users: string[] }> {
   const config = readConfig();
   // The production logger at info level, written to /dev/null.
-  const log = createServiceLogger('info', '/dev/null');
+  const log = createLogger('recommendations', 'info', '/dev/null');
   const redis = createRedis(config.QM_REDIS_URL, log, LIVE_REDIS_OPTIONS);
   const prefix = `${config.QM_REDIS_PREFIX}bench-recs-${process.pid}:`;
   const data = await retailStore();

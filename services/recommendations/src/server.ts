@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createEventBus } from '@qm/events';
 import {
+  createLogger,
   createPool,
   createRedis,
   listen,
@@ -14,13 +15,12 @@ import { LIVE_REDIS_OPTIONS, LiveStore } from './adapters/live';
 import { createStore } from './adapters/store';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { createServiceLogger } from './logger';
 import { createRecommendations } from './recommendations';
 import { RebuildSchedule } from './rebuild-schedule';
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const log = createServiceLogger(config.QM_LOG_LEVEL);
+  const log = createLogger('recommendations', config.QM_LOG_LEVEL);
 
   await migrate({
     databaseUrl: config.QM_DATABASE_URL,
