@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createPool, createRedis, migrate } from '@qm/kit';
+import { createPool, createRedis, dropKeys, migrate } from '@qm/kit';
 import { PgKeyStore } from '../src/adapters/key-store';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
@@ -30,14 +30,11 @@ export interface BenchGateway {
  * shared through Redis, metrics and the access log (written to /dev/null).
  */
 export async function startBenchGateway(options: BenchGatewayOptions): Promise<BenchGateway> {
-  const base = readConfig({ ...process.env, ...options.env });
-  const config = readConfig({
-    ...process.env,
-    // Rate-limit counts go under a prefix of this run's, removed by `close`.
-    QM_REDIS_PREFIX: `${base.QM_REDIS_PREFIX}bench-gateway-${options.name}-${process.pid}:`,
-    ...options.env,
-    QM_HTTP_PORT: '0',
-  });
+  const env = { ...process.env, ...options.env, QM_HTTP_PORT: '0' };
+  const base = readConfig(env);
+  // Rate-limit counts go under a prefix of this run's own, removed by `close`.
+  const prefix = `${base.QM_REDIS_PREFIX}bench-gateway-${options.name}-${process.pid}:`;
+  const config = readConfig({ ...env, QM_REDIS_PREFIX: prefix });
   const { log, access } = createGatewayLoggers('info', '/dev/null');
   const schema = `gateway_bench_${options.name.replace(/\W/g, '_')}_${process.pid}`;
   const dir = join(__dirname, '..', 'migrations');
@@ -65,8 +62,7 @@ export async function startBenchGateway(options: BenchGatewayOptions): Promise<B
     key,
     async close() {
       await app.close();
-      const counts = await redis.keys(`${config.QM_REDIS_PREFIX}*`);
-      if (counts.length > 0) await redis.del(...counts);
+      await dropKeys(redis, `${prefix}*`);
       redis.disconnect();
       await pool.query(`drop schema if exists "${schema}" cascade`);
       await pool.end();

@@ -32,6 +32,18 @@ export function redisCheck(redis: Redis): () => Promise<void> {
   };
 }
 
+/** Deletes every key matching `pattern`, a page at a time (`SCAN`, never `KEYS`). */
+export async function dropKeys(redis: Redis, pattern: string): Promise<number> {
+  let dropped = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) dropped += await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return dropped;
+}
+
 /** A positive whole number of seconds: anything else falls back to the default. */
 export function ttlSeconds(ttl: number | undefined, fallback: number): number {
   if (ttl !== undefined && Number.isFinite(ttl) && ttl >= 1) return Math.floor(ttl);

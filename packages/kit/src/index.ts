@@ -6,7 +6,7 @@ export { healthRoutes, type ReadinessCheck } from './health';
 export { createMetricsRegistry, metricsRoutes } from './metrics';
 export { createLogger, loggerOptions, type Logger } from './logger';
 export { createPool, migrate, postgresCheck, type Pool, type PoolClient } from './db';
-export { Cache, Redis, createRedis, redisCheck, ttlSeconds } from './cache';
+export { Cache, Redis, createRedis, dropKeys, redisCheck, ttlSeconds } from './cache';
 export { ErrorResponse, errorResponses } from './schemas';
 export { listen, type ListenOptions } from './server';
 export { fetchJson, forwardHeaders, UpstreamError } from './http';

@@ -7,7 +7,7 @@
  */
 import pino from 'pino';
 import { createEventBus } from '@qm/events';
-import { createPool, createRedis, loggerOptions } from '@qm/kit';
+import { createPool, createRedis, dropKeys, loggerOptions } from '@qm/kit';
 import { startBenchGateway } from '../../../gateway/bench/front';
 import { readConfig } from '../src/config';
 import { composeFraudService } from '../src/service';
@@ -35,12 +35,7 @@ function onTerm(cleanUp: () => Promise<unknown>): void {
 async function dropRedisKeys(url: string, pattern: string): Promise<void> {
   const redis = createRedis(url, pino({ enabled: false }));
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await dropKeys(redis, pattern);
   } finally {
     redis.disconnect();
   }
@@ -92,17 +87,13 @@ async function gateway(
   arg: string,
 ): Promise<{ url: string; key: string; rateLimitPerMinute: number }> {
   const [upstream, runId] = arg.split(' ');
-  const { redisPrefix } = benchNames(runId);
   const front = await startBenchGateway({
     name: `fraud_${runId}`,
-    env: { QM_FRAUD_URL: upstream, QM_REDIS_PREFIX: redisPrefix },
+    env: { QM_FRAUD_URL: upstream },
     scopes: ['fraud:score'],
     rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
   });
-  onTerm(async () => {
-    await front.close();
-    await dropRedisKeys(readConfig().QM_REDIS_URL, `${redisPrefix}*`);
-  });
+  onTerm(() => front.close());
   return { url: front.url, key: front.key, rateLimitPerMinute: RATE_LIMIT_PER_MINUTE };
 }
 
