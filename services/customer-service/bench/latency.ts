@@ -2,13 +2,13 @@
  * Latency of POST /v1/support/messages at a fixed rate, through the gateway (a real key,
  * its scope, the shared rate limit, metrics and access log) and direct to the service, in
  * alternating rounds so that drifting load from other work hits both alike. Service,
- * gateway and load generator (this process) are separate processes; each path also shows
- * the CPU time per message of each process serving it, which busy machines disturb far
- * less than latencies.
+ * gateway and load generator (this process, an open-loop load at a steady rate:
+ * `gateway/bench/pace.ts`) are separate processes; each path also shows the CPU time per
+ * message of each process serving it, which busy machines disturb far less than latencies.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { figures, pace } from '../../../gateway/bench/pace';
 
 const TEXTS = [
   'where is my order 536365?',
@@ -28,6 +28,8 @@ export interface LatencyOptions {
 }
 
 interface Figures {
+  /** How late the load generator handed messages over, at p99 (its own delay). */
+  late: number;
   p50: number;
   p90: number;
   p99: number;
@@ -69,36 +71,40 @@ async function load(
 ): Promise<Figures> {
   const procs = Object.entries(serving);
   const before = await Promise.all(procs.map(([, p]) => cpuOf(p)));
-  const result = await autocannon({
-    url: `${url}/v1/support/messages`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    requests: TEXTS.map((text) => ({ body: JSON.stringify({ text }) })),
+  const bodies = TEXTS.map((text) => JSON.stringify({ text }));
+  const result = await pace({
+    url,
+    headers,
+    rate,
+    seconds,
     connections: 10,
-    overallRate: rate,
-    duration: seconds,
+    call: (k) => ({ path: '/v1/support/messages', body: bodies[k % bodies.length] }),
   });
   const after = await Promise.all(procs.map(([, p]) => cpuOf(p)));
-  const calls = Math.max(1, result.requests.total);
-  const l = result.latency;
+  const f = figures(result, seconds);
+  const calls = Math.max(1, f.calls);
   return {
-    p50: l.p50,
-    p90: l.p90,
-    p99: l.p99,
-    max: l.max,
-    requests: result.requests.total,
-    bad: result.non2xx + result.errors + result.timeouts,
+    late: f.lateP99,
+    p50: f.p50,
+    p90: f.p90,
+    p99: f.p99,
+    max: f.max,
+    requests: f.calls,
+    bad: f.failed,
     cpu: Object.fromEntries(procs.map(([name], i) => [name, (after[i] - before[i]) / calls])),
   };
 }
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 function line(label: string, f: Figures): string {
   const cpu = Object.entries(f.cpu)
     .map(([name, us]) => `${name} ${us.toFixed(0)} µs`)
     .join(', ');
   return (
-    `${label.padEnd(16)} p50 ${f.p50} ms  p90 ${f.p90} ms  p99 ${f.p99} ms  max ${f.max} ms  ` +
-    `messages ${f.requests}  failed ${f.bad}  CPU per message: ${cpu}`
+    `${label.padEnd(16)} p50 ${ms(f.p50)}  p90 ${ms(f.p90)}  p99 ${ms(f.p99)}  ` +
+    `max ${ms(f.max)}  messages ${f.requests}  failed ${f.bad}  CPU per message: ${cpu}  ` +
+    `(load generator late by ${ms(f.late)} at p99)`
   );
 }
 

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const seconds = Number(arg('seconds', '15'));
     console.log(`latency POST /v1/support/messages at ${rate} msg/s, rounds of ${seconds} s`);
     const p99 = await latency({ rate, seconds, rounds: Number(arg('rounds', '2')) });
-    console.log(`worst p99 through the gateway ${p99} ms (target <= 20 ms)`);
+    console.log(`worst p99 through the gateway ${p99.toFixed(1)} ms (target <= 20 ms)`);
   }
   console.log(`load average at the end ${busy()}`);
 }

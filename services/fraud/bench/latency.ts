@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { loadFraudPurchases } from '@qm/datasets';
 import { numberToIp } from '../src/domain/ip-country';
 import { inTimeOrder } from '../src/training/replay';
-import { pace, quantile } from './pace';
+import { pace, quantile } from '../../../gateway/bench/pace';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -125,12 +125,11 @@ export async function latency(dataDir: string): Promise<void> {
     const own = process.cpuUsage();
     const result = await pace({
       url: target.url,
-      path: '/v1/fraud/score',
       headers: target.headers,
       rate,
       seconds,
       connections: CONNECTIONS,
-      body: nextBody,
+      call: () => ({ path: '/v1/fraud/score', body: nextBody() }),
     });
     const ownUsed = process.cpuUsage(own);
     const after = await Promise.all(serving.map(([, proc]) => cpuOf(proc)));

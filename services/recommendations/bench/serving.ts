@@ -4,9 +4,9 @@
  * Online Retail, the gateway in front of it and the load generator. Each sends what the
  * parent needs once ready, answers `cpu` with its CPU time so far, and cleans up on SIGTERM.
  */
-import autocannon from 'autocannon';
 import { createLogger, createRedis } from '@qm/kit';
 import { startBenchGateway } from '../../../gateway/bench/front';
+import { figures, pace } from '../../../gateway/bench/pace';
 import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
@@ -76,20 +76,21 @@ export interface LoadRequest {
 
 /**
  * The load generator in a process of its own: the parent holds the data sets of the quality
- * benches, and collecting that heap would stall the clock of every call in flight.
+ * benches, and collecting that heap would stall the clock of every call in flight. The load
+ * is open-loop at a steady rate (`gateway/bench/pace.ts`), cycling through the paths.
  */
 async function loader(): Promise<string> {
   process.on('message', (message: { load?: LoadRequest }) => {
     const run = message.load;
     if (run === undefined) return;
-    void autocannon({
+    void pace({
       url: run.url,
-      connections: run.connections,
-      duration: run.seconds,
-      overallRate: run.rate,
       headers: run.headers,
-      requests: run.paths.map((path) => ({ method: 'GET', path })),
-    }).then((result) => process.send?.({ result }));
+      rate: run.rate,
+      seconds: run.seconds,
+      connections: run.connections,
+      call: (k) => ({ path: run.paths[k % run.paths.length] }),
+    }).then((result) => process.send?.({ result: figures(result, run.seconds) }));
   });
   onTerm(async () => undefined);
   return 'ready';
