@@ -1,5 +1,5 @@
 /**
- * The gateway's overhead, measured with autocannon on two calls, each sent direct to the
+ * The gateway's overhead, measured on two calls, each sent direct to the
  * service and through the gateway (key, scope, shared rate limit, metrics, access log on):
  *
  * - the real inventory service answering `GET /v1/inventory/stock/{sku}` from PostgreSQL,
@@ -13,12 +13,12 @@
  * The paths of a call are loaded alike, in turns (direct, gateway, direct, ...), so drifting
  * load from other work on the machine hits them evenly; medians over the rounds are shown.
  * Throughput is measured at saturation; latency also at a fixed rate that both paths sustain
- * (half the gateway's saturated rate), where p99 shows what the gateway adds to a call rather
- * than queueing. Each path also shows the CPU time per call of each process serving it (the
+ * (half the gateway's saturated rate), offered open-loop at a steady pace (`pace.ts`), where
+ * p99 shows what the gateway adds to a call rather than queueing. Each path also shows the CPU time per call of each process serving it (the
  * PostgreSQL server processes answering the service included), which depends far less on
  * what else runs on the machine than rates and latencies do, and what the totals would let
  * the gateway keep on a machine where CPU alone bounded throughput. Services, gateway and
- * the load generator (autocannon, 10 connections, no pipelining) are separate processes,
+ * the load generator (`load.ts`, 10 connections, no pipelining) are separate processes,
  * and the load generator's own CPU time per call is shown too.
  *
  *   pnpm bench:gateway
@@ -143,7 +143,7 @@ async function cpuOfServing(target: Target): Promise<Record<string, number>> {
   return Object.fromEntries(entries.flat());
 }
 
-/** Runs autocannon in the load generator's process and waits for its figures. */
+/** Runs a load in the load generator's process and waits for its figures. */
 function generate(loader: ChildProcess, spec: LoadRun): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const listen = (message: { result?: LoadResult; error?: string }) => {
@@ -264,6 +264,7 @@ async function measure(call: Call): Promise<Report> {
 }
 
 const num = (value: number, width: number) => value.toFixed(0).padStart(width);
+const ms = (value: number, width: number) => value.toFixed(1).padStart(width);
 const total = (f: Figures) => Object.values(f.cpu).reduce((sum, us) => sum + us, 0);
 
 function print(report: Report): void {
@@ -277,7 +278,7 @@ function print(report: Report): void {
     const f = saturated[i];
     const row = `${label.padEnd(16)}${num(f.rps, 16)} ${num(f.p50, 4)} ${num(f.p99, 4)} ${num(f.errors, 8)}`;
     const p = label === 'direct' ? paced[0] : label === 'through gateway' ? paced[1] : undefined;
-    const at = p === undefined ? ' '.repeat(9) : `${num(p.p50, 4)} ${num(p.p99, 4)}`;
+    const at = p === undefined ? ' '.repeat(11) : `${ms(p.p50, 5)} ${ms(p.p99, 5)}`;
     const cpu = Object.entries(f.cpu).map(([name, us]) => `${name} ${us.toFixed(0)}`);
     console.log(`${row}${' '.repeat(16)}${at}   ${cpu.join(', ')}; total ${num(total(f), 0)} µs`);
   }
@@ -289,7 +290,8 @@ function print(report: Report): void {
   const met = kept >= 0.7 && added <= 1;
   console.log(
     `gateway keeps ${(kept * 100).toFixed(0)}% of direct throughput (target >= 70%), adds ` +
-      `${added} ms at p99 at ${rate} req/s (target <= 1) and ${through.p99 - direct.p99} ms ` +
+      `${added.toFixed(1)} ms at p99 at ${rate} req/s (target <= 1) and ` +
+      `${through.p99 - direct.p99} ms ` +
       `at saturation: ${met ? 'met' : 'NOT met'}`,
   );
   console.log(
@@ -331,7 +333,7 @@ async function main(): Promise<void> {
 
   console.log(
     `\n${CONNECTIONS} connections, no pipelining; medians of ${ROUNDS} rounds of ${SECONDS} s per path; ` +
-      `latencies in ms (autocannon resolves whole ms)`,
+      `latencies in ms (saturated: autocannon, whole ms; at a fixed rate: steady pace)`,
   );
   console.log(`${cpus().length} cores, load average before ${before}, after ${busy()}`);
   reports.forEach(print);
