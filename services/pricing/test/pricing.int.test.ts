@@ -31,7 +31,9 @@ import { createExperiments } from '../src/experiments';
 import { createPricing } from '../src/pricing';
 import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
 
-jest.setTimeout(60_000);
+// The consumer groups' first join can take tens of seconds on a busy machine.
+jest.setTimeout(180_000);
+const EVENTS_MS = 90_000;
 
 const prefix = uniqueName('pricing');
 const schema = prefix.replace(/-/g, '_');
@@ -176,8 +178,10 @@ describe('pricing service on the real stack', () => {
         }),
       ),
     ]);
-    await waitFor('every sale', async () =>
-      (await unitsStored('MUG')) === expected ? true : undefined,
+    await waitFor(
+      'every sale',
+      async () => ((await unitsStored('MUG')) === expected ? true : undefined),
+      EVENTS_MS,
     );
     await waitFor('the product', async () => {
       const { rows } = await pool.query('SELECT unit_cost FROM skus WHERE sku = $1', ['MUG']);
@@ -274,13 +278,20 @@ describe('pricing service on the real stack', () => {
       );
     const views = Array.from({ length: 40 }, (_, i) => click(`v${i}`, `u${i}`, ClickType.VIEW));
     await publish('clickstream', views);
-    await waitFor('the exposures', async () => {
-      const r = (
-        await app.inject({ method: 'GET', url: `/v1/pricing/experiments/${exp.id}` })
-      ).json();
-      const visitors = r.results.reduce((s: number, a: { visitors: number }) => s + a.visitors, 0);
-      return visitors === 40 ? true : undefined;
-    });
+    await waitFor(
+      'the exposures',
+      async () => {
+        const r = (
+          await app.inject({ method: 'GET', url: `/v1/pricing/experiments/${exp.id}` })
+        ).json();
+        const visitors = r.results.reduce(
+          (s: number, a: { visitors: number }) => s + a.visitors,
+          0,
+        );
+        return visitors === 40 ? true : undefined;
+      },
+      EVENTS_MS,
+    );
     const buy = await app.inject({
       method: 'GET',
       url: `/v1/pricing/experiments/${exp.id}/assignment?unitId=u3`,
