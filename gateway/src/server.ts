@@ -1,14 +1,6 @@
 import { join } from 'node:path';
-import {
-  createPool,
-  createRedis,
-  listen,
-  migrate,
-  postgresCheck,
-  redisCheck,
-  splitList,
-} from '@qm/kit';
-import { createEventBus, type PipelineAdmin } from '@qm/events';
+import { createRedis, listen } from '@qm/kit';
+import { openConnections, type PipelineAdmin } from '@qm/events';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { createGatewayLoggers } from './logger';
@@ -18,14 +10,15 @@ async function main(): Promise<void> {
   const config = readConfig();
   const { log, access } = createGatewayLoggers(config.QM_LOG_LEVEL);
 
-  await migrate({
-    databaseUrl: config.QM_DATABASE_URL,
+  const connections = await openConnections({
+    service: 'gateway',
     schema: 'gateway',
-    dir: join(__dirname, '..', 'migrations'),
+    migrations: join(__dirname, '..', 'migrations'),
+    config,
     log,
+    pipelineStats: false,
   });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const redis = createRedis(config.QM_REDIS_URL, log);
+  const { pool, redis, bus } = connections;
   // Rate-limit calls fail fast when Redis is away instead of queueing behind a reconnect.
   const limiterRedis = createRedis(config.QM_REDIS_URL, log, {
     enableOfflineQueue: false,
@@ -33,12 +26,6 @@ async function main(): Promise<void> {
     commandTimeout: 200,
   });
 
-  const bus = createEventBus({
-    brokers: splitList(config.QM_KAFKA_BROKERS),
-    clientId: 'gateway',
-    log,
-    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
-  });
   // The admin client connects on first use, so the gateway starts while Kafka is away.
   const admin: PipelineAdmin = {
     listGroups: async () => (await bus.admin()).listGroups(),
@@ -52,16 +39,15 @@ async function main(): Promise<void> {
     accessLog: access,
     keys: new PgKeyStore(pool),
     redis: limiterRedis,
-    readiness: { postgres: postgresCheck(pool), redis: redisCheck(redis) },
+    // Kafka is left out: proxied calls do not need it.
+    readiness: { postgres: connections.readiness.postgres, redis: connections.readiness.redis },
     ingestion: { publisher: bus.publisher, topicPrefix: config.QM_KAFKA_TOPIC_PREFIX },
     pipeline: { admin, redis, keyPrefix: config.QM_REDIS_PREFIX },
   });
 
   app.addHook('onClose', async () => {
-    await bus.close();
-    redis.disconnect();
     limiterRedis.disconnect();
-    await pool.end();
+    await connections.close();
   });
 
   if (config.QM_MASTER_KEY === '') log.warn('QM_MASTER_KEY is not set: no admin key exists');

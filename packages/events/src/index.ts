@@ -9,6 +9,12 @@ export type {
 } from './types';
 export { createEventBus, type ConsumerSettings, type EventBus, type EventBusOptions } from './bus';
 export { claimEvents } from './claim';
+export {
+  openConnections,
+  type ConnectionSettings,
+  type Connections,
+  type OpenConnectionsOptions,
+} from './connections';
 export { ConsumerFailedError, isTransientError } from './errors';
 export { Headers, headersToRecord } from './headers';
 export { deadLetterMessage, type HandlerRetryOptions } from './batch';

@@ -1,17 +1,7 @@
 import { join } from 'node:path';
-import {
-  Cache,
-  createPool,
-  createRedis,
-  listen,
-  createLogger,
-  migrate,
-  postgresCheck,
-  redisCheck,
-  splitList,
-} from '@qm/kit';
+import { Cache, createLogger, listen } from '@qm/kit';
 import { resolveDataDir } from '@qm/datasets';
-import { createEventBus } from '@qm/events';
+import { openConnections } from '@qm/events';
 import { migrateFacts, startFactsWriter } from '@qm/facts';
 import { redisConversationStore } from './adapters/conversations';
 import { allSinks, kafkaHandoffSink, pgHandoffLog } from './adapters/handoffs';
@@ -38,27 +28,18 @@ async function main(): Promise<void> {
     log,
   );
 
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  await migrate({
-    databaseUrl: config.QM_DATABASE_URL,
+  const connections = await openConnections({
+    service: 'customer-service',
     schema: 'support',
-    dir: join(__dirname, '..', 'migrations'),
+    migrations: join(__dirname, '..', 'migrations'),
+    config,
     log,
   });
+  const { pool, redis, bus } = connections;
   // This process also owns the order facts: their schemas and the writer that fills them.
   await migrateFacts(config.QM_DATABASE_URL, log);
 
-  const redis = createRedis(config.QM_REDIS_URL, log);
   const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}support:`, config.QM_CACHE_TTL_SECONDS);
-  const bus = createEventBus({
-    brokers: splitList(config.QM_KAFKA_BROKERS),
-    clientId: 'customer-service',
-    log,
-    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
-    // Counts for the pipeline report, shared through Redis.
-    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
-  });
-
   const app = await buildApp({
     log,
     classifier,
@@ -80,11 +61,7 @@ async function main(): Promise<void> {
     escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     voiceLimitBytes: config.QM_SUPPORT_VOICE_LIMIT_BYTES,
-    readiness: {
-      postgres: postgresCheck(pool),
-      redis: redisCheck(redis),
-      kafka: () => bus.check(),
-    },
+    readiness: connections.readiness,
   });
 
   await bus.ensureTopics();
@@ -97,9 +74,7 @@ async function main(): Promise<void> {
 
   app.addHook('onClose', async () => {
     await writer.stop();
-    await bus.close();
-    redis.disconnect();
-    await pool.end();
+    await connections.close();
   });
 
   await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });

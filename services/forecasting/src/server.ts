@@ -1,16 +1,7 @@
 import { join, resolve } from 'node:path';
-import { createEventBus } from '@qm/events';
+import { openConnections } from '@qm/events';
 import { repoRoot } from '@qm/datasets';
-import {
-  Cache,
-  createLogger,
-  createPool,
-  createRedis,
-  listen,
-  migrate,
-  postgresCheck,
-  redisCheck,
-} from '@qm/kit';
+import { Cache, createLogger, listen } from '@qm/kit';
 import { DemandRepository } from './adapters/demand-repository';
 import { forecastPublisher } from './adapters/forecast-events';
 import { ForecastPool } from './adapters/forecast-pool';
@@ -25,28 +16,19 @@ async function main(): Promise<void> {
   const config = loadForecastingConfig();
   const log = createLogger('forecasting', config.QM_LOG_LEVEL);
 
-  await migrate({
-    databaseUrl: config.QM_DATABASE_URL,
+  const connections = await openConnections({
+    service: 'forecasting',
     schema: 'forecasting',
-    dir: join(__dirname, '..', 'migrations'),
+    migrations: join(__dirname, '..', 'migrations'),
+    config,
     log,
   });
-  const db = createPool(config.QM_DATABASE_URL, log);
-  const redis = createRedis(config.QM_REDIS_URL, log);
+  const { pool: db, redis, bus } = connections;
   const cache = new Cache(
     redis,
     `${config.QM_REDIS_PREFIX}forecasting:`,
     config.QM_CACHE_TTL_SECONDS,
   );
-  const bus = createEventBus({
-    brokers: config.QM_KAFKA_BROKERS.split(','),
-    clientId: 'forecasting',
-    log,
-    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
-    // Counts for the pipeline report, shared through Redis.
-    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
-  });
-
   const modelPath = resolve(repoRoot, config.QM_FORECAST_MODEL_PATH);
   const global = loadGlobalModel(modelPath);
   if (global)
@@ -86,7 +68,7 @@ async function main(): Promise<void> {
     global,
     skus,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
-    readiness: { postgres: postgresCheck(db), redis: redisCheck(redis), kafka: () => bus.check() },
+    readiness: connections.readiness,
   });
   await bus.ensureTopics();
   const consumer = await bus.runConsumer(
@@ -100,10 +82,8 @@ async function main(): Promise<void> {
   app.addHook('onClose', async () => {
     await consumer.stop();
     await scheduler.drain();
-    await bus.close();
     await pool.close();
-    await db.end();
-    redis.disconnect();
+    await connections.close();
   });
   await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
 }

@@ -1,17 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEventBus } from '@qm/events';
+import { openConnections } from '@qm/events';
 import { FRAUD_PURCHASES_FILE, resolveDataDir } from '@qm/datasets';
-import {
-  createPool,
-  createRedis,
-  migrate,
-  postgresCheck,
-  redisCheck,
-  type Logger,
-  type ServiceApp,
-} from '@qm/kit';
+import type { Logger, ServiceApp } from '@qm/kit';
 import { DecisionLog } from './adapters/decision-log';
 import { FeedbackRepository } from './adapters/feedback-repository';
 import { kafkaDecisionPublisher } from './adapters/kafka-decisions';
@@ -59,22 +51,14 @@ export async function composeFraudService(
   const dataDir = resolveDataDir(config.QM_DATA_DIR);
   const dataPresent = existsSync(join(dataDir, ...FRAUD_PURCHASES_FILE));
 
-  await migrate({
-    databaseUrl: config.QM_DATABASE_URL,
+  const connections = await openConnections({
+    service: 'fraud',
     schema,
-    dir: join(__dirname, '..', 'migrations'),
+    migrations: join(__dirname, '..', 'migrations'),
+    config,
     log,
   });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const redis = createRedis(config.QM_REDIS_URL, log);
-  const bus = createEventBus({
-    brokers: config.QM_KAFKA_BROKERS.split(','),
-    clientId: 'fraud',
-    log,
-    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
-    // Counts for the pipeline report, shared through Redis.
-    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
-  });
+  const { pool, redis, bus } = connections;
 
   let ipTable: IpCountryTable | undefined;
   if (dataPresent) ipTable = await loadIpTable(dataDir);
@@ -99,11 +83,7 @@ export async function composeFraudService(
   const app = await buildApp({
     logger: log,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
-    readiness: {
-      postgres: postgresCheck(pool),
-      redis: redisCheck(redis),
-      kafka: () => bus.check(),
-    },
+    readiness: connections.readiness,
     desk: {
       velocity,
       rules: () => rules.current(),
@@ -117,9 +97,7 @@ export async function composeFraudService(
   });
   app.addHook('onClose', async () => {
     await decisions.stop();
-    await bus.close();
-    redis.disconnect();
-    await pool.end();
+    await connections.close();
   });
 
   decisions.start();

@@ -1,17 +1,7 @@
 import { join } from 'node:path';
 import { topicName } from '@qm/contracts';
-import { createEventBus } from '@qm/events';
-import {
-  Cache,
-  createLogger,
-  createPool,
-  createRedis,
-  listen,
-  migrate,
-  postgresCheck,
-  redisCheck,
-  splitList,
-} from '@qm/kit';
+import { openConnections } from '@qm/events';
+import { Cache, createLogger, listen } from '@qm/kit';
 import { startConsumers } from './adapters/consumers';
 import { createStore } from './adapters/store';
 import { buildApp } from './app';
@@ -22,28 +12,19 @@ async function main(): Promise<void> {
   const config = loadInventoryConfig();
   const log = createLogger('inventory', config.QM_LOG_LEVEL);
 
-  await migrate({
-    databaseUrl: config.QM_DATABASE_URL,
+  const connections = await openConnections({
+    service: 'inventory',
     schema: 'inventory',
-    dir: join(__dirname, '..', 'migrations'),
+    migrations: join(__dirname, '..', 'migrations'),
+    config,
     log,
   });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const redis = createRedis(config.QM_REDIS_URL, log);
+  const { pool, redis, bus } = connections;
   const cache = new Cache(
     redis,
     `${config.QM_REDIS_PREFIX}inventory:`,
     config.QM_INVENTORY_POLICY_CACHE_SECONDS,
   );
-  const bus = createEventBus({
-    brokers: splitList(config.QM_KAFKA_BROKERS),
-    clientId: 'inventory',
-    log,
-    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
-    // Counts for the pipeline report, shared through Redis.
-    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
-  });
-
   const inventory = createInventory({
     pool,
     store: createStore('inventory'),
@@ -59,11 +40,7 @@ async function main(): Promise<void> {
     log,
     cache,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
-    readiness: {
-      postgres: postgresCheck(pool),
-      redis: redisCheck(redis),
-      kafka: () => bus.check(),
-    },
+    readiness: connections.readiness,
   });
 
   // Retries signal changes whose publish failed (normally none), and refreshes every SKU when
@@ -81,10 +58,7 @@ async function main(): Promise<void> {
 
   app.addHook('onClose', async () => {
     clearInterval(flusher);
-    // Closing the bus stops the consumers first.
-    await bus.close();
-    redis.disconnect();
-    await pool.end();
+    await connections.close();
   });
 
   // Topics are created here when missing so a fresh stack starts without a separate step.

@@ -1,17 +1,7 @@
 import { join } from 'node:path';
 import { topicName } from '@qm/contracts';
-import { createEventBus } from '@qm/events';
-import {
-  Cache,
-  createLogger,
-  createPool,
-  createRedis,
-  listen,
-  migrate,
-  postgresCheck,
-  redisCheck,
-  splitList,
-} from '@qm/kit';
+import { openConnections } from '@qm/events';
+import { Cache, createLogger, listen } from '@qm/kit';
 import { startConsumers } from './adapters/consumers';
 import { inventoryStockLookup } from './adapters/stock';
 import { buildApp } from './app';
@@ -24,27 +14,20 @@ async function main(): Promise<void> {
   const config = loadPricingConfig();
   const log = createLogger('pricing', config.QM_LOG_LEVEL);
 
-  await migrate({
-    databaseUrl: config.QM_DATABASE_URL,
+  const connections = await openConnections({
+    service: 'pricing',
     schema: 'pricing',
-    dir: join(__dirname, '..', 'migrations'),
+    migrations: join(__dirname, '..', 'migrations'),
+    config,
     log,
+    pool: { options: '-c search_path=pricing' },
   });
-  const pool = createPool(config.QM_DATABASE_URL, log, { options: '-c search_path=pricing' });
-  const redis = createRedis(config.QM_REDIS_URL, log);
+  const { pool, redis, bus } = connections;
   const cache = new Cache(
     redis,
     `${config.QM_REDIS_PREFIX}pricing:`,
     config.QM_PRICING_CACHE_SECONDS,
   );
-  const bus = createEventBus({
-    brokers: splitList(config.QM_KAFKA_BROKERS),
-    clientId: 'pricing',
-    log,
-    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
-    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
-  });
-
   const estimator = createEstimator({
     pool,
     log,
@@ -68,11 +51,7 @@ async function main(): Promise<void> {
     experiments,
     log,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
-    readiness: {
-      postgres: postgresCheck(pool),
-      redis: redisCheck(redis),
-      kafka: () => bus.check(),
-    },
+    readiness: connections.readiness,
   });
 
   // The pooled elasticity follows new sales: recomputed in the background, never per request.
@@ -82,10 +61,7 @@ async function main(): Promise<void> {
 
   app.addHook('onClose', async () => {
     clearInterval(pooling);
-    // Closing the bus stops the consumers first.
-    await bus.close();
-    redis.disconnect();
-    await pool.end();
+    await connections.close();
   });
 
   // Topics are created here when missing so a fresh stack starts without a separate step.

@@ -1,15 +1,6 @@
 import { join } from 'node:path';
-import { createEventBus } from '@qm/events';
-import {
-  createLogger,
-  createPool,
-  createRedis,
-  listen,
-  migrate,
-  postgresCheck,
-  redisCheck,
-  splitList,
-} from '@qm/kit';
+import { openConnections } from '@qm/events';
+import { createLogger, listen } from '@qm/kit';
 import { startConsumers } from './adapters/consumers';
 import { LIVE_REDIS_OPTIONS, LiveStore } from './adapters/live';
 import { createStore } from './adapters/store';
@@ -22,14 +13,15 @@ async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger('recommendations', config.QM_LOG_LEVEL);
 
-  await migrate({
-    databaseUrl: config.QM_DATABASE_URL,
+  const connections = await openConnections({
+    service: 'recommendations',
     schema: 'recommendations',
-    dir: join(__dirname, '..', 'migrations'),
+    migrations: join(__dirname, '..', 'migrations'),
+    config,
     log,
+    redis: LIVE_REDIS_OPTIONS,
   });
-  const pool = createPool(config.QM_DATABASE_URL, log);
-  const redis = createRedis(config.QM_REDIS_URL, log, LIVE_REDIS_OPTIONS);
+  const { pool, redis, bus } = connections;
   const live = new LiveStore(
     redis,
     `${config.QM_REDIS_PREFIX}recs:`,
@@ -42,24 +34,11 @@ async function main(): Promise<void> {
     log: log.child({ component: 'models' }),
     historyDays: config.QM_RECS_HISTORY_DAYS,
   });
-  const bus = createEventBus({
-    brokers: splitList(config.QM_KAFKA_BROKERS),
-    clientId: 'recommendations',
-    log,
-    topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
-    // Counts for the pipeline report, shared through Redis.
-    stats: { redis, keyPrefix: config.QM_REDIS_PREFIX },
-  });
-
   const app = await buildApp({
     recommendations,
     log,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
-    readiness: {
-      postgres: postgresCheck(pool),
-      redis: redisCheck(redis),
-      kafka: () => bus.check(),
-    },
+    readiness: connections.readiness,
   });
 
   const schedule = new RebuildSchedule(
@@ -73,9 +52,7 @@ async function main(): Promise<void> {
 
   app.addHook('onClose', async () => {
     await schedule.stop();
-    await bus.close();
-    redis.disconnect();
-    await pool.end();
+    await connections.close();
   });
 
   // Models start from what is stored; until then every list is cold start.
