@@ -12,7 +12,7 @@ import {
   type Redis,
 } from '@qm/kit';
 import type { PoolConfig } from 'pg';
-import { createEventBus, type EventBus } from './bus';
+import { createEventBus, type ConsumerSettings, type EventBus } from './bus';
 
 /** The settings every service reads to reach its stores (the kit's `BaseConfig` names). */
 export interface ConnectionSettings {
@@ -35,6 +35,7 @@ export interface OpenConnectionsOptions {
   redis?: RedisOptions;
   /** Share consumer counts through Redis for the pipeline report (default true). */
   pipelineStats?: boolean;
+  consumer?: ConsumerSettings;
 }
 
 /** What a service process talks to, and the readiness checks of each. */
@@ -68,6 +69,7 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
     topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
     stats:
       options.pipelineStats === false ? undefined : { redis, keyPrefix: config.QM_REDIS_PREFIX },
+    consumer: options.consumer,
   });
   return {
     pool,

@@ -11,30 +11,16 @@ import {
   timestampFromDate,
   topicName,
 } from '@qm/contracts';
-import { createEventBus, type EventBus } from '@qm/events';
-import {
-  Cache,
-  createLogger,
-  createPool,
-  createRedis,
-  migrate,
-  type Pool,
-  type Redis,
-  type ServiceApp,
-} from '@qm/kit';
+import { Cache, createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
 import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createInventory, type Inventory } from '../src/inventory';
-import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
+import { BROKERS, openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
 
-const prefix = uniqueName('inventory');
-const schema = prefix.replace(/-/g, '_');
 const log = createLogger('inventory-test', 'silent');
 
-let pool: Pool;
-let redis: Redis;
-let bus: EventBus;
+let stack: ServiceTestStack;
 let inventory: Inventory;
 let app: ServiceApp;
 let reader: Consumer;
@@ -55,8 +41,8 @@ function sale(eventId: string, sku: string, quantity: number, day: string) {
 }
 
 async function publishSales(...values: Buffer[]): Promise<void> {
-  await bus.publisher.publish(
-    topicName('sales', bus.topicPrefix),
+  await stack.bus.publisher.publish(
+    topicName('sales', stack.bus.topicPrefix),
     values.map((value) => ({ key: decode(SaleLineSchema, value).sku, value })),
   );
 }
@@ -67,8 +53,8 @@ async function stockOf(sku: string) {
 }
 
 async function movementCount(sku: string): Promise<number> {
-  const { rows } = await pool.query(
-    `SELECT count(*)::int AS n FROM ${schema}.movements WHERE sku = $1`,
+  const { rows } = await stack.pool.query(
+    `SELECT count(*)::int AS n FROM ${stack.schema}.movements WHERE sku = $1`,
     [sku],
   );
   return rows[0].n;
@@ -80,48 +66,28 @@ const signalsFor = (sku: string) =>
     .filter((s) => s.sku === sku);
 
 beforeAll(async () => {
-  await migrate({
-    databaseUrl: DATABASE_URL,
-    schema,
-    dir: join(__dirname, '..', 'migrations'),
-    log,
-  });
-  pool = createPool(DATABASE_URL, log, { max: 4 });
-  redis = createRedis(REDIS_URL, log);
-  bus = createEventBus({
-    brokers: BROKERS,
-    clientId: prefix,
-    log,
-    topicPrefix: `${prefix}.`,
-    consumer: {
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      rebalanceTimeout: 10_000,
-      maxWaitTimeInMs: 100,
-    },
-  });
-  await bus.ensureTopics();
+  stack = await openServiceTestStack('inventory', join(__dirname, '..', 'migrations'));
   inventory = createInventory({
-    pool,
-    store: createStore(schema),
+    pool: stack.pool,
+    store: createStore(stack.schema),
     log,
-    publisher: bus.publisher,
-    signalTopic: topicName('restockSignals', bus.topicPrefix),
+    publisher: stack.bus.publisher,
+    signalTopic: topicName('restockSignals', stack.bus.topicPrefix),
     defaultWarehouse: 'main',
     openingStock: 0,
   });
-  app = await buildApp({ inventory, log, cache: new Cache(redis, `${prefix}:`, 1) });
-  await startConsumers(bus, inventory, `${prefix}.`);
+  app = await buildApp({ inventory, log, cache: new Cache(stack.redis, `${stack.prefix}:`, 1) });
+  await startConsumers(stack.bus, inventory, `${stack.prefix}.`);
 
   const kafka = new Kafka({
     brokers: BROKERS,
-    clientId: `${prefix}-reader`,
+    clientId: `${stack.prefix}-reader`,
     logLevel: logLevel.NOTHING,
   });
-  reader = kafka.consumer({ groupId: `${prefix}.reader`, maxWaitTimeInMs: 100 });
+  reader = kafka.consumer({ groupId: `${stack.prefix}.reader`, maxWaitTimeInMs: 100 });
   await reader.connect();
   await reader.subscribe({
-    topic: topicName('restockSignals', bus.topicPrefix),
+    topic: topicName('restockSignals', stack.bus.topicPrefix),
     fromBeginning: true,
   });
   await reader.run({ eachMessage: async ({ message }) => void signals.push(message) });
@@ -130,23 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await reader?.disconnect();
   await app?.close();
-  await bus?.close();
-  const admin = await createEventBus({
-    brokers: BROKERS,
-    clientId: `${prefix}-admin`,
-    log,
-  }).admin();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  const { groups } = await admin.listGroups();
-  const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-  if (mine.length > 0) await admin.deleteGroups(mine);
-  await admin.disconnect();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await pool?.end();
+  await stack?.teardown();
 }, 60_000);
 
 describe('inventory service on the real stack', () => {
@@ -241,7 +191,7 @@ describe('inventory service on the real stack', () => {
     expect(fromHistory.statusCode).toBe(200);
     expect(fromHistory.json()).toMatchObject({ sku: 'HIST', method: 'empirical-bootstrap' });
 
-    await bus.publisher.publish(topicName('forecasts', bus.topicPrefix), [
+    await stack.bus.publisher.publish(topicName('forecasts', stack.bus.topicPrefix), [
       {
         key: 'HIST',
         value: encode(
@@ -271,8 +221,8 @@ describe('inventory service on the real stack', () => {
 
   it('recomputes every SKU once per business date, not on every sweep', async () => {
     const computedAt = async () => {
-      const { rows } = await pool.query(
-        `SELECT computed_at FROM ${schema}.policies WHERE sku = 'TWICE'`,
+      const { rows } = await stack.pool.query(
+        `SELECT computed_at FROM ${stack.schema}.policies WHERE sku = 'TWICE'`,
       );
       return (rows[0].computed_at as Date).getTime();
     };

@@ -13,35 +13,21 @@ import {
   timestampFromDate,
   topicName,
 } from '@qm/contracts';
-import { createEventBus, type EventBus } from '@qm/events';
-import {
-  Cache,
-  createLogger,
-  createPool,
-  createRedis,
-  migrate,
-  type Pool,
-  type Redis,
-  type ServiceApp,
-} from '@qm/kit';
+import { Cache, createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
 import { buildApp } from '../src/app';
 import { createEstimator } from '../src/estimates';
 import { createExperiments } from '../src/experiments';
 import { createPricing } from '../src/pricing';
-import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
+import { BROKERS, openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
 
 // The consumer groups' first join can take tens of seconds on a busy machine.
 jest.setTimeout(180_000);
 const EVENTS_MS = 90_000;
 
-const prefix = uniqueName('pricing');
-const schema = prefix.replace(/-/g, '_');
 const log = createLogger('pricing-test', 'silent');
 
-let pool: Pool;
-let redis: Redis;
-let bus: EventBus;
+let stack: ServiceTestStack;
 let app: ServiceApp;
 let reader: Consumer;
 const changes: KafkaMessage[] = [];
@@ -63,14 +49,14 @@ function sale(eventId: string, sku: string, quantity: number, price: number, day
 }
 
 async function publish(topic: 'sales' | 'products' | 'clickstream', values: Buffer[]) {
-  await bus.publisher.publish(
-    topicName(topic, bus.topicPrefix),
+  await stack.bus.publisher.publish(
+    topicName(topic, stack.bus.topicPrefix),
     values.map((value, i) => ({ key: `k${i % 3}`, value })),
   );
 }
 
 async function unitsStored(sku: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number | null }>(
+  const { rows } = await stack.pool.query<{ n: number | null }>(
     'SELECT sum(units)::float8 AS n FROM daily_points WHERE sku = $1',
     [sku],
   );
@@ -83,47 +69,34 @@ const changesFor = (id: string) =>
     .filter((c) => c.recommendationId === id);
 
 beforeAll(async () => {
-  await migrate({
-    databaseUrl: DATABASE_URL,
-    schema,
-    dir: join(__dirname, '..', 'migrations'),
-    log,
+  stack = await openServiceTestStack('pricing', join(__dirname, '..', 'migrations'), {
+    searchPath: true,
   });
-  pool = createPool(DATABASE_URL, log, { max: 4, options: `-c search_path=${schema}` });
-  redis = createRedis(REDIS_URL, log);
-  bus = createEventBus({
-    brokers: BROKERS,
-    clientId: prefix,
-    log,
-    topicPrefix: `${prefix}.`,
-    consumer: { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 },
-  });
-  await bus.ensureTopics();
-  const estimator = createEstimator({ pool, log, refreshSeconds: 1 });
+  const estimator = createEstimator({ pool: stack.pool, log, refreshSeconds: 1 });
   const pricing = createPricing({
-    pool,
+    pool: stack.pool,
     log,
     estimator,
-    cache: new Cache(redis, `${prefix}:`, 30),
-    publisher: bus.publisher,
-    priceTopic: topicName('priceChanges', bus.topicPrefix),
+    cache: new Cache(stack.redis, `${stack.prefix}:`, 30),
+    publisher: stack.bus.publisher,
+    priceTopic: topicName('priceChanges', stack.bus.topicPrefix),
     stock: async () => undefined,
     defaultCostRatio: 0.6,
     currency: 'GBP',
   });
-  const experiments = createExperiments({ pool, log });
+  const experiments = createExperiments({ pool: stack.pool, log });
   app = await buildApp({ pricing, experiments, log });
-  await startConsumers(bus, { pool, experiments }, `${prefix}.`);
+  await startConsumers(stack.bus, { pool: stack.pool, experiments }, `${stack.prefix}.`);
 
   const kafka = new Kafka({
     brokers: BROKERS,
-    clientId: `${prefix}-r`,
+    clientId: `${stack.prefix}-r`,
     logLevel: logLevel.NOTHING,
   });
-  reader = kafka.consumer({ groupId: `${prefix}.reader`, maxWaitTimeInMs: 100 });
+  reader = kafka.consumer({ groupId: `${stack.prefix}.reader`, maxWaitTimeInMs: 100 });
   await reader.connect();
   await reader.subscribe({
-    topic: topicName('priceChanges', bus.topicPrefix),
+    topic: topicName('priceChanges', stack.bus.topicPrefix),
     fromBeginning: true,
   });
   await reader.run({ eachMessage: async ({ message }) => void changes.push(message) });
@@ -132,19 +105,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await reader?.disconnect();
   await app?.close();
-  await bus?.close();
-  const admin = await createEventBus({ brokers: BROKERS, clientId: `${prefix}-a`, log }).admin();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  const { groups } = await admin.listGroups();
-  const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-  if (mine.length > 0) await admin.deleteGroups(mine);
-  await admin.disconnect();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await pool?.end();
+  await stack?.teardown();
 }, 60_000);
 
 describe('pricing service on the real stack', () => {
@@ -184,7 +145,7 @@ describe('pricing service on the real stack', () => {
       EVENTS_MS,
     );
     await waitFor('the product', async () => {
-      const { rows } = await pool.query('SELECT unit_cost FROM skus WHERE sku = $1', ['MUG']);
+      const { rows } = await stack.pool.query('SELECT unit_cost FROM skus WHERE sku = $1', ['MUG']);
       return rows[0]?.unit_cost === 1.1 ? true : undefined;
     });
 

@@ -9,31 +9,18 @@ import {
   timestampFromDate,
   topicName,
 } from '@qm/contracts';
-import { createEventBus, type EventBus } from '@qm/events';
-import {
-  createLogger,
-  createPool,
-  createRedis,
-  migrate,
-  type Pool,
-  type Redis,
-  type ServiceApp,
-} from '@qm/kit';
+import { createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
 import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
 import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createRecommendations, type Recommendations } from '../src/recommendations';
 import { shop } from './fixtures';
-import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName, waitFor } from '@qm/tests';
+import { openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
 
-const prefix = uniqueName('recs');
-const schema = prefix.replace(/-/g, '_');
 const log = createLogger('recommendations-test', 'silent');
 
-let pool: Pool;
-let redis: Redis;
-let bus: EventBus;
+let stack: ServiceTestStack;
 let recs: Recommendations;
 let app: ServiceApp;
 
@@ -56,17 +43,12 @@ function sale(eventId: string, customerId: string, sku: string): Buffer {
 }
 
 beforeAll(async () => {
-  await migrate({
-    databaseUrl: DATABASE_URL,
-    schema,
-    dir: join(__dirname, '..', 'migrations'),
-    log,
+  stack = await openServiceTestStack('recs', join(__dirname, '..', 'migrations'), {
+    redis: LIVE_REDIS_OPTIONS,
   });
-  pool = createPool(DATABASE_URL, log, { max: 4 });
-  redis = createRedis(REDIS_URL, log, LIVE_REDIS_OPTIONS);
   recs = createRecommendations({
-    store: createStore(pool, schema),
-    live: new LiveStore(redis, `${prefix}:`, 60, 50),
+    store: createStore(stack.pool, stack.schema),
+    live: new LiveStore(stack.redis, `${stack.prefix}:`, 60, 50),
     log,
     historyDays: 3650,
   });
@@ -75,41 +57,12 @@ beforeAll(async () => {
   await recs.applyInteractions(interactions.map((e, n) => ({ ...e, eventId: `seed-${n}` })));
   await recs.retrain();
   app = await buildApp({ recommendations: recs, log });
-  bus = createEventBus({
-    brokers: BROKERS,
-    clientId: prefix,
-    log,
-    topicPrefix: `${prefix}.`,
-    consumer: {
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      rebalanceTimeout: 10_000,
-      maxWaitTimeInMs: 100,
-    },
-  });
-  await bus.ensureTopics();
-  await startConsumers(bus, recs, `${prefix}.`);
+  await startConsumers(stack.bus, recs, `${stack.prefix}.`);
 }, 90_000);
 
 afterAll(async () => {
   await app?.close();
-  await bus?.close();
-  const admin = await createEventBus({
-    brokers: BROKERS,
-    clientId: `${prefix}-admin`,
-    log,
-  }).admin();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  const { groups } = await admin.listGroups();
-  const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-  if (mine.length > 0) await admin.deleteGroups(mine);
-  await admin.disconnect();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await pool?.end();
+  await stack?.teardown();
 }, 60_000);
 
 describe('recommendations on PostgreSQL, Redis and Kafka', () => {
@@ -122,7 +75,7 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
   });
 
   it('keeps the history window of each catalogue and leaves out events dated in the future', async () => {
-    const store = createStore(pool, schema);
+    const store = createStore(stack.pool, stack.schema);
     const view = (eventId: string, itemId: string, at: string) => ({
       eventId,
       userId: 'window-user',
@@ -144,11 +97,13 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
 
   it('stores a sale delivered three times once, with the same results as one delivery', async () => {
     const url = '/v1/recommendations/users/u5?excludePurchased=false';
-    const topic = topicName('sales', bus.topicPrefix);
-    await bus.publisher.publish(topic, [{ key: 'teapot', value: sale('dup-1', 'u5', 'teapot') }]);
+    const topic = topicName('sales', stack.bus.topicPrefix);
+    await stack.bus.publisher.publish(topic, [
+      { key: 'teapot', value: sale('dup-1', 'u5', 'teapot') },
+    ]);
     await waitFor('the sale applied', async () => {
-      const { rows } = await pool.query(
-        `SELECT 1 FROM ${schema}.interactions WHERE event_id = 'dup-1'`,
+      const { rows } = await stack.pool.query(
+        `SELECT 1 FROM ${stack.schema}.interactions WHERE event_id = 'dup-1'`,
       );
       return rows.length > 0 ? true : undefined;
     });
@@ -157,23 +112,23 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
       expect.objectContaining({ itemId: 'teapot', reason: 'repeat-purchase' }),
     );
 
-    await bus.publisher.publish(topic, [
+    await stack.bus.publisher.publish(topic, [
       { key: 'teapot', value: sale('dup-1', 'u5', 'teapot') },
       { key: 'teapot', value: sale('dup-1', 'u5', 'teapot') },
       { key: 'saucer', value: sale('after-dup', 'u6', 'saucer') },
     ]);
     await waitFor('the batch after the duplicates', async () => {
-      const { rows } = await pool.query(
-        `SELECT 1 FROM ${schema}.interactions WHERE event_id = 'after-dup'`,
+      const { rows } = await stack.pool.query(
+        `SELECT 1 FROM ${stack.schema}.interactions WHERE event_id = 'after-dup'`,
       );
       return rows.length > 0 ? true : undefined;
     });
     expect((await app.inject({ url })).json()).toEqual(once);
-    const { rows } = await pool.query(
-      `SELECT count(*)::int AS n FROM ${schema}.interactions WHERE event_id = 'dup-1'`,
+    const { rows } = await stack.pool.query(
+      `SELECT count(*)::int AS n FROM ${stack.schema}.interactions WHERE event_id = 'dup-1'`,
     );
     expect(rows[0].n).toBe(1);
-    const recent = await redis.lrange(`${prefix}:recent:u5`, 0, -1);
+    const recent = await stack.redis.lrange(`${stack.prefix}:recent:u5`, 0, -1);
     expect(recent.filter((r) => r.includes('"teapot"'))).toHaveLength(1);
   });
 
@@ -188,12 +143,12 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
       itemId: 'candle',
       occurredAt: timestampFromDate(new Date('2024-03-02T10:00:00Z')),
     });
-    await bus.publisher.publish(topicName('clickstream', bus.topicPrefix), [
+    await stack.bus.publisher.publish(topicName('clickstream', stack.bus.topicPrefix), [
       { key: 'newcomer', value: encode(ClickEventSchema, click) },
     ]);
     const stored = await waitFor('the view stored', async () => {
-      const { rows } = await pool.query(
-        `SELECT 1 FROM ${schema}.interactions WHERE event_id = 'view-1'`,
+      const { rows } = await stack.pool.query(
+        `SELECT 1 FROM ${stack.schema}.interactions WHERE event_id = 'view-1'`,
       );
       return rows.length > 0 ? Date.now() : undefined;
     });
