@@ -4,7 +4,8 @@ import { ForecastPool } from '../src/adapters/forecast-pool';
 import { buildApp } from '../src/app';
 import { GlobalModel, trainGlobal } from '../src/domain/global/model';
 import { forward, NeuralModel, type NeuralArtefact } from '../src/domain/global/network';
-import { buildNetwork, exportLayers, tfReady, trainNetwork } from '../src/training/network';
+import { seededRandom, tfReady } from '@qm/learning';
+import { buildNetwork, exportLayers, trainNetwork } from '../src/training/network';
 
 const pattern = [5, 7, 6, 8, 9, 0, 1];
 const synthetic = Array.from({ length: 20 }, (_, k) => ({
@@ -22,14 +23,6 @@ const tiny = {
   seeds: [5],
 };
 
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
 let neural: NeuralArtefact;
 
 beforeAll(async () => {
@@ -40,7 +33,7 @@ beforeAll(async () => {
 
 describe('neural model', () => {
   it('runs exported weights in plain TypeScript as TensorFlow.js predicts', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const net = buildNetwork(5, [6, 4], 3, 2);
     const layers = exportLayers(net);
     expect(layers.map((l) => [l.weights.length, l.bias.length])).toEqual([

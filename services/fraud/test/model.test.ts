@@ -1,19 +1,12 @@
+import { seededRandom } from '@qm/learning';
 import { applyPlatt, fitPlatt } from '../src/model/calibration';
 import { boostedMargin, fitBoosted } from '../src/model/gbdt';
 import { fitLogistic, logisticMargin } from '../src/model/logistic';
 import { averagePrecision, precisionAt, rocAuc, thresholdForPrecision } from '../src/model/metrics';
 
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
 /** Fraud when x0 is high and x1 low: an interaction a tree finds and a line only partly. */
 function dataset(n: number, seed: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const x: Float64Array[] = [];
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

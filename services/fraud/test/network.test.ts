@@ -1,15 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { networkMargin } from '../src/model/network';
 import { rocAuc } from '../src/model/metrics';
-import { buildNetwork, exportNetwork, fitNetwork, tfReady } from '../src/training/network';
-
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { seededRandom, tfReady } from '@qm/learning';
+import { buildNetwork, exportNetwork, fitNetwork } from '../src/training/network';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -20,7 +13,7 @@ beforeAll(async () => {
 
 describe('network candidate', () => {
   it('scores exported weights in plain TypeScript as TensorFlow.js predicts', () => {
-    const random = seeded(5);
+    const random = seededRandom(5);
     const d = 6;
     const net = buildNetwork(d, { hidden: [5, 4], dropout: 0.2, seed: 3 });
     const means = Array.from({ length: d }, () => random() * 4 - 2);
@@ -44,7 +37,7 @@ describe('network candidate', () => {
   });
 
   it('learns a separable set to an AUC above 0.9 on fresh rows', async () => {
-    const random = seeded(21);
+    const random = seededRandom(21);
     const make = (n: number) => {
       const x: Float64Array[] = [];
       const y = new Uint8Array(n);

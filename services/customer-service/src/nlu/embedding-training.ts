@@ -6,26 +6,12 @@
  * table this size. Each batch's rows are copied into a small tensor instead, averaged by a
  * matrix product, and updated in place.
  */
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { tfReady } from '@qm/learning';
 import { rawFeatures, type FeatureOptions } from './features';
 import { bagsOf, EmbeddingModel, type Bags } from './embedding-model';
 import { DEFAULT_EMBEDDING_TRAINING, type EmbeddingTrainOptions } from './embedding-options';
 import { seededRandom } from './softmax';
-
-let started: Promise<void> | undefined;
-
-/** Starts TensorFlow.js on its WebAssembly backend, once per process. */
-export function tfReady(): Promise<void> {
-  started ??= (async () => {
-    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-    setWasmPaths(`${dist}/`);
-    await tf.setBackend('wasm');
-    await tf.ready();
-  })();
-  return started;
-}
 
 /** Features seen in at least `minDf` of the texts, sorted. */
 function vocabulary(texts: string[], options: FeatureOptions, minDf = 2): string[] {

@@ -1,6 +1,5 @@
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { seededRandom, shuffled, tfReady } from '@qm/learning';
 import {
   encode,
   networkTrainingSet,
@@ -29,36 +28,6 @@ export interface NetworkOptions {
   originEvery: number;
   /** One network per seed; the model averages them. */
   seeds: number[];
-}
-
-let started: Promise<void> | undefined;
-
-/** Starts TensorFlow.js on its WebAssembly backend, once per process. */
-export function tfReady(): Promise<void> {
-  started ??= (async () => {
-    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-    setWasmPaths(`${dist}/`);
-    await tf.setBackend('wasm');
-    await tf.ready();
-  })();
-  return started;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function shuffle(items: number[], random: () => number): number[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 /** ReLU hidden layers and a linear output per step of the horizon. */
@@ -189,7 +158,7 @@ async function fitMember(
 ): Promise<MemberFit> {
   const model = buildNetwork(inputs, options.hidden, outputs, seed);
   const optimizer = tf.train.adam(options.learningRate);
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const n = fit.x.shape[0];
   let best: DenseLayer[] = [];
   let bestLoss = Infinity;
@@ -198,7 +167,7 @@ async function fitMember(
   try {
     while (epoch < options.epochs && epoch - bestEpoch <= options.patience) {
       epoch++;
-      const order = shuffle([...Array(n).keys()], random);
+      const order = shuffled([...Array(n).keys()], random);
       for (let from = 0; from < n; from += options.batchSize) {
         const batch = tf.tensor1d(order.slice(from, from + options.batchSize), 'int32');
         tf.tidy(() => {
@@ -229,7 +198,7 @@ async function fitMember(
 function splitBySeries(rows: NetworkRows, share: number, random: () => number) {
   const count = rows.series.reduce((a, s) => Math.max(a, s + 1), 0);
   const held = new Set(
-    shuffle([...Array(count).keys()], random).slice(0, Math.floor(count * share)),
+    shuffled([...Array(count).keys()], random).slice(0, Math.floor(count * share)),
   );
   const fit: number[] = [];
   const validation: number[] = [];
@@ -248,7 +217,7 @@ export async function trainNetwork(
   const rows = networkTrainingSet(series, horizon, options.originEvery);
   const scaling = fitScaling(rows);
   const { data, width } = encodeAll(rows, scaling);
-  const split = splitBySeries(rows, options.validationShare, seeded(options.seeds[0]));
+  const split = splitBySeries(rows, options.validationShare, seededRandom(options.seeds[0]));
   const fit = tensorsOf(split.fit, data, width, rows);
   const validation =
     split.validation.length > 0 ? tensorsOf(split.validation, data, width, rows) : undefined;

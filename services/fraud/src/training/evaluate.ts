@@ -1,3 +1,4 @@
+import { seededRandom } from '@qm/learning';
 import { applyPlatt, fitPlatt, type Platt } from '../model/calibration';
 import { boostedMargin, fitBoosted, type BoostedModel, type BoostOptions } from '../model/gbdt';
 import { fitLogistic, logisticMargin, type LogisticModel } from '../model/logistic';
@@ -21,11 +22,7 @@ export interface Split {
 
 /** A seeded stratified split: `fraction` of each class is held out. */
 export function stratifiedSplit(labels: Uint8Array, fraction: number, seed = 11): Split {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
+  const random = seededRandom(seed);
   const fit: number[] = [];
   const held: number[] = [];
   for (const cls of [0, 1]) {

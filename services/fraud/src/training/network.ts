@@ -1,6 +1,5 @@
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { seededRandom, shuffled, tfReady } from '@qm/learning';
 import { fitScaling } from '../model/logistic';
 import type { DenseLayer, NetworkModel } from '../model/network';
 
@@ -40,36 +39,6 @@ export const NETWORK_OPTIONS: Required<NetworkOptions> = {
   validationFraction: 0.15,
   seed: 13,
 };
-
-let started: Promise<void> | undefined;
-
-/** Starts TensorFlow.js on its WebAssembly backend, once per process. */
-export function tfReady(): Promise<void> {
-  started ??= (async () => {
-    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-    setWasmPaths(`${dist}/`);
-    await tf.setBackend('wasm');
-    await tf.ready();
-  })();
-  return started;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function shuffle(items: number[], random: () => number): number[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 /** Hidden ReLU layers with dropout, one sigmoid output. */
 export function buildNetwork(
@@ -132,12 +101,12 @@ export async function fitNetwork(
   await tfReady();
   const { means, scales } = fitScaling(x);
   const d = means.length;
-  const random = seeded(o.seed);
+  const random = seededRandom(o.seed);
 
   const fitIdx: number[] = [];
   const valIdx: number[] = [];
   for (const cls of [0, 1]) {
-    const members = shuffle(
+    const members = shuffled(
       [...y.keys()].filter((i) => y[i] === cls),
       random,
     );
@@ -172,7 +141,7 @@ export async function fitNetwork(
   try {
     while (epoch < o.epochs && epoch - bestEpoch <= o.patience) {
       epoch += 1;
-      const order = tf.tensor1d(shuffle([...fitIdx.keys()], random), 'int32');
+      const order = tf.tensor1d(shuffled([...fitIdx.keys()], random), 'int32');
       const xs = tf.gather(xFit, order);
       const ys = tf.gather(yFit, order);
       await model.fit(xs, ys, { epochs: 1, batchSize: o.batchSize, shuffle: false, verbose: 0 });

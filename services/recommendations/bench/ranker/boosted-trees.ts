@@ -4,6 +4,8 @@
  * user buys each one in the coming weeks.
  */
 
+import { seededRandom } from '@qm/learning';
+
 /** One tree as flat arrays; node 0 is the root, `feature[n] < 0` marks a leaf. */
 export interface Tree {
   feature: Int16Array;
@@ -81,14 +83,6 @@ function binOf(edges: Float32Array, v: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
 }
 
 interface Split {
@@ -212,7 +206,7 @@ export function fitBoostedTrees(
   const margin = new Float64Array(n).fill(base);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const trees: Tree[] = [];
 
   for (let t = 0; t < options.trees; t++) {

@@ -1,3 +1,5 @@
+import { seededRandom } from '@qm/learning';
+
 /** Implicit-feedback matrix factorisation (alternating least squares with confidence weights). */
 export interface AlsOptions {
   factors: number;
@@ -109,11 +111,7 @@ export function trainAls(userRows: SparseRows, nItems: number, options: AlsOptio
   const f = options.factors;
   const nUsers = userRows.cols.length;
   const itemRows = transpose(userRows, nItems);
-  let state = options.seed >>> 0 || 1;
-  const random = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
+  const random = seededRandom(options.seed);
   const users = new Float32Array(nUsers * f);
   const items = Float32Array.from({ length: nItems * f }, () => (random() - 0.5) * 0.1);
   for (let it = 0; it < options.iterations; it++) {

@@ -1,0 +1,2 @@
+export { seededRandom, shuffled } from './random';
+export { tfReady } from './tensorflow';
