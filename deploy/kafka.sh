@@ -197,7 +197,9 @@ cmd_start() {
 
   local started=$SECONDS
   until port_open "$KAFKA_PORT"; do
-    our_pid >/dev/null || die "broker exited during startup, see $LOG_FILE"
+    # kill -0, not our_pid: until the background shell has exec'd java, its command line
+    # is still this script's.
+    kill -0 "$(<"$PID_FILE")" 2>/dev/null || die "broker exited during startup, see $LOG_FILE"
     ((SECONDS - started < START_TIMEOUT)) || die "not up after ${START_TIMEOUT}s, see $LOG_FILE"
     sleep 0.5
   done
