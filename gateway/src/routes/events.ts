@@ -25,6 +25,7 @@ export async function eventRoutes(
     '/v1/events',
     {
       bodyLimit: BODY_LIMIT,
+      config: { bodyText: 'clean' },
       schema: {
         tags: ['events'],
         summary: 'Ingest a batch of clickstream and sale events',

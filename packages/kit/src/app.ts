@@ -15,7 +15,7 @@ import { handleError } from './error-handler';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { createMetricsRegistry, metricsRoutes } from './metrics';
 import { CommonErrors } from './errors';
-import { mayHoldNonFinite, nonFinitePath, stripControlsFromJson } from './json-body';
+import { mayHoldNonFinite, nonFinitePath, parseJsonBodies } from './json-body';
 
 /** A Fastify instance whose routes take TypeBox schemas. */
 export type ServiceApp = FastifyInstance<
@@ -107,7 +107,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     void reply.header('x-request-id', request.id);
   });
 
-  stripControlsFromJson(app);
+  parseJsonBodies(app);
   app.addHook('preHandler', async (request) => {
     // Ajv turns `"Infinity"` or `1e400` into Infinity and then skips the range checks.
     const field =

@@ -11,4 +11,10 @@ export { ErrorResponse, errorResponses } from './schemas';
 export { listen, type ListenOptions } from './server';
 export { fetchJson, forwardHeaders, UpstreamError } from './http';
 export { backoffDelay, retry, RetriesExhaustedError, type RetryOptions } from './retry';
-export { stripControlCharacters } from './json-body';
+export {
+  cleanText,
+  jsonDepth,
+  MAX_JSON_DEPTH,
+  parseJsonBodies,
+  type BodyTextPolicy,
+} from './json-body';

@@ -55,6 +55,17 @@ async function buildApp(): Promise<ServiceApp> {
     },
     async (request) => ({ limit: request.query.limit }),
   );
+  app.post(
+    '/v1/notes',
+    {
+      config: { bodyText: 'clean' },
+      schema: {
+        body: Type.Object({ tag: Type.String() }),
+        response: { 200: Type.Object({ tag: Type.String() }) },
+      },
+    },
+    async (request) => ({ tag: request.body.tag }),
+  );
   await app.ready();
   return app;
 }
@@ -88,10 +99,36 @@ describe('service app', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('strips a NUL and other control characters from strings before the handler sees them', async () => {
-    const res = await post('{"horizon": 2, "tag": "a\\u0000b\\u001fc\\td"}');
+  it('refuses a NUL, another control character or an unpaired surrogate in a body string, naming the field', async () => {
+    for (const tag of ['a\\u0000b', 'a\\u001fb', 'a\\ud800b', 'a\\udc00']) {
+      const res = await post(`{"horizon": 2, "tag": "${tag}"}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'tag' });
+    }
+    const nested = await post('{"horizon": 2, "list": [{"name": "ok"}, {"name": "x\\u0007"}]}');
+    expect(nested.json()).toMatchObject({ statusCode: 400, field: 'list[1].name' });
+  });
+
+  it('keeps tabs, line breaks, escaped letters and paired surrogates', async () => {
+    const res = await post('{"horizon": 2, "tag": "a\\tb\\nc \\u00e9 \\ud83d\\ude00"}');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ id: 'a', horizon: 2, tag: 'abc\td' });
+    expect(res.json()).toMatchObject({ tag: 'a\tb\nc é 😀' });
+  });
+
+  it('cleans free text instead on a route that asks for it', async () => {
+    const res = await post('{"horizon": 2, "tag": "a\\u0000b\\u001fc\\td\\ud800"}', '/v1/notes');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ tag: 'abc\td\ufffd' });
+  });
+
+  it('refuses a body nested deeper than the limit before walking it', async () => {
+    const deep = `{"horizon": 2, "x": ${'['.repeat(40)}1${']'.repeat(40)}}`;
+    const res = await post(deep);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(res.json().message).toContain('deeper');
+    const brackets = await post('{"horizon": 2, "tag": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}');
+    expect(brackets.statusCode).toBe(200);
   });
 
   it('rejects a query number that is not finite, which the schema checks let through', async () => {

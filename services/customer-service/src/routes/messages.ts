@@ -6,6 +6,8 @@ export function messageRoutes(app: ServiceApp, deps: AssistantDeps): void {
   app.post(
     '/v1/support/messages',
     {
+      // Shoppers paste text from anywhere: stray control characters are dropped, not refused.
+      config: { bodyText: 'clean' },
       schema: {
         tags: ['support'],
         summary: "Answer a shopper's message, or hand the conversation to a person",
