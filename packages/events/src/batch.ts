@@ -106,17 +106,24 @@ function decodeMessage<T>(
   }
 }
 
+/** Redis's replies to a command given a number it cannot use. */
+const REDIS_VALUE_REPLY =
+  /^ERR (value is NaN or Infinity|value is not an integer|value is not a valid float|increment or decrement would overflow)/;
+
 /**
  * Whether a handler error is about the data rather than the system: PostgreSQL's data
- * exceptions (class 22, e.g. a NUL byte in text) and integrity violations (class 23). Only
- * these are narrowed down to the events that cause them and dead-lettered; any other
- * permanent error (a missing table, a bug) stops the consumer instead of emptying the topic
- * into the dead-letter queue.
+ * exceptions (class 22, e.g. a NUL byte in text) and integrity violations (class 23), and
+ * Redis refusing a value (NaN, an overflowing increment). Only these are narrowed down to
+ * the events that cause them and dead-lettered; any other permanent error (a missing table,
+ * a bug) stops the consumer instead of emptying the topic into the dead-letter queue.
  */
 export function isDataError(error: unknown): boolean {
   if (error instanceof RetriesExhaustedError) return false;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+  const e = error as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && /^2[23][0-9A-Z]{3}$/.test(e.code)) return true;
+  return (
+    e?.name === 'ReplyError' && typeof e.message === 'string' && REDIS_VALUE_REPLY.test(e.message)
+  );
 }
 
 interface ChunkCounts {

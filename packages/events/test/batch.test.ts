@@ -192,6 +192,40 @@ describe('processBatch', () => {
     expect(resolved).toEqual(['4']);
   });
 
+  it('dead-letters the event whose number Redis refuses, as it does a refused row', async () => {
+    const { ctx, sent } = context({
+      handle: async (events) => {
+        if (events.some((e) => e.value.n === 13)) {
+          // What ioredis raises when a script is given NaN or Infinity.
+          const reply = new Error('ERR value is NaN or Infinity');
+          reply.name = 'ReplyError';
+          throw reply;
+        }
+      },
+    });
+    const messages = [1, 13, 3].map((n, i) => message(i, JSON.stringify({ n })));
+    const { payload, resolved } = fakePayload(messages);
+
+    await processBatch(ctx, payload);
+
+    expect(sent[0].messages.map((m) => m.value?.toString())).toEqual(['{"n":13}']);
+    expect(resolved).toEqual(['2']);
+  });
+
+  it('stops on any other Redis error reply instead of dead-lettering', async () => {
+    const { ctx, sent } = context({
+      handle: async () => {
+        const reply = new Error('NOSCRIPT No matching script');
+        reply.name = 'ReplyError';
+        throw reply;
+      },
+    });
+    const { payload } = fakePayload([message(0, '{"n":1}')]);
+
+    await expect(processBatch(ctx, payload)).rejects.toBeInstanceOf(ConsumerFailedError);
+    expect(sent).toEqual([]);
+  });
+
   it('gives up after the bounded retries of a transient error', async () => {
     let calls = 0;
     const { ctx } = context({
