@@ -173,10 +173,21 @@ describe('pricing routes', () => {
     app = await buildApp({ ...offlineDeps(), log });
     const res = await app.inject({
       method: 'POST',
-      url: '/v1/pricing/recommendations/abc/approve',
+      url: '/v1/pricing/recommendations/9b2f4c1e-8d3a-4f6b-a1c2-3d4e5f607182/approve',
       payload: {},
     });
     expect(res.statusCode).toBe(400);
     expect(res.json<{ field: string }>().field).toMatch(/approvedBy/);
+  });
+
+  it('answers 400 naming the id when a recommendation id is not a UUID', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/recommendations/abc/approve',
+      payload: { approvedBy: 'bob' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'id' });
   });
 });

@@ -4,7 +4,7 @@ import {
   ApproveBody,
   ApproveResponse,
   HistoryResponse,
-  IdParams,
+  RecommendationParams,
   SkuParams,
 } from '../schemas/pricing';
 
@@ -15,7 +15,7 @@ export function approvalRoutes(app: ServiceApp, deps: { pricing: Pricing }): voi
       schema: {
         tags: ['recommendations'],
         summary: 'Applies a recommendation: one price-change event and an audit row, once',
-        params: IdParams,
+        params: RecommendationParams,
         body: ApproveBody,
         response: { 200: ApproveResponse, ...errorResponses(400, 404) },
       },

@@ -14,6 +14,13 @@ const Confidence = Type.Union([Type.Literal('high'), Type.Literal('medium'), Typ
 
 export const SkuParams = Type.Object({ sku: Sku });
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+/** Recommendation ids are UUIDs. */
+export const RecommendationParams = Type.Object({
+  id: Type.String({
+    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+    description: 'the id of a recommendation, as its answer gave it',
+  }),
+});
 export const CategoryParams = Type.Object({
   category: Type.String({ minLength: 1, maxLength: 128 }),
 });
