@@ -123,6 +123,16 @@ describe('POST /v1/support/messages', () => {
     expect(body.reply).toContain('WHITE HANGING HEART');
   });
 
+  it("keeps another customer's order to its owner: a known shopper is told no such order", async () => {
+    const theirs = (await post({ customerId: '12346', text: 'where is my order 536365?' })).json();
+    expect(theirs.intent).toBe('track_order');
+    expect(theirs.reply).toMatch(/could not find an order numbered 536365/);
+    expect(theirs.reply).not.toContain('139.12');
+
+    const own = (await post({ customerId: '17850', text: 'where is my order 536365?' })).json();
+    expect(own.reply).toContain('139.12');
+  });
+
   it('asks for the order number, then takes it from the next message', async () => {
     const first = (await post({ conversationId: 'two', text: 'where is my parcel?' })).json();
     expect(first.intent).toBe('track_order');

@@ -97,14 +97,24 @@ async function loadState(deps: AssistantDeps, input: IncomingMessage): Promise<C
   }
 }
 
+/**
+ * The reply about one order. When the shopper is known, another customer's order is
+ * answered as if it did not exist: its lines and total are theirs alone.
+ */
 async function replyForOrder(
   deps: AssistantDeps,
   intent: string,
   orderNumber: string,
+  customerId: string,
 ): Promise<string> {
   try {
     const order = await deps.orders.getOrder(orderNumber);
-    if (order === undefined) return orderNotFoundReply(orderNumber);
+    const someoneElses =
+      order !== undefined &&
+      customerId !== '' &&
+      order.customerId !== '' &&
+      order.customerId !== customerId;
+    if (order === undefined || someoneElses) return orderNotFoundReply(orderNumber);
     return orderReply(intent, order, deps.policies);
   } catch (err) {
     deps.log.warn({ err, orderNumber }, 'order lookup failed');
@@ -190,7 +200,7 @@ export async function answerMessage(
       state.pendingIntent = undefined;
     } else if (ORDER_INTENTS.has(intent)) {
       if (orderEntity) {
-        reply = await replyForOrder(deps, intent, orderKey(orderEntity.value));
+        reply = await replyForOrder(deps, intent, orderKey(orderEntity.value), state.customerId);
         state.pendingIntent = undefined;
       } else {
         reply = askOrderReply(intent);
