@@ -2,8 +2,10 @@
 # Local infrastructure without Docker: PostgreSQL, Redis and Kafka on 127.0.0.1.
 # `up` starts only what is down and remembers what it started; `down` stops
 # only those, so a PostgreSQL or Redis that was already running is left alone.
+# `purge` forgets what the system stored: the database, the Redis keys under the
+# deployment's prefix and the local broker's topics (trained models are kept).
 #
-# Usage: deploy/stack.sh up|down|status
+# Usage: deploy/stack.sh up|down|status|purge
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -144,6 +146,39 @@ cmd_down() {
   unmark_started postgres
 }
 
+cmd_purge() {
+  if pg_up; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc \
+      "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" >/dev/null
+    say database "dropped $DB_NAME"
+  else
+    say database "postgres is down, $DB_NAME left as it is"
+  fi
+
+  local prefix="${QM_REDIS_PREFIX:-qm:}"
+  if redis_up; then
+    redis-cli -h 127.0.0.1 --scan --pattern "${prefix}*" |
+      xargs -r -n 500 redis-cli -h 127.0.0.1 del >/dev/null
+    say redis "removed keys ${prefix}*"
+  else
+    say redis "down, keys left as they are"
+  fi
+
+  local kafka_status
+  kafka_status="$("$SCRIPT_DIR/kafka.sh" status 2>/dev/null)" || true
+  if [[ "$kafka_status" == *"not started by this script"* ]]; then
+    say kafka "not the local broker, topics left as they are"
+    return
+  fi
+  "$SCRIPT_DIR/kafka.sh" stop >/dev/null
+  "$SCRIPT_DIR/kafka.sh" reset >/dev/null
+  say kafka "topics removed"
+  if [[ "$kafka_status" == *"up on"* ]]; then
+    "$SCRIPT_DIR/kafka.sh" start >/dev/null
+    say kafka "started again"
+  fi
+}
+
 cmd_status() {
   local healthy=0
 
@@ -162,8 +197,9 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  purge) cmd_purge ;;
   *)
-    echo "usage: $0 up|down|status" >&2
+    echo "usage: $0 up|down|status|purge" >&2
     exit 2
     ;;
 esac
