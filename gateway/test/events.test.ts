@@ -167,6 +167,20 @@ describe('POST /v1/events', () => {
     ]);
   });
 
+  it.each(['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty'])(
+    'rejects the type %s, a name objects inherit, and keeps the rest of the batch',
+    async (type) => {
+      const res = await post({ events: [view, { ...view, eventId: 'e-2', type }] });
+
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toEqual({
+        accepted: 1,
+        rejected: [{ index: 1, field: 'type', message: expect.stringMatching(/^type must be/) }],
+      });
+      expect(fake.published[0].messages).toHaveLength(1);
+    },
+  );
+
   it('requires a user or a session, and a query for a search', async () => {
     const res = await post({
       events: [

@@ -18,23 +18,25 @@ export const IngestErrors = defineErrors({
   BATCH_TOO_LARGE: [400, `a batch holds at most ${MAX_EVENTS_PER_BATCH} events`],
 });
 
-const CLICK_TYPES = {
-  view: ClickType.VIEW,
-  add_to_cart: ClickType.ADD_TO_CART,
-  remove_from_cart: ClickType.REMOVE_FROM_CART,
-  purchase: ClickType.PURCHASE,
-  search: ClickType.SEARCH,
-  favourite: ClickType.FAVOURITE,
-} as const;
+// Maps, not object literals: `type in {...}` also matches `toString`, `__proto__` and the
+// other names every object inherits.
+const CLICK_TYPES = new Map<string, ClickType>([
+  ['view', ClickType.VIEW],
+  ['add_to_cart', ClickType.ADD_TO_CART],
+  ['remove_from_cart', ClickType.REMOVE_FROM_CART],
+  ['purchase', ClickType.PURCHASE],
+  ['search', ClickType.SEARCH],
+  ['favourite', ClickType.FAVOURITE],
+]);
 
-const SALE_KINDS = {
-  sale: SaleKind.SALE,
-  return: SaleKind.RETURN,
-  cancellation: SaleKind.CANCELLATION,
-} as const;
+const SALE_KINDS = new Map<string, SaleKind>([
+  ['sale', SaleKind.SALE],
+  ['return', SaleKind.RETURN],
+  ['cancellation', SaleKind.CANCELLATION],
+]);
 
 /** Event types a storefront may send. */
-export const EVENT_TYPES = [...Object.keys(CLICK_TYPES), ...Object.keys(SALE_KINDS)];
+export const EVENT_TYPES = [...CLICK_TYPES.keys(), ...SALE_KINDS.keys()];
 
 /** Why one item of a batch was not accepted. */
 export interface Rejection {
@@ -136,18 +138,18 @@ function currencyOf(item: Item): string {
   return value;
 }
 
-function clickEvent(item: Item, eventId: string, type: keyof typeof CLICK_TYPES): ValidEvent {
+function clickEvent(item: Item, eventId: string, type: ClickType): ValidEvent {
   const userId = optionalString(item, 'userId');
   const sessionId = optionalString(item, 'sessionId');
   if (userId === '' && sessionId === '')
     throw new ItemError('userId', 'userId or sessionId is required');
-  const isSearch = type === 'search';
+  const isSearch = type === ClickType.SEARCH;
   const itemId = isSearch ? optionalString(item, 'itemId') : requiredString(item, 'itemId');
   const query = isSearch ? requiredString(item, 'query', 512) : optionalString(item, 'query', 512);
 
   const event = create(ClickEventSchema, {
     eventId,
-    type: CLICK_TYPES[type],
+    type,
     userId,
     sessionId,
     itemId,
@@ -164,7 +166,7 @@ function clickEvent(item: Item, eventId: string, type: keyof typeof CLICK_TYPES)
   return { topic: 'clickstream', message: { key, value: encode(ClickEventSchema, event) } };
 }
 
-function saleLine(item: Item, eventId: string, type: keyof typeof SALE_KINDS): ValidEvent {
+function saleLine(item: Item, eventId: string, kind: SaleKind): ValidEvent {
   const sku = requiredString(item, 'itemId');
   const quantity = quantityOf(item, true);
   const line = optionalNumber(item, 'line') ?? 0;
@@ -178,13 +180,13 @@ function saleLine(item: Item, eventId: string, type: keyof typeof SALE_KINDS): V
     line,
     sku,
     // Returns and cancellations take stock back: their quantity is negative on the wire.
-    quantity: type === 'sale' ? Math.abs(quantity) : -Math.abs(quantity),
+    quantity: kind === SaleKind.SALE ? Math.abs(quantity) : -Math.abs(quantity),
     unitPrice: priceOf(item, true),
     currency: currencyOf(item),
     customerId: optionalString(item, 'userId'),
     country: optionalString(item, 'country'),
     occurredAt: timestampFromDate(timestampOf(item)),
-    kind: SALE_KINDS[type],
+    kind,
     description: optionalString(item, 'description', 512),
     source: 'api',
     warehouse: optionalString(item, 'warehouse'),
@@ -201,8 +203,10 @@ export function parseEvent(raw: unknown): ValidEvent {
   const item = raw as Item;
   const eventId = requiredString(item, 'eventId');
   const type = requiredString(item, 'type', 32);
-  if (type in CLICK_TYPES) return clickEvent(item, eventId, type as keyof typeof CLICK_TYPES);
-  if (type in SALE_KINDS) return saleLine(item, eventId, type as keyof typeof SALE_KINDS);
+  const click = CLICK_TYPES.get(type);
+  if (click !== undefined) return clickEvent(item, eventId, click);
+  const kind = SALE_KINDS.get(type);
+  if (kind !== undefined) return saleLine(item, eventId, kind);
   throw fault('type', `must be one of ${EVENT_TYPES.join(', ')}`);
 }
 
