@@ -239,6 +239,17 @@ describe('gateway keys, scopes and limits', () => {
       expect(response.json().expiresAt).toBe('2998-12-31T23:00:00.000Z');
     });
 
+    it.each([
+      ['rateLimitPerMinute', { rateLimitPerMinute: '0x10' }],
+      ['rateLimitPerMinute', { rateLimitPerMinute: '16' }],
+      ['scopes', { scopes: 'events:write' }],
+    ])('reads %s as JSON typed it, without coercing text', async (field, body) => {
+      const response = await createWith(body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().field).toMatch(new RegExp(`^${field}`));
+    });
+
     it('answers 404 for revoking a key that does not exist and 400 for a malformed id', async () => {
       const headers = { 'x-api-key': MASTER };
       const missing = await gateway.inject({
