@@ -92,6 +92,9 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     // One access-log line per request is written by the observability hook instead.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 500 },
+    // A JSON body states its types: `"rateLimitPerMinute": "0x10"` is text, not 16. The
+    // gateway's own routes read no numbers from query strings or paths.
+    ajv: { customOptions: { coerceTypes: false } },
     frameworkErrors: (error, request, reply) => {
       handleError(error, request, reply as unknown as FastifyReply);
     },

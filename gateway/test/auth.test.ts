@@ -79,11 +79,13 @@ describe('gateway keys, scopes and limits', () => {
   });
 
   it('refuses an expired key with 401', async () => {
-    const { key } = await createKey(gateway, {
+    const { id, key } = await createKey(gateway, {
       name: 'short-lived',
       scopes: ['fraud:score'],
-      expiresAt: new Date(Date.now() - 1000).toISOString(),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
     });
+    // A key cannot be created expired; let the stored one run out instead.
+    keys.records.get(id)!.expiresAt = new Date(Date.now() - 1000);
     const response = await call(key);
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('KEY_EXPIRED');
@@ -192,6 +194,60 @@ describe('gateway keys, scopes and limits', () => {
       });
       expect(response.statusCode).toBe(400);
       expect(response.json().field).toMatch(/^scopes/);
+    });
+
+    const createWith = (body: Record<string, unknown>) =>
+      gateway.inject({
+        method: 'POST',
+        url: '/v1/admin/keys',
+        headers: { 'x-api-key': MASTER },
+        payload: { name: 'storefront', scopes: ['events:write'], ...body },
+      });
+
+    it.each([
+      ['name', { name: 'a\u0000b' }],
+      ['name', { name: 'tab\there' }],
+      ['name', { name: 'lone \ud800' }],
+      ['allowedOrigins[0]', { allowedOrigins: ['https://shop\u0000.example'] }],
+      ['allowedOrigins[0]', { allowedOrigins: ['https://shop.example/'] }],
+      ['allowedOrigins[1]', { allowedOrigins: ['https://a.example', 'https://me@b.example'] }],
+    ])('refuses a key whose %s PostgreSQL or the origin check cannot use', async (field, body) => {
+      const response = await createWith(body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    });
+
+    it.each([
+      ['in the past', '2020-01-01T00:00:00Z'],
+      ['now', new Date(Date.now() - 1000).toISOString()],
+      ['at a leap second Date cannot read', '2030-12-31T23:59:60Z'],
+    ])('refuses a key that expires %s', async (_when, expiresAt) => {
+      const response = await createWith({ expiresAt });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'expiresAt' });
+    });
+
+    it('creates a key for origins with ports and IPv6 hosts, expiring later', async () => {
+      const response = await createWith({
+        allowedOrigins: ['https://shop.example', 'http://127.0.0.1:3000', 'http://[::1]:8080'],
+        expiresAt: '2999-01-01T00:00:00+01:00',
+      });
+
+      expect(response.statusCode).toBe(201);
+      expect(response.json().expiresAt).toBe('2998-12-31T23:00:00.000Z');
+    });
+
+    it.each([
+      ['rateLimitPerMinute', { rateLimitPerMinute: '0x10' }],
+      ['rateLimitPerMinute', { rateLimitPerMinute: '16' }],
+      ['scopes', { scopes: 'events:write' }],
+    ])('reads %s as JSON typed it, without coercing text', async (field, body) => {
+      const response = await createWith(body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json().field).toMatch(new RegExp(`^${field}`));
     });
 
     it('answers 404 for revoking a key that does not exist and 400 for a malformed id', async () => {

@@ -6,9 +6,10 @@ import {
   decode,
   timestampDate,
 } from '@qm/contracts';
+import type { FastifyInstance } from 'fastify';
 import type { OutgoingMessage, Publisher } from '@qm/events';
-import { createLogger, createServiceApp, type ServiceApp } from '@qm/kit';
-import { eventRoutes } from '../src/routes/events';
+import type { Rejection } from '../src/domain/events';
+import { buildTestGateway, MASTER } from './support/gateway';
 
 interface Published {
   topic: string;
@@ -40,14 +41,13 @@ const view = {
 };
 
 describe('POST /v1/events', () => {
-  let app: ServiceApp;
+  let app: FastifyInstance;
   let fake: ReturnType<typeof fakePublisher>;
 
   beforeEach(async () => {
     fake = fakePublisher();
-    app = await createServiceApp({ name: 'gateway-test', logger: createLogger('t', 'silent') });
-    await app.register(eventRoutes, { publisher: fake.publisher, topicPrefix: 'p1.' });
-    await app.ready();
+    const ingestion = { publisher: fake.publisher, topicPrefix: 'p1.' };
+    ({ app } = await buildTestGateway({}, { ingestion }));
   });
 
   afterEach(async () => {
@@ -55,7 +55,12 @@ describe('POST /v1/events', () => {
   });
 
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/v1/events', payload: payload as object, headers });
+    app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: payload as object,
+      headers: { 'x-api-key': MASTER, ...headers },
+    });
 
   it('accepts the valid items and lists each rejected one with its index and field', async () => {
     const res = await post(
@@ -96,12 +101,17 @@ describe('POST /v1/events', () => {
     expect(timestampDate(first.occurredAt!).toISOString()).toBe('2026-12-01T10:00:00.000Z');
   });
 
-  it('stores text with a NUL without the NUL, which downstream stores cannot keep', async () => {
-    const res = await post({ events: [{ ...view, query: 'lamp\u0000shade' }] });
+  it.each([
+    ['query', 'lamp\u0000shade'],
+    ['category', 'lamps\u001b[31m'],
+    ['query', 'lone \ud800 surrogate'],
+  ])('rejects %s text with a control character or a lone surrogate', async (field, text) => {
+    const res = await post({ events: [view, { ...view, eventId: 'e-2', [field]: text }] });
 
-    expect(res.json()).toEqual({ accepted: 1, rejected: [] });
-    const event = decode(ClickEventSchema, fake.published[0].messages[0].value as Buffer);
-    expect(event.query).toBe('lampshade');
+    expect(res.json()).toEqual({
+      accepted: 1,
+      rejected: [{ index: 1, field, message: expect.stringMatching(new RegExp(`^${field} `)) }],
+    });
   });
 
   it("rejects an event dated in the future, which would move every model's clock", async () => {
@@ -165,6 +175,136 @@ describe('POST /v1/events', () => {
       { index: 0, field: 'orderId', message: 'orderId is required' },
       { index: 1, field: 'price', message: 'price is required' },
     ]);
+  });
+
+  it.each(['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty'])(
+    'rejects the type %s, a name objects inherit, and keeps the rest of the batch',
+    async (type) => {
+      const res = await post({ events: [view, { ...view, eventId: 'e-2', type }] });
+
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toEqual({
+        accepted: 1,
+        rejected: [{ index: 1, field: 'type', message: expect.stringMatching(/^type must be/) }],
+      });
+      expect(fake.published[0].messages).toHaveLength(1);
+    },
+  );
+
+  const sale = {
+    eventId: 's-1',
+    type: 'sale',
+    orderId: 'O-1',
+    userId: '17850',
+    itemId: '85123A',
+    quantity: 6,
+    price: 2.55,
+    currency: 'GBP',
+    timestamp: '2026-12-01T10:00:00Z',
+  };
+
+  /** Posts a valid event and a copy changed by `change`; answers the copy's rejected fields. */
+  const rejections = async (base: object, change: Record<string, unknown>) => {
+    const res = await post({ events: [base, { ...base, eventId: 'other', ...change }] });
+    expect(res.statusCode).toBe(202);
+    const { accepted, rejected } = res.json<{ accepted: number; rejected: Rejection[] }>();
+    expect(rejected.every((r) => r.index === 1)).toBe(true);
+    expect(accepted + rejected.length).toBe(2);
+    return rejected.map((r) => r.field);
+  };
+
+  it.each([
+    ['without a currency', { currency: undefined }],
+    ['with a lower-case currency', { currency: 'gbp' }],
+  ])('rejects a sale line %s, which the facts writer would dead-letter', async (_what, change) => {
+    expect(await rejections(sale, change)).toEqual(['currency']);
+  });
+
+  it.each([
+    ['eventId', 'e\u0001'],
+    ['eventId', 'e'.repeat(129)],
+    ['userId', 'user 7'],
+    ['userId', 'u/7'],
+    ['sessionId', 'sess\u0000'],
+    ['itemId', 'caf\u00e9'],
+    ['itemId', 'S'.repeat(65)],
+  ])('rejects a click whose %s the services could not look up (%j)', async (field, value) => {
+    expect(await rejections(view, { [field]: value })).toEqual([field]);
+  });
+
+  it.each([
+    ['orderId', 'O\n1'],
+    ['orderId', 'O'.repeat(129)],
+    ['itemId', '85123A?'],
+    ['warehouse', 'main\u0000'],
+    ['userId', '<script>'],
+  ])('rejects a sale line whose %s the services could not look up (%j)', async (field, value) => {
+    expect(await rejections(sale, { [field]: value })).toEqual([field]);
+  });
+
+  it('accepts ids made of letters, digits, dots, colons, dashes and underscores', async () => {
+    const ids = { userId: 'u.7:a_b-C', itemId: 'S'.repeat(64), eventId: 'e'.repeat(128) };
+
+    expect(await rejections(view, ids)).toEqual([]);
+  });
+
+  it.each([
+    '2011-02-30T10:00:00Z',
+    '2026-02-29T10:00:00Z',
+    '2026-11-31T10:00:00Z',
+    '2026-13-01T10:00:00Z',
+    '2026-12-01T24:00:00Z',
+    '2026-12-01T10:60:00Z',
+    '2026-12-01T10:00:60Z',
+    '2026-12-01T10:00:00+24:00',
+    '1969-12-31T23:59:59Z',
+    '0000-01-01T00:00:00Z',
+  ])('rejects the timestamp %s, which is no real instant from 1970 on', async (timestamp) => {
+    expect(await rejections(sale, { timestamp })).toEqual(['timestamp']);
+  });
+
+  it('accepts a leap day, the first instant of 1970 and a clock up to a day ahead', async () => {
+    const soon = new Date(Date.now() + 3600_000).toISOString();
+    const res = await post({
+      events: [
+        { ...sale, timestamp: '2024-02-29T23:59:59.999+01:00' },
+        { ...sale, eventId: 's-2', timestamp: '1970-01-01T00:00:00Z' },
+        { ...sale, eventId: 's-3', timestamp: soon },
+      ],
+    });
+
+    expect(res.json()).toEqual({ accepted: 3, rejected: [] });
+  });
+
+  it.each([
+    ['a quantity over the int32 range', { quantity: 2147483647 }],
+    ['a quantity over a million', { quantity: 1_000_001 }],
+    ['a quantity under minus a million', { quantity: -1_000_001 }],
+    ['a fractional quantity', { quantity: 1.5 }],
+    ['a price over ten million', { price: 10_000_001 }],
+    ['a negative price', { price: -0.01 }],
+    ['a price as text', { price: '2.55' }],
+  ])('rejects a sale line with %s', async (_what, change) => {
+    const [field] = Object.keys(change);
+
+    expect(await rejections(sale, change)).toEqual([field]);
+  });
+
+  it('rejects a click whose quantity or price is out of range', async () => {
+    expect(await rejections(view, { quantity: 2147483647 })).toEqual(['quantity']);
+    expect(await rejections(view, { price: 1e8 })).toEqual(['price']);
+  });
+
+  it('rejects a price that JSON reads as Infinity', async () => {
+    const body = JSON.stringify({ events: [sale] }).replace('2.55', '1e400');
+
+    const res = await post(body, { 'content-type': 'application/json' });
+
+    expect(res.json()).toMatchObject({ accepted: 0, rejected: [{ field: 'price' }] });
+  });
+
+  it('accepts a quantity of a million and a price of ten million', async () => {
+    expect(await rejections(sale, { quantity: 1_000_000, price: 10_000_000 })).toEqual([]);
   });
 
   it('requires a user or a session, and a query for a search', async () => {

@@ -93,6 +93,22 @@ describe('gateway keys in PostgreSQL with limits in Redis', () => {
     expect((await read(key)).statusCode).toBe(200);
   });
 
+  it('answers 400 naming the field, not 500, for a name or an origin with a NUL', async () => {
+    const post = (body: Record<string, unknown>) =>
+      gateway.inject({
+        method: 'POST',
+        url: '/v1/admin/keys',
+        headers: { 'x-api-key': MASTER },
+        payload: { name: 'storefront', scopes: ['events:write'], ...body },
+      });
+
+    const name = await post({ name: 'a\u0000b' });
+    const origin = await post({ allowedOrigins: ['https://shop.example\u0000'] });
+
+    expect([name.statusCode, name.json().field]).toEqual([400, 'name']);
+    expect([origin.statusCode, origin.json().field]).toEqual([400, 'allowedOrigins[0]']);
+  });
+
   it('stops a key revoked by another gateway within the cache time', async () => {
     const { id, key } = await create({ name: 'elsewhere', scopes: ['inventory:read'] });
     expect((await read(key)).statusCode).toBe(200);

@@ -10,6 +10,22 @@ import {
 } from '@qm/contracts';
 import type { OutgoingMessage, Publisher } from '@qm/events';
 import { CommonErrors, defineErrors } from '@qm/kit';
+import {
+  ID_MAX,
+  ItemError,
+  SKU_MAX,
+  currencyOf,
+  fault,
+  optionalId,
+  optionalText,
+  priceOf,
+  quantityOf,
+  requiredId,
+  requiredText,
+  timestampOf,
+  wholeNumber,
+  type Item,
+} from './event-fields';
 
 /** Most events one `POST /v1/events` may carry. */
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -18,23 +34,25 @@ export const IngestErrors = defineErrors({
   BATCH_TOO_LARGE: [400, `a batch holds at most ${MAX_EVENTS_PER_BATCH} events`],
 });
 
-const CLICK_TYPES = {
-  view: ClickType.VIEW,
-  add_to_cart: ClickType.ADD_TO_CART,
-  remove_from_cart: ClickType.REMOVE_FROM_CART,
-  purchase: ClickType.PURCHASE,
-  search: ClickType.SEARCH,
-  favourite: ClickType.FAVOURITE,
-} as const;
+// Maps, not object literals: `type in {...}` also matches `toString`, `__proto__` and the
+// other names every object inherits.
+const CLICK_TYPES = new Map<string, ClickType>([
+  ['view', ClickType.VIEW],
+  ['add_to_cart', ClickType.ADD_TO_CART],
+  ['remove_from_cart', ClickType.REMOVE_FROM_CART],
+  ['purchase', ClickType.PURCHASE],
+  ['search', ClickType.SEARCH],
+  ['favourite', ClickType.FAVOURITE],
+]);
 
-const SALE_KINDS = {
-  sale: SaleKind.SALE,
-  return: SaleKind.RETURN,
-  cancellation: SaleKind.CANCELLATION,
-} as const;
+const SALE_KINDS = new Map<string, SaleKind>([
+  ['sale', SaleKind.SALE],
+  ['return', SaleKind.RETURN],
+  ['cancellation', SaleKind.CANCELLATION],
+]);
 
 /** Event types a storefront may send. */
-export const EVENT_TYPES = [...Object.keys(CLICK_TYPES), ...Object.keys(SALE_KINDS)];
+export const EVENT_TYPES = [...CLICK_TYPES.keys(), ...SALE_KINDS.keys()];
 
 /** Why one item of a batch was not accepted. */
 export interface Rejection {
@@ -49,113 +67,33 @@ export interface ValidEvent {
   message: OutgoingMessage;
 }
 
-class ItemError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The usual rejection: the field, then what is wrong with it. */
-function fault(field: string, problem: string): ItemError {
-  return new ItemError(field, `${field} ${problem}`);
-}
-
-const ID_MAX = 128;
-const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
 const INT32_MAX = 2 ** 31 - 1;
-// Date, time with seconds, optional fraction and a zone: read the same by every Date.parse.
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** Category and country: free text, as long as an id. */
+const TEXT_MAX = ID_MAX;
 
-type Item = Record<string, unknown>;
-
-function optionalString(item: Item, field: string, max = ID_MAX): string {
-  const value = item[field];
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw fault(field, 'must be a string');
-  if (value.length > max) throw fault(field, `must be at most ${max} characters`);
-  return value;
-}
-
-function requiredString(item: Item, field: string, max = ID_MAX): string {
-  const value = optionalString(item, field, max);
-  if (value.trim() === '') throw fault(field, 'is required');
-  return value;
-}
-
-function optionalNumber(item: Item, field: string): number | undefined {
-  const value = item[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw fault(field, 'must be a number');
-  }
-  return value;
-}
-
-function quantityOf(item: Item, required: boolean): number {
-  const value = optionalNumber(item, 'quantity');
-  if (value === undefined) {
-    if (required) throw fault('quantity', 'is required');
-    return 0;
-  }
-  if (!Number.isInteger(value) || Math.abs(value) > INT32_MAX) {
-    throw fault('quantity', 'must be a whole number');
-  }
-  if (required && value === 0) throw fault('quantity', 'must not be 0');
-  return value;
-}
-
-function priceOf(item: Item, required: boolean): number {
-  const value = optionalNumber(item, 'price');
-  if (value === undefined) {
-    if (required) throw fault('price', 'is required');
-    return 0;
-  }
-  if (value < 0) throw fault('price', 'must not be negative');
-  return value;
-}
-
-function timestampOf(item: Item): Date {
-  const value = requiredString(item, 'timestamp', 40);
-  const ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw fault('timestamp', 'must be an ISO 8601 date and time with a zone');
-  }
-  // Clocks drift, but an event from the future would become every model's "now".
-  if (ms > Date.now() + MAX_CLOCK_SKEW_MS) throw fault('timestamp', 'must not be in the future');
-  return new Date(ms);
-}
-
-function currencyOf(item: Item): string {
-  const value = optionalString(item, 'currency', 3);
-  if (value !== '' && !/^[A-Z]{3}$/.test(value)) {
-    throw fault('currency', 'must be an ISO 4217 code such as EUR');
-  }
-  return value;
-}
-
-function clickEvent(item: Item, eventId: string, type: keyof typeof CLICK_TYPES): ValidEvent {
-  const userId = optionalString(item, 'userId');
-  const sessionId = optionalString(item, 'sessionId');
-  if (userId === '' && sessionId === '')
+function clickEvent(item: Item, eventId: string, type: ClickType): ValidEvent {
+  const userId = optionalId(item, 'userId');
+  const sessionId = optionalId(item, 'sessionId');
+  if (userId === '' && sessionId === '') {
     throw new ItemError('userId', 'userId or sessionId is required');
-  const isSearch = type === 'search';
-  const itemId = isSearch ? optionalString(item, 'itemId') : requiredString(item, 'itemId');
-  const query = isSearch ? requiredString(item, 'query', 512) : optionalString(item, 'query', 512);
+  }
+  const isSearch = type === ClickType.SEARCH;
+  const itemId = isSearch
+    ? optionalId(item, 'itemId', SKU_MAX)
+    : requiredId(item, 'itemId', SKU_MAX);
+  const query = isSearch ? requiredText(item, 'query', 512) : optionalText(item, 'query', 512);
 
   const event = create(ClickEventSchema, {
     eventId,
-    type: CLICK_TYPES[type],
+    type,
     userId,
     sessionId,
     itemId,
     query,
     price: priceOf(item, false),
-    currency: currencyOf(item),
+    currency: currencyOf(item, false),
     quantity: quantityOf(item, false),
-    category: optionalString(item, 'category'),
+    category: optionalText(item, 'category', TEXT_MAX),
     occurredAt: timestampFromDate(timestampOf(item)),
     source: 'api',
   });
@@ -164,30 +102,27 @@ function clickEvent(item: Item, eventId: string, type: keyof typeof CLICK_TYPES)
   return { topic: 'clickstream', message: { key, value: encode(ClickEventSchema, event) } };
 }
 
-function saleLine(item: Item, eventId: string, type: keyof typeof SALE_KINDS): ValidEvent {
-  const sku = requiredString(item, 'itemId');
+function saleLine(item: Item, eventId: string, kind: SaleKind): ValidEvent {
+  const sku = requiredId(item, 'itemId', SKU_MAX);
   const quantity = quantityOf(item, true);
-  const line = optionalNumber(item, 'line') ?? 0;
-  if (!Number.isInteger(line) || line < 0 || line > INT32_MAX) {
-    throw fault('line', 'must be a whole number from 0');
-  }
+  const line = wholeNumber(item, 'line', 0, INT32_MAX);
 
   const event = create(SaleLineSchema, {
     eventId,
-    orderId: requiredString(item, 'orderId'),
+    orderId: requiredId(item, 'orderId'),
     line,
     sku,
     // Returns and cancellations take stock back: their quantity is negative on the wire.
-    quantity: type === 'sale' ? Math.abs(quantity) : -Math.abs(quantity),
+    quantity: kind === SaleKind.SALE ? Math.abs(quantity) : -Math.abs(quantity),
     unitPrice: priceOf(item, true),
-    currency: currencyOf(item),
-    customerId: optionalString(item, 'userId'),
-    country: optionalString(item, 'country'),
+    currency: currencyOf(item, true),
+    customerId: optionalId(item, 'userId'),
+    country: optionalText(item, 'country', TEXT_MAX),
     occurredAt: timestampFromDate(timestampOf(item)),
-    kind: SALE_KINDS[type],
-    description: optionalString(item, 'description', 512),
+    kind,
+    description: optionalText(item, 'description', 512),
     source: 'api',
-    warehouse: optionalString(item, 'warehouse'),
+    warehouse: optionalId(item, 'warehouse', SKU_MAX),
   });
   // Keyed by SKU, so that the sales of one SKU stay in order.
   return { topic: 'sales', message: { key: sku, value: encode(SaleLineSchema, event) } };
@@ -199,10 +134,12 @@ export function parseEvent(raw: unknown): ValidEvent {
     throw new ItemError('event', 'the event must be an object');
   }
   const item = raw as Item;
-  const eventId = requiredString(item, 'eventId');
-  const type = requiredString(item, 'type', 32);
-  if (type in CLICK_TYPES) return clickEvent(item, eventId, type as keyof typeof CLICK_TYPES);
-  if (type in SALE_KINDS) return saleLine(item, eventId, type as keyof typeof SALE_KINDS);
+  const eventId = requiredId(item, 'eventId');
+  const type = requiredText(item, 'type', 32);
+  const click = CLICK_TYPES.get(type);
+  if (click !== undefined) return clickEvent(item, eventId, click);
+  const kind = SALE_KINDS.get(type);
+  if (kind !== undefined) return saleLine(item, eventId, kind);
   throw fault('type', `must be one of ${EVENT_TYPES.join(', ')}`);
 }
 

@@ -1,4 +1,5 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CommonErrors } from '@qm/kit';
 
 /** An API key as stored: never the key itself, only its hash. */
 export interface KeyRecord {
@@ -68,11 +69,21 @@ export interface KeyStore {
   revoke(id: string, at: Date): Promise<KeyRecord | undefined>;
 }
 
-/** Creates a key: the record is stored with the hash, the key itself is returned once. */
+/**
+ * Creates a key: the record is stored with the hash, the key itself is returned once. A key
+ * must not be born expired; an expiry Date cannot read (a leap second) is refused too.
+ */
 export async function createKey(
   store: KeyStore,
   input: NewKey,
+  now = new Date(),
 ): Promise<{ record: KeyRecord; key: string }> {
+  const expires = input.expiresAt?.getTime();
+  if (expires !== undefined && !(expires > now.getTime())) {
+    throw CommonErrors.VALIDATION_FAILED('expiresAt must be a date and time in the future', {
+      field: 'expiresAt',
+    });
+  }
   const key = generateKey();
   const record = await store.insert({ ...input, hash: hashKey(key) });
   return { record, key };

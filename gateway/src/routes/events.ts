@@ -32,8 +32,8 @@ export async function eventRoutes(
         body: IngestBody,
         response: { 202: IngestResult, ...errorResponses(400, 413, 415, 503) },
       },
-      // Checked before the schema: the validator would report a non-object as a fault of
-      // `body`, and its type coercion would wrap a lone value into an array.
+      // Checked before the schema, which would report a non-object as a fault of `body`
+      // rather than of `events`.
       preValidation: async (request) => {
         const body = request.body as { events?: unknown } | null;
         if (typeof body !== 'object' || body === null || !Array.isArray(body.events)) {

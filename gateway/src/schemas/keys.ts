@@ -3,17 +3,34 @@ import { SCOPES } from '../domain/scopes';
 
 const Scope = Type.Union(SCOPES.map((s) => Type.Literal(s)));
 
+// No control characters (PostgreSQL cannot store a NUL) and no lone surrogates.
+const PRINTABLE = '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$';
+// An origin as browsers send it: scheme, ASCII host name or [IPv6], optional port.
+const ORIGIN = '^https?://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$';
+
 export const CreateKeyBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: PRINTABLE,
+      description: 'Who uses the key; no control characters',
+    }),
     scopes: Type.Array(Scope, { minItems: 1, uniqueItems: true }),
     rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
     allowedOrigins: Type.Optional(
-      Type.Array(Type.String({ pattern: '^https?://[^/\\s]+$', maxLength: 200 }), {
-        maxItems: 50,
-      }),
+      Type.Array(
+        Type.String({
+          pattern: ORIGIN,
+          maxLength: 200,
+          description: 'An origin such as `https://shop.example` or `http://127.0.0.1:3000`',
+        }),
+        { maxItems: 50 },
+      ),
     ),
-    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+    expiresAt: Type.Optional(
+      Type.String({ format: 'date-time', maxLength: 40, description: 'In the future' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -18,7 +18,7 @@ export function midMinute(): () => number {
 /** Builds the gateway through the production factory with in-memory keys. */
 export async function buildTestGateway(
   env: Record<string, string> = {},
-  deps: Pick<GatewayDeps, 'accessLog'> = {},
+  deps: Pick<GatewayDeps, 'accessLog' | 'ingestion'> = {},
 ): Promise<{ app: FastifyInstance; keys: MemoryKeyStore }> {
   const keys = new MemoryKeyStore();
   const config = readConfig({
