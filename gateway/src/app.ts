@@ -12,6 +12,7 @@ import {
   CommonErrors,
   handleError,
   healthRoutes,
+  parseJsonBodies,
   requestIdFor,
   type ReadinessCheck,
 } from '@qm/kit';
@@ -104,6 +105,9 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
     done();
   });
+  // The gateway's own JSON routes (keys, events) read bodies as the services do; proxied
+  // calls pass theirs on as bytes.
+  parseJsonBodies(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const error = CommonErrors.ROUTE_NOT_FOUND(`no route for ${request.method} ${request.url}`);

@@ -62,6 +62,18 @@ describe('POST /v1/events', () => {
       headers: { 'x-api-key': MASTER, ...headers },
     });
 
+  it('refuses a body nested deeper than the kit allows, before looking at its events', async () => {
+    const deep = `{"events": [{"eventId": "d", "x": ${'['.repeat(40)}1${']'.repeat(40)}}]}`;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: deep,
+      headers: { 'x-api-key': MASTER, 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('accepts the valid items and lists each rejected one with its index and field', async () => {
     const res = await post(
       {

@@ -25,7 +25,9 @@ export async function eventRoutes(
     '/v1/events',
     {
       bodyLimit: BODY_LIMIT,
-      config: { bodyText: 'clean' },
+      // Each event is judged on its own, text fields included: one bad event is a rejected
+      // item, not a refused batch.
+      config: { bodyText: 'keep' },
       schema: {
         tags: ['events'],
         summary: 'Ingest a batch of clickstream and sale events',
