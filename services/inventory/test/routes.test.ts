@@ -76,6 +76,37 @@ describe('inventory routes', () => {
     expect(level.json().field).toBe('serviceLevel');
   });
 
+  it('rejects absurd quantities in a policy request by field instead of computing them', async () => {
+    const post = (payload: object) =>
+      app.inject({ method: 'POST', url: '/v1/inventory/policies', payload });
+    const base = { onHand: 0, leadTimeDays: 7, serviceLevel: 0.95 };
+
+    for (const daily of [1e15, 1e308]) {
+      const res = await post({ ...base, history: Array(30).fill(daily) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'history[0]' });
+    }
+    const stock = await post({ ...base, history: [1, 2], onHand: 1e300 });
+    expect(stock.json().field).toBe('onHand');
+    const forecast = await post({
+      ...base,
+      history: [1, 2],
+      forecast: { mean: [1e12], lower95: [], upper95: [] },
+    });
+    expect(forecast.json().field).toBe('forecast.mean[0]');
+
+    const largest = await post({
+      ...base,
+      history: Array(30).fill(1e9),
+      unitCost: 1e-300,
+      orderCost: 1e9,
+    });
+    expect(largest.statusCode).toBe(200);
+    for (const value of Object.values(largest.json())) {
+      if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+    }
+  });
+
   it('answers 404 naming the SKU when it is unknown', async () => {
     const policy = await app.inject({ method: 'GET', url: '/v1/inventory/policies/NOPE' });
     expect(policy.statusCode).toBe(404);

@@ -69,12 +69,16 @@ export interface Policy {
   excessStock: number;
 }
 
-/** Economic order quantity, when the costs that define it are known. */
+/**
+ * Economic order quantity, when the costs that define it are known. A near-free unit would
+ * make it endless, so it stops at the demand of `MAX_DAYS_OF_COVER` days.
+ */
 export function economicOrderQuantity(dailyMean: number, s: SkuSettings): number | null {
   if (s.unitCost === null || s.orderCost === null) return null;
   const holding = s.unitCost * s.holdingRate;
   if (!(holding > 0) || !(dailyMean > 0)) return null;
-  return Math.sqrt((2 * dailyMean * 365 * s.orderCost) / holding);
+  const eoq = Math.sqrt((2 * dailyMean * 365 * s.orderCost) / holding);
+  return Math.min(eoq, MAX_DAYS_OF_COVER * dailyMean);
 }
 
 /** Rounds a need up to whole packs, and to at least the minimum order; zero stays zero. */
