@@ -102,6 +102,21 @@ describe('computePolicy', () => {
     expect(p.stockoutDate).toBe('2011-11-06');
   });
 
+  it('reads a runaway forecast as at most a billion units a day', () => {
+    const history = Array.from({ length: 120 }, (_, i) => 8 + (i % 5));
+    const huge = Array(28).fill(1e300);
+    const p = computePolicy({
+      history,
+      onHand: 100,
+      asOf: '2011-11-01',
+      settings: DEFAULT_SETTINGS,
+      forecast: { mean: huge, lower95: huge, upper95: huge },
+    });
+    expect(p.method).toBe('forecast-quantile');
+    expect(p.meanDailyDemand).toBe(1e9);
+    for (const x of numericFigures(p)) expect(Number.isFinite(x)).toBe(true);
+  });
+
   it('keeps the history level when the forecast is below it, using only its shape', () => {
     const history = Array.from({ length: 120 }, (_, i) => 8 + (i % 5));
     const base = { history, onHand: 30, asOf: '2011-11-01', settings: DEFAULT_SETTINGS };

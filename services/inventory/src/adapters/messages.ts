@@ -101,6 +101,10 @@ export function validateForecast(f: ForecastUpdated): string | undefined {
   if (!f.sku) return 'no sku';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(f.start)) return 'start is not an ISO date';
   if (f.mean.length === 0) return 'no mean';
+  // Very large values are fine (policies read each day within MAX_DAILY_UNITS); NaN is not.
+  if (![f.mean, f.lower95, f.upper95].every((xs) => xs.every(Number.isFinite))) {
+    return 'a value is not a finite number';
+  }
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import {
   DEFAULT_EMPIRICAL,
   demandFromHistory,
   forecastDailyMean,
+  forecastUnits,
   type DemandClass,
   type DemandMethod,
   type EmpiricalOptions,
@@ -104,7 +105,7 @@ function addDays(isoDate: string, days: number): string {
 function coverDays(stock: number, dailyMean: number, forecast?: ForecastPath): number {
   if (stock <= 0) return 0;
   if (!(dailyMean > 0)) return MAX_DAYS_OF_COVER;
-  const path = (forecast?.mean ?? []).map((m) => (Number.isFinite(m) ? Math.max(0, m) : 0));
+  const path = (forecast?.mean ?? []).map(forecastUnits);
   const pathMean = path.reduce((a, m) => a + m, 0) / Math.max(1, path.length);
   const scale = pathMean > 0 ? dailyMean / pathMean : 0;
   let left = stock;

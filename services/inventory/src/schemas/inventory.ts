@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_DAILY_UNITS } from '../domain/demand';
 
 const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'Stock code' });
 const Warehouse = Type.String({ minLength: 1, maxLength: 64 });
@@ -10,8 +11,6 @@ const ServiceLevel = Type.Number({
   description: 'Target share of demand served from stock',
 });
 
-/** Most units a SKU sells in one day, in a history or a forecast: far above any real SKU. */
-export const MAX_DAILY_UNITS = 1_000_000_000;
 /** Most units of stock, on order or waiting that a policy is asked about. */
 export const MAX_STOCK_UNITS = 1_000_000_000_000;
 /** Most units one posted movement may carry. */
