@@ -266,6 +266,33 @@ describe('inventory service on the real stack', () => {
     expect(await movementCount('RUNAWAY')).toBe(1);
   });
 
+  it('answers 409 and stores nothing when movements would leave the ledger range', async () => {
+    const post = (eventId: string, kind: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: { movements: [{ eventId, sku: 'HUGE', kind, quantity: 1_000_000 }] },
+      });
+    expect((await post('huge-0', 'RECEIPT')).statusCode).toBe(200);
+    await stack.pool.query(
+      `UPDATE ${stack.schema}.stock SET on_hand = 2147000000, on_order = 2147000000
+       WHERE sku = 'HUGE'`,
+    );
+
+    for (const kind of ['RECEIPT', 'ORDER']) {
+      const res = await post(`huge-${kind}`, kind);
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({
+        statusCode: 409,
+        code: 'STOCK_OUT_OF_RANGE',
+        error: 'Conflict',
+        field: 'movements',
+      });
+    }
+    expect(await stockOf('HUGE')).toMatchObject({ onHand: 2147000000, onOrder: 2147000000 });
+    expect(await movementCount('HUGE')).toBe(1);
+  });
+
   it('recomputes every SKU once per business date, not on every sweep', async () => {
     const computedAt = async () => {
       const { rows } = await stack.pool.query(

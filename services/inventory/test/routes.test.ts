@@ -147,6 +147,14 @@ describe('inventory routes', () => {
     expect(negative.statusCode).toBe(400);
     expect(negative.json().field).toBe('movements[0].quantity');
 
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'm2', sku: 'A', kind: 'ORDER', quantity: 1_000_000_001 }] },
+    });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().field).toBe('movements[0].quantity');
+
     const ok = await app.inject({
       method: 'POST',
       url: '/v1/inventory/movements',

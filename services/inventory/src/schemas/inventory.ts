@@ -197,7 +197,7 @@ export const MovementBody = Type.Object(
           sku: Sku,
           warehouse: Type.Optional(Warehouse),
           kind: MovementKindSchema,
-          quantity: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }),
+          quantity: Type.Integer({ minimum: -MAX_MOVEMENT_UNITS, maximum: MAX_MOVEMENT_UNITS }),
           reference: Type.Optional(Type.String({ maxLength: 200 })),
           occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
         },
