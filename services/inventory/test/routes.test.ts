@@ -165,6 +165,27 @@ describe('inventory routes', () => {
     expect(inventory.movements).toEqual([expect.objectContaining({ eventId: 'api:m1' })]);
   });
 
+  it('rejects a movement dated before 1970 or more than a year ahead, naming the field', async () => {
+    const at = (occurredAt: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: {
+          movements: [{ eventId: 'm9', sku: 'A', kind: 'RECEIPT', quantity: 1, occurredAt }],
+        },
+      });
+    for (const when of ['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '3000-01-01T00:00:00Z']) {
+      const res = await at(when);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'INVALID_MOVEMENT',
+        field: 'movements[0].occurredAt',
+      });
+    }
+    expect((await at('2011-12-09T12:50:00Z')).statusCode).toBe(200);
+    expect(inventory.movements).toHaveLength(1);
+  });
+
   it('merges a settings update over the current settings', async () => {
     const res = await app.inject({
       method: 'PUT',

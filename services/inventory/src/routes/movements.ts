@@ -1,4 +1,5 @@
 import { errorResponses, type ServiceApp } from '@qm/kit';
+import { plausibleMovementTime } from '../domain/ledger';
 import { InventoryErrors, isOutOfRange } from '../errors';
 import type { Inventory } from '../inventory';
 import { MovementBody, MovementResponse } from '../schemas/inventory';
@@ -24,6 +25,12 @@ export function movementRoutes(app: ServiceApp, deps: { inventory: Inventory }):
           throw InventoryErrors.INVALID_MOVEMENT(
             `body.movements[${i}].quantity must be >= 0 for ${m.kind}`,
             { field: `movements[${i}].quantity` },
+          );
+        }
+        if (m.occurredAt !== undefined && !plausibleMovementTime(new Date(m.occurredAt))) {
+          throw InventoryErrors.INVALID_MOVEMENT(
+            `body.movements[${i}].occurredAt must be from 1970 to a year from now`,
+            { field: `movements[${i}].occurredAt` },
           );
         }
       });
