@@ -4,6 +4,7 @@ export const ForecastErrors = defineErrors({
   EMPTY_HISTORY: [400, 'the series has no history'],
   START_REQUIRED: [400, 'a start date is required with values'],
   INVALID_DATE: [400, 'the date is not valid'],
+  SERIES_TOO_LONG: [400, 'the series spans too many periods'],
   UNKNOWN_MODEL: [400, 'no such model'],
   HORIZON_OUT_OF_RANGE: [400, 'the horizon is out of range'],
   SKU_NOT_FOUND: [404, 'no sales known for this SKU'],

@@ -117,4 +117,27 @@ describe('sales consumer on the real stack', () => {
     const stored = await repo.stored('SKU-A');
     expect(stored?.mean).toEqual(update.mean);
   }, 60_000);
+
+  it('leaves out a sale dated centuries ahead and keeps each history within 20,000 days', async () => {
+    await stack.bus.publisher.publish(stack.bus.topic('sales'), [
+      line('far-1', 'SKU-FAR', 1, '3000-01-01'),
+      line('far-2', 'SKU-FAR', 2, '2011-06-05'),
+    ]);
+    const units = await waitFor('the sale after the far one', async () => {
+      const u = await unitsOf('SKU-FAR');
+      return u['2011-06-05'] === 2 ? u : undefined;
+    });
+    expect(units).toEqual({ '2011-06-05': 2 });
+
+    // The latest day with a sale is 2011-06-05: the window starts 19,999 days before it.
+    await repo.apply([
+      { eventId: 'old-1', sku: 'SKU-OLD', day: '1900-01-01', quantity: 1 },
+      { eventId: 'old-2', sku: 'SKU-OLD', day: '1957-01-01', quantity: 2 },
+      { eventId: 'old-3', sku: 'SKU-OLD', day: '2011-06-05', quantity: 3 },
+    ]);
+    const history = await repo.history('SKU-OLD');
+    expect(history?.start).toBe('1957-01-01');
+    expect(history?.y.length).toBeLessThanOrEqual(20_000);
+    expect(history?.y.reduce((a, b) => a + b, 0)).toBe(5);
+  }, 60_000);
 });

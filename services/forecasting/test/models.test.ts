@@ -71,6 +71,23 @@ describe('local models', () => {
     for (const v of out.lower['95']) expect(v).toBeGreaterThanOrEqual(0);
   });
 
+  it('falls back to naive when a model across SKUs gives non-finite values', () => {
+    const runaway = {
+      maxHorizon: 28,
+      forecast: (_y: number[], _first: string, h: number) => ({
+        mean: new Array<number>(h).fill(Number.POSITIVE_INFINITY),
+        sigma: new Array<number>(h).fill(Number.NaN),
+        warnings: [],
+      }),
+    };
+    const f = forecastSeries(series(noisy), options('global', 7), runaway);
+    expect(f.model).toBe('naive');
+    expect(f.warnings.join()).toMatch(/non-finite/);
+    for (const path of [f.mean, ...Object.values(f.lower), ...Object.values(f.upper)]) {
+      expect(path.every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('falls back to naive with a warning when the season is longer than the data', () => {
     const y = [3, 5, 4, 6, 5, 7, 6, 8, 7, 9];
     const out = forecastSeries(series(y), { ...options('seasonal_naive', 4), frequency: 'W' });

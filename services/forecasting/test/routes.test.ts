@@ -105,6 +105,40 @@ describe('forecast routes', () => {
     expect(reply.json().field).toContain(field);
   });
 
+  it('answers 400 naming the field for a series spanning centuries or values beyond 1e15', async () => {
+    const span = await post({
+      series: [
+        {
+          id: 'OLD',
+          points: [
+            { date: '0001-01-01', value: 1 },
+            { date: '2011-12-31', value: 1 },
+          ],
+        },
+      ],
+    });
+    expect(span.statusCode).toBe(400);
+    expect(span.json()).toMatchObject({ code: 'INVALID_DATE', field: 'series[0].points[0].date' });
+
+    const long = await post({
+      series: [
+        {
+          id: 'LONG',
+          points: [
+            { date: '1900-01-01', value: 1 },
+            { date: '2011-12-31', value: 1 },
+          ],
+        },
+      ],
+    });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toMatchObject({ code: 'SERIES_TOO_LONG', field: 'series[0].points' });
+
+    const huge = await post({ series: [{ id: 'HUGE', start: '2011-01-01', values: [1e308, 1] }] });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().field).toBe('series[0].values[0]');
+  });
+
   it('refuses more than 1,000 series', async () => {
     const series = Array.from({ length: 1001 }, (_, i) => ({
       id: `s${i}`,

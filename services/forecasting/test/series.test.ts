@@ -79,4 +79,31 @@ describe('turning inputs into regular series', () => {
     expect(addSteps('2011-01-31', 1, 'M')).toBe('2011-02-28');
     expect(addSteps('2011-01-01', 3, 'M')).toBe('2011-04-01');
   });
+
+  it('rejects points spanning more than 20,000 days, naming the points', () => {
+    const points = [
+      { date: '1950-01-01', value: 1 },
+      { date: '2011-12-31', value: 2 },
+    ];
+    const attempt = () => toSeries({ id: 'A', points }, 'D', 'series[0]');
+    expect(attempt).toThrow(AppError);
+    expect(attempt).toThrow(
+      expect.objectContaining({ code: 'SERIES_TOO_LONG', field: 'series[0].points' }),
+    );
+    // The same span in weeks is short enough.
+    expect(toSeries({ id: 'A', points }, 'W', 'series[0]').y.length).toBeLessThan(20_000);
+  });
+
+  it('rejects dates before 1900 or after 2200, naming the field', () => {
+    const points = (date: string) => [
+      { date, value: 1 },
+      { date: '2011-12-31', value: 2 },
+    ];
+    expect(() => toSeries({ id: 'A', points: points('0001-01-01') }, 'D', 'series[0]')).toThrow(
+      expect.objectContaining({ code: 'INVALID_DATE', field: 'series[0].points[0].date' }),
+    );
+    expect(() =>
+      toSeries({ id: 'A', start: '2201-01-01', values: [1, 2] }, 'D', 'series[1]'),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_DATE', field: 'series[1].start' }));
+  });
 });

@@ -5,4 +5,10 @@ export const InventoryErrors = defineErrors({
   INVALID_CURSOR: [400, 'the cursor is not valid'],
   INVALID_MOVEMENT: [400, 'the movement is not valid'],
   INVALID_SETTINGS: [400, 'the settings are not valid'],
+  STOCK_OUT_OF_RANGE: [409, 'the movements would take stock beyond what the ledger can hold'],
 });
+
+/** PostgreSQL's `numeric_value_out_of_range`: a total that no longer fits its column. */
+export function isOutOfRange(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '22003';
+}

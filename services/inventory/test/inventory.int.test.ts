@@ -219,6 +219,80 @@ describe('inventory service on the real stack', () => {
     expect(unknown.json().field).toBe('sku');
   });
 
+  it('keeps consuming sales and forecasts with totals far beyond any real SKU', async () => {
+    const runaway = (mean: number) =>
+      encode(
+        ForecastUpdatedSchema,
+        create(ForecastUpdatedSchema, {
+          sku: 'RUNAWAY',
+          model: 'test',
+          start: '2011-06-03',
+          mean: Array(28).fill(mean),
+          lower95: Array(28).fill(mean),
+          upper95: Array(28).fill(mean),
+          computedAt: timestampFromDate(new Date()),
+        }),
+      );
+    // The second sale takes backorders past the ledger's 32-bit range: dead-lettered alone.
+    await publishSales(
+      sale('runaway-1', 'RUNAWAY', 2147483647, '2011-06-02'),
+      sale('runaway-2', 'RUNAWAY', 2147483647, '2011-06-02'),
+      sale('after-runaway', 'CALM', 3, '2011-06-02'),
+    );
+    await waitFor('the sales around the runaway one', async () =>
+      (await movementCount('RUNAWAY')) === 1 && (await movementCount('CALM')) === 1
+        ? true
+        : undefined,
+    );
+
+    await stack.bus.publisher.publish(topicName('forecasts', stack.bus.topicPrefix), [
+      { key: 'RUNAWAY', value: runaway(137_088_940_589) },
+    ]);
+    const stock = await waitFor('the runaway forecast applied', async () => {
+      const s = await stockOf('RUNAWAY');
+      return s?.warehouses[0]?.policy?.method === 'forecast-quantile' ? s : undefined;
+    });
+    const { policy } = stock.warehouses[0];
+    expect(stock.backorders).toBe(2147483647);
+    for (const key of ['reorderPoint', 'orderUpTo', 'orderQuantity', 'daysOfCover']) {
+      expect(Number.isFinite(policy[key])).toBe(true);
+    }
+    expect(policy.orderQuantity).toBeGreaterThan(2147483647);
+
+    // Each day of the path is read as at most a billion units.
+    const res = await app.inject({ method: 'GET', url: '/v1/inventory/policies/RUNAWAY' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().meanDailyDemand).toBe(1e9);
+    expect(await movementCount('RUNAWAY')).toBe(1);
+  });
+
+  it('answers 409 and stores nothing when movements would leave the ledger range', async () => {
+    const post = (eventId: string, kind: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: { movements: [{ eventId, sku: 'HUGE', kind, quantity: 1_000_000 }] },
+      });
+    expect((await post('huge-0', 'RECEIPT')).statusCode).toBe(200);
+    await stack.pool.query(
+      `UPDATE ${stack.schema}.stock SET on_hand = 2147000000, on_order = 2147000000
+       WHERE sku = 'HUGE'`,
+    );
+
+    for (const kind of ['RECEIPT', 'ORDER']) {
+      const res = await post(`huge-${kind}`, kind);
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({
+        statusCode: 409,
+        code: 'STOCK_OUT_OF_RANGE',
+        error: 'Conflict',
+        field: 'movements',
+      });
+    }
+    expect(await stockOf('HUGE')).toMatchObject({ onHand: 2147000000, onOrder: 2147000000 });
+    expect(await movementCount('HUGE')).toBe(1);
+  });
+
   it('recomputes every SKU once per business date, not on every sweep', async () => {
     const computedAt = async () => {
       const { rows } = await stack.pool.query(

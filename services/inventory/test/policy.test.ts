@@ -102,6 +102,21 @@ describe('computePolicy', () => {
     expect(p.stockoutDate).toBe('2011-11-06');
   });
 
+  it('reads a runaway forecast as at most a billion units a day', () => {
+    const history = Array.from({ length: 120 }, (_, i) => 8 + (i % 5));
+    const huge = Array(28).fill(1e300);
+    const p = computePolicy({
+      history,
+      onHand: 100,
+      asOf: '2011-11-01',
+      settings: DEFAULT_SETTINGS,
+      forecast: { mean: huge, lower95: huge, upper95: huge },
+    });
+    expect(p.method).toBe('forecast-quantile');
+    expect(p.meanDailyDemand).toBe(1e9);
+    for (const x of numericFigures(p)) expect(Number.isFinite(x)).toBe(true);
+  });
+
   it('keeps the history level when the forecast is below it, using only its shape', () => {
     const history = Array.from({ length: 120 }, (_, i) => 8 + (i % 5));
     const base = { history, onHand: 30, asOf: '2011-11-01', settings: DEFAULT_SETTINGS };
@@ -121,6 +136,18 @@ describe('computePolicy', () => {
     // The third day carries four times the others: 30 units last 2 days and a bit, not 3.
     expect(p.daysOfCover).toBeLessThan(plain.daysOfCover);
     expect(p.daysOfCover).toBeGreaterThan(2);
+  });
+
+  it('gives finite figures, and returns, for daily demand in the quadrillions', () => {
+    const policy = computePolicy({
+      history: Array(30).fill(1e15),
+      onHand: 0,
+      settings: { ...DEFAULT_SETTINGS, unitCost: 1e-300, orderCost: 1e9 },
+      asOf: '2011-12-01',
+    });
+    expect(policy.method).toBe('empirical-bootstrap');
+    for (const x of numericFigures(policy)) expect(Number.isFinite(x)).toBe(true);
+    expect(policy.economicOrderQuantity).toBeLessThanOrEqual(3650 * 1e15);
   });
 
   it('falls back to a negative binomial when the history is short', () => {
@@ -171,6 +198,14 @@ describe('demand pieces', () => {
     expect(reorderLevel(samples, 0.9999, 20, 8)).toBeGreaterThan(1000);
   });
 
+  it('ends the fill-rate search for levels beyond 2^53 instead of spinning', () => {
+    const cycle = [8e15, 8e15, 3e16, 3e16];
+    const lead = [7e15, 7e15, 2e16, 2e16];
+    const level = fillRateLevel(cycle, lead, [1, 1, 1, 1], 1);
+    expect(Number.isSafeInteger(level)).toBe(true);
+    expect(level).toBeGreaterThan(7e15);
+  });
+
   it('keeps a unit only while it saves more lost sales than it costs to hold', () => {
     const samples = { cycle: [10, 20, 30, 40], lead: [9, 18, 27, 36], weights: [1, 1, 1, 1] };
     // Raising the level from 30 to 40 saves 1/4 unit short a day: worth it below that price.
@@ -193,5 +228,7 @@ describe('demand pieces', () => {
     expect(countQuantile(4, 4, 0.95)).toBe(8);
     expect(countQuantile(4, 40, 0.95)).toBeGreaterThan(8);
     expect(countQuantile(0, 0, 0.95)).toBe(0);
+    // A spread that would make the walk long takes the normal instead.
+    expect(countQuantile(1000, 1e15, 0.9999999)).toBeGreaterThan(1e8);
   });
 });

@@ -76,6 +76,37 @@ describe('inventory routes', () => {
     expect(level.json().field).toBe('serviceLevel');
   });
 
+  it('rejects absurd quantities in a policy request by field instead of computing them', async () => {
+    const post = (payload: object) =>
+      app.inject({ method: 'POST', url: '/v1/inventory/policies', payload });
+    const base = { onHand: 0, leadTimeDays: 7, serviceLevel: 0.95 };
+
+    for (const daily of [1e15, 1e308]) {
+      const res = await post({ ...base, history: Array(30).fill(daily) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'history[0]' });
+    }
+    const stock = await post({ ...base, history: [1, 2], onHand: 1e300 });
+    expect(stock.json().field).toBe('onHand');
+    const forecast = await post({
+      ...base,
+      history: [1, 2],
+      forecast: { mean: [1e12], lower95: [], upper95: [] },
+    });
+    expect(forecast.json().field).toBe('forecast.mean[0]');
+
+    const largest = await post({
+      ...base,
+      history: Array(30).fill(1e9),
+      unitCost: 1e-300,
+      orderCost: 1e9,
+    });
+    expect(largest.statusCode).toBe(200);
+    for (const value of Object.values(largest.json())) {
+      if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+    }
+  });
+
   it('answers 404 naming the SKU when it is unknown', async () => {
     const policy = await app.inject({ method: 'GET', url: '/v1/inventory/policies/NOPE' });
     expect(policy.statusCode).toBe(404);
@@ -116,6 +147,14 @@ describe('inventory routes', () => {
     expect(negative.statusCode).toBe(400);
     expect(negative.json().field).toBe('movements[0].quantity');
 
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'm2', sku: 'A', kind: 'ORDER', quantity: 1_000_000_001 }] },
+    });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().field).toBe('movements[0].quantity');
+
     const ok = await app.inject({
       method: 'POST',
       url: '/v1/inventory/movements',
@@ -124,6 +163,27 @@ describe('inventory routes', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ applied: 1, duplicates: 0 });
     expect(inventory.movements).toEqual([expect.objectContaining({ eventId: 'api:m1' })]);
+  });
+
+  it('rejects a movement dated before 1970 or more than a year ahead, naming the field', async () => {
+    const at = (occurredAt: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: {
+          movements: [{ eventId: 'm9', sku: 'A', kind: 'RECEIPT', quantity: 1, occurredAt }],
+        },
+      });
+    for (const when of ['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '3000-01-01T00:00:00Z']) {
+      const res = await at(when);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'INVALID_MOVEMENT',
+        field: 'movements[0].occurredAt',
+      });
+    }
+    expect((await at('2011-12-09T12:50:00Z')).statusCode).toBe(200);
+    expect(inventory.movements).toHaveLength(1);
   });
 
   it('merges a settings update over the current settings', async () => {

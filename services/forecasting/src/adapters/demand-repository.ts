@@ -1,7 +1,7 @@
 import { claimEvents } from '@qm/events';
 import type { Pool } from '@qm/kit';
 import type { DemandHistory, SkuForecast } from '../domain/sku-forecasts';
-import { addSteps } from '../domain/series';
+import { addSteps, MAX_SERIES_LENGTH } from '../domain/series';
 
 /** One unit of demand taken from a sale event. */
 export interface DemandEvent {
@@ -59,13 +59,17 @@ export class DemandRepository {
     }
   }
 
-  /** A SKU's daily demand from its first sale to the latest day any sale is known for. */
+  /**
+   * A SKU's daily demand from its first sale to the latest day any sale is known for, and at
+   * most the last `MAX_SERIES_LENGTH` days of it, the longest series a forecast takes.
+   */
   async history(sku: string): Promise<DemandHistory | undefined> {
     const { rows } = await this.pool.query<{ day: string; units: number; last: string }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, units,
-              (SELECT to_char(max(day), 'YYYY-MM-DD') FROM ${this.schema}.daily_demand) AS last
-       FROM ${this.schema}.daily_demand WHERE sku = $1 ORDER BY day`,
-      [sku],
+      `WITH latest AS (SELECT max(day) AS last FROM ${this.schema}.daily_demand)
+       SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.units, to_char(l.last, 'YYYY-MM-DD') AS last
+       FROM ${this.schema}.daily_demand d, latest l
+       WHERE d.sku = $1 AND d.day > l.last - $2::int ORDER BY d.day`,
+      [sku, MAX_SERIES_LENGTH],
     );
     if (rows.length === 0) return undefined;
     const start = rows[0].day;

@@ -129,6 +129,12 @@ export function forecastSeries(
     output = runModel(model, series, options, across, warnings);
   }
 
+  if (!finiteOutput(output)) {
+    // A model across SKUs or an average of models can overflow where a single fit would not.
+    warnings.push(`${model} gave non-finite values: used naive`);
+    model = 'naive';
+    output = runLocal('naive', { y: series.y, horizon, period });
+  }
   const nonNegative = series.y.every((v) => v >= 0);
   if (nonNegative) output = capIntermittent(series.y, output);
   const bands = toBands(output.mean, output.sigma, levels, nonNegative);
@@ -143,6 +149,10 @@ export function forecastSeries(
     warnings: [...warnings, ...output.warnings],
     ...(auto ? { backtest: auto.backtest } : {}),
   };
+}
+
+function finiteOutput(output: ModelOutput): boolean {
+  return output.mean.every(Number.isFinite) && output.sigma.every(Number.isFinite);
 }
 
 /** Share of zero periods from which a count series is treated as intermittent. */

@@ -20,6 +20,12 @@ export interface Series {
   warnings: string[];
 }
 
+/** Most periods a series may have, sent as values or spanned by its dated points. */
+export const MAX_SERIES_LENGTH = 20_000;
+/** Dates a series may carry: any business history, and far beyond any horizon. */
+export const FIRST_DATE = '1900-01-01';
+export const LAST_DATE = '2200-12-31';
+
 const DAY = 86_400_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -35,6 +41,12 @@ export function parseDate(value: string, field: string): Date {
       {
         field,
       },
+    );
+  }
+  if (value < FIRST_DATE || value > LAST_DATE) {
+    throw ForecastErrors.INVALID_DATE(
+      `${field} must be from ${FIRST_DATE} to ${LAST_DATE}, got ${value}`,
+      { field },
     );
   }
   return d;
@@ -92,7 +104,14 @@ export function toSeries(input: SeriesInput, frequency: Frequency, field: string
       v: p.value,
     }));
     const first = dated.reduce((a, b) => (b.d < a.d ? b : a)).d;
-    const length = Math.max(...dated.map((p) => stepIndex(first, p.d, frequency))) + 1;
+    const length = dated.reduce((n, p) => Math.max(n, stepIndex(first, p.d, frequency) + 1), 0);
+    // Missing dates become zeros: the span, not the number of points, sizes the series.
+    if (length > MAX_SERIES_LENGTH) {
+      throw ForecastErrors.SERIES_TOO_LONG(
+        `${field}.points span ${length} periods, more than ${MAX_SERIES_LENGTH}`,
+        { field: `${field}.points` },
+      );
+    }
     const sums = new Array<number | null>(length).fill(0);
     const seen = new Array<boolean>(length).fill(false);
     for (const p of dated) {

@@ -3,9 +3,12 @@ import { MODEL_NAMES } from '../domain/forecast';
 
 // One schema with both types, not a union: with type coercion on, a union would let Ajv turn
 // 0 into null (or null into 0) while trying the branches.
+// Bounded so that sums of squares over 20,000 values stay finite.
 const Value = Type.Unsafe<number | null>({
   type: ['number', 'null'],
-  description: 'null = missing',
+  minimum: -1e15,
+  maximum: 1e15,
+  description: 'null = missing; at most 1e15 in size',
 });
 
 export const SeriesSchema = Type.Object(
@@ -17,7 +20,8 @@ export const SeriesSchema = Type.Object(
       Type.Array(Type.Object({ date: Type.String({ format: 'date' }), value: Value }), {
         minItems: 1,
         maxItems: 20_000,
-        description: 'missing dates count as 0; duplicate dates are summed',
+        description:
+          'missing dates count as 0; duplicate dates are summed; at most 20,000 periods from first to last',
       }),
     ),
   },

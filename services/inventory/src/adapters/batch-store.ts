@@ -165,8 +165,8 @@ export function createBatchStore(schema = 'inventory') {
       await db.query(
         `INSERT INTO ${t('policies')} (sku, warehouse, method, reorder_point, order_up_to,
            safety_stock, order_quantity, days_of_cover, stockout_date, excess_stock)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[],
-           $6::float8[], $7::int[], $8::float8[], $9::date[], $10::int[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[],
+           $6::float8[], $7::int8[], $8::float8[], $9::date[], $10::int8[])
          ON CONFLICT (sku, warehouse) DO UPDATE SET method = excluded.method,
            reorder_point = excluded.reorder_point, order_up_to = excluded.order_up_to,
            safety_stock = excluded.safety_stock, order_quantity = excluded.order_quantity,

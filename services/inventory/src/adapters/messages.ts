@@ -14,6 +14,7 @@ import {
   type InventoryMovement,
   type SaleLine,
 } from '@qm/contracts';
+import { plausibleMovementTime } from '../domain/ledger';
 import type { MovementInput, ForecastInput } from '../inventory';
 import type { SignalRow } from './store';
 
@@ -49,6 +50,9 @@ export function validateSale(line: SaleLine): string | undefined {
   if (!line.eventId) return 'no event id';
   if (!line.sku) return 'no sku';
   if (line.kind === SaleKind.UNSPECIFIED) return 'no kind';
+  if (line.occurredAt && !plausibleMovementTime(timestampDate(line.occurredAt))) {
+    return 'occurredAt is not between 1970 and a year from now';
+  }
   return undefined;
 }
 
@@ -76,6 +80,9 @@ export function validateMovement(m: InventoryMovement): string | undefined {
   if (!m.sku) return 'no sku';
   if (m.kind === ProtoMovementKind.UNSPECIFIED) return 'no kind';
   if (m.kind !== ProtoMovementKind.ADJUSTMENT && m.quantity < 0) return 'negative quantity';
+  if (m.occurredAt && !plausibleMovementTime(timestampDate(m.occurredAt))) {
+    return 'occurredAt is not between 1970 and a year from now';
+  }
   return undefined;
 }
 
@@ -101,6 +108,10 @@ export function validateForecast(f: ForecastUpdated): string | undefined {
   if (!f.sku) return 'no sku';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(f.start)) return 'start is not an ISO date';
   if (f.mean.length === 0) return 'no mean';
+  // Very large values are fine (policies read each day within MAX_DAILY_UNITS); NaN is not.
+  if (![f.mean, f.lower95, f.upper95].every((xs) => xs.every(Number.isFinite))) {
+    return 'a value is not a finite number';
+  }
   return undefined;
 }
 

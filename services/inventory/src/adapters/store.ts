@@ -160,7 +160,7 @@ export function createStore(schema = 'inventory') {
     /** Daily units over the `days` days ending `asOf`, oldest first; all warehouses if null. */
     async history(db: Db, sku: string, warehouse: string | null, asOf: string, days: number) {
       const { rows } = await db.query(
-        `SELECT ($3::date - day) AS age, sum(units)::int AS units FROM ${t('daily_demand')}
+        `SELECT ($3::date - day) AS age, sum(units)::float8 AS units FROM ${t('daily_demand')}
          WHERE sku = $1 AND ($2::text IS NULL OR warehouse = $2)
            AND day > $3::date - $4::int AND day <= $3::date
          GROUP BY day`,
@@ -249,13 +249,14 @@ export function createStore(schema = 'inventory') {
             ? null
             : {
                 method: r.method,
-                reorderPoint: r.reorder_point,
-                orderUpTo: r.order_up_to,
+                // bigint columns come back as strings; policy figures stay far below 2^53.
+                reorderPoint: Number(r.reorder_point),
+                orderUpTo: Number(r.order_up_to),
                 safetyStock: r.safety_stock,
-                orderQuantity: r.order_quantity,
+                orderQuantity: Number(r.order_quantity),
                 daysOfCover: r.days_of_cover,
                 stockoutDate: day(r.stockout_date),
-                excessStock: r.excess_stock,
+                excessStock: Number(r.excess_stock),
               },
       }));
     },

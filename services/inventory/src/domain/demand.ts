@@ -8,6 +8,17 @@ export interface ForecastPath {
   upper95: number[];
 }
 
+/**
+ * Most units a SKU is taken to sell in one day, far above any real SKU. A forecast's days are
+ * read within it, so a runaway path (or one stored before the limit) cannot overflow a policy.
+ */
+export const MAX_DAILY_UNITS = 1_000_000_000;
+
+/** A forecast day as units: within 0..`MAX_DAILY_UNITS`, and 0 when it is not a number. */
+export function forecastUnits(m: number): number {
+  return Number.isFinite(m) ? Math.min(MAX_DAILY_UNITS, Math.max(0, m)) : 0;
+}
+
 /** How far ahead a replenishment decision must protect, and how surely. */
 export interface Protection {
   leadTimeDays: number;
@@ -258,8 +269,7 @@ export function forecastDailyMean(forecast: ForecastPath, p: Protection): number
   const span = Math.max(1, Math.round(p.leadTimeDays + p.reviewPeriodDays));
   let sum = 0;
   for (let i = 0; i < span; i++) {
-    const m = forecast.mean[Math.min(i, forecast.mean.length - 1)];
-    sum += Number.isFinite(m) ? Math.max(0, m) : 0;
+    sum += forecastUnits(forecast.mean[Math.min(i, forecast.mean.length - 1)]);
   }
   return sum / span;
 }

@@ -17,6 +17,17 @@ export interface LedgerDelta {
 
 export const EMPTY_STOCK: StockLevel = { onHand: 0, onOrder: 0, backorders: 0 };
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether a movement's time is plausible: from 1970 to a year from now. The latest day with
+ * demand is the business date, so one sale dated in the year 3000 would plan every SKU then.
+ */
+export function plausibleMovementTime(at: Date, now = Date.now()): boolean {
+  const t = at.getTime();
+  return t >= 0 && t <= now + 365 * DAY_MS;
+}
+
 /** Units coming in serve waiting backorders first; the rest goes on the shelf. */
 function receive(level: StockLevel, units: number): StockLevel {
   const served = Math.min(units, level.backorders);

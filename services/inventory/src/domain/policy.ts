@@ -2,6 +2,7 @@ import {
   DEFAULT_EMPIRICAL,
   demandFromHistory,
   forecastDailyMean,
+  forecastUnits,
   type DemandClass,
   type DemandMethod,
   type EmpiricalOptions,
@@ -69,12 +70,16 @@ export interface Policy {
   excessStock: number;
 }
 
-/** Economic order quantity, when the costs that define it are known. */
+/**
+ * Economic order quantity, when the costs that define it are known. A near-free unit would
+ * make it endless, so it stops at the demand of `MAX_DAYS_OF_COVER` days.
+ */
 export function economicOrderQuantity(dailyMean: number, s: SkuSettings): number | null {
   if (s.unitCost === null || s.orderCost === null) return null;
   const holding = s.unitCost * s.holdingRate;
   if (!(holding > 0) || !(dailyMean > 0)) return null;
-  return Math.sqrt((2 * dailyMean * 365 * s.orderCost) / holding);
+  const eoq = Math.sqrt((2 * dailyMean * 365 * s.orderCost) / holding);
+  return Math.min(eoq, MAX_DAYS_OF_COVER * dailyMean);
 }
 
 /** Rounds a need up to whole packs, and to at least the minimum order; zero stays zero. */
@@ -100,7 +105,7 @@ function addDays(isoDate: string, days: number): string {
 function coverDays(stock: number, dailyMean: number, forecast?: ForecastPath): number {
   if (stock <= 0) return 0;
   if (!(dailyMean > 0)) return MAX_DAYS_OF_COVER;
-  const path = (forecast?.mean ?? []).map((m) => (Number.isFinite(m) ? Math.max(0, m) : 0));
+  const path = (forecast?.mean ?? []).map(forecastUnits);
   const pathMean = path.reduce((a, m) => a + m, 0) / Math.max(1, path.length);
   const scale = pathMean > 0 ? dailyMean / pathMean : 0;
   let left = stock;

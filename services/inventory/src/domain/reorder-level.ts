@@ -31,10 +31,12 @@ class ShortCurve {
   /** The lowest level whose expected units short per cycle stay within `allowed`. */
   fillLevel(allowed: number): number {
     if (this.cycle.size === 0 || !(this.cycle.total > 0)) return 0;
+    // Bisection over safe integers: each step moves `lo` or `hi`, so it ends within 53 steps
+    // whatever the samples (above 2^53, `mid + 1` would equal `mid` and never move).
     let lo = 0;
-    let hi = Math.ceil(this.cycle.at(this.cycle.size - 1));
+    let hi = Math.min(Math.ceil(this.cycle.at(this.cycle.size - 1)), Number.MAX_SAFE_INTEGER);
     while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
+      const mid = lo + Math.floor((hi - lo) / 2);
       if (this.at(mid) <= allowed) hi = mid;
       else lo = mid + 1;
     }

@@ -34,6 +34,9 @@ export function normalQuantile(p: number): number {
   );
 }
 
+/** Longest walk along a count's pmf before the normal approximation takes over. */
+const MAX_WALK = 1_000_000;
+
 /**
  * The p-quantile of a count with the given mean and variance: negative binomial when the
  * variance exceeds the mean (lumpy demand), Poisson otherwise. Walks the pmf, so it is exact.
@@ -41,8 +44,12 @@ export function normalQuantile(p: number): number {
 export function countQuantile(mean: number, variance: number, p: number): number {
   if (!(mean > 0)) return 0;
   const v = Math.max(variance, mean);
-  // Far into the normal regime the walk is long and the normal is accurate enough.
-  if (mean > 5000) return Math.max(0, Math.ceil(mean + normalQuantile(p) * Math.sqrt(v)));
+  const cap = Math.ceil(mean + 40 * Math.sqrt(v)) + 10;
+  // Far into the normal regime, or with a spread that would make the walk long, the normal
+  // is accurate enough and takes no walk at all.
+  if (mean > 5000 || !(cap <= MAX_WALK)) {
+    return Math.max(0, Math.ceil(mean + normalQuantile(p) * Math.sqrt(v)));
+  }
   let pmf: number;
   let next: (k: number, prev: number) => number;
   if (v <= mean * 1.0001) {
@@ -56,7 +63,6 @@ export function countQuantile(mean: number, variance: number, p: number): number
   }
   let cdf = pmf;
   let k = 0;
-  const cap = Math.ceil(mean + 40 * Math.sqrt(v)) + 10;
   while (cdf < p && k < cap) {
     k++;
     pmf = next(k, pmf);

@@ -1,5 +1,6 @@
 import { errorResponses, type ServiceApp } from '@qm/kit';
-import { InventoryErrors } from '../errors';
+import { plausibleMovementTime } from '../domain/ledger';
+import { InventoryErrors, isOutOfRange } from '../errors';
 import type { Inventory } from '../inventory';
 import { MovementBody, MovementResponse } from '../schemas/inventory';
 
@@ -15,7 +16,7 @@ export function movementRoutes(app: ServiceApp, deps: { inventory: Inventory }):
         tags: ['stock'],
         summary: 'Record stock movements (idempotent by eventId)',
         body: MovementBody,
-        response: { 200: MovementResponse, ...errorResponses(400) },
+        response: { 200: MovementResponse, ...errorResponses(400, 409) },
       },
     },
     async (request) => {
@@ -26,13 +27,28 @@ export function movementRoutes(app: ServiceApp, deps: { inventory: Inventory }):
             { field: `movements[${i}].quantity` },
           );
         }
+        if (m.occurredAt !== undefined && !plausibleMovementTime(new Date(m.occurredAt))) {
+          throw InventoryErrors.INVALID_MOVEMENT(
+            `body.movements[${i}].occurredAt must be from 1970 to a year from now`,
+            { field: `movements[${i}].occurredAt` },
+          );
+        }
       });
       const movements = request.body.movements.map((m) => ({
         ...m,
         eventId: `api:${m.eventId}`,
         occurredAt: m.occurredAt === undefined ? new Date() : new Date(m.occurredAt),
       }));
-      return deps.inventory.applyMovements(movements, request.id);
+      try {
+        return await deps.inventory.applyMovements(movements, request.id);
+      } catch (error) {
+        // Stock, on order and backorders are 32-bit columns; nothing of the batch was stored.
+        if (!isOutOfRange(error)) throw error;
+        throw InventoryErrors.STOCK_OUT_OF_RANGE(
+          'the movements would take stock, units on order or backorders beyond 2147483647',
+          { field: 'movements', cause: error },
+        );
+      }
     },
   );
 }

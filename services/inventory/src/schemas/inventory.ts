@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_DAILY_UNITS } from '../domain/demand';
 
 const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'Stock code' });
 const Warehouse = Type.String({ minLength: 1, maxLength: 64 });
@@ -9,6 +10,17 @@ const ServiceLevel = Type.Number({
   exclusiveMaximum: 1,
   description: 'Target share of demand served from stock',
 });
+
+/** Most units of stock, on order or waiting that a policy is asked about. */
+export const MAX_STOCK_UNITS = 1_000_000_000_000;
+/** Most units one posted movement may carry. */
+export const MAX_MOVEMENT_UNITS = 1_000_000;
+
+const DailyUnits = Type.Number({ minimum: 0, maximum: MAX_DAILY_UNITS });
+const StockUnits = Type.Number({ minimum: 0, maximum: MAX_STOCK_UNITS });
+const MinOrder = Type.Integer({ minimum: 0, maximum: MAX_DAILY_UNITS });
+const PackSize = Type.Integer({ minimum: 1, maximum: MAX_MOVEMENT_UNITS });
+const Money = Type.Number({ minimum: 0, maximum: 1_000_000_000 });
 const Urgency = Type.Union([
   Type.Literal('critical'),
   Type.Literal('high'),
@@ -23,10 +35,10 @@ export const Settings = Type.Object({
   leadTimeSdDays: Type.Number({ minimum: 0, maximum: 365 }),
   reviewPeriodDays: Type.Integer({ minimum: 1, maximum: 365 }),
   serviceLevel: ServiceLevel,
-  minOrderQuantity: Type.Integer({ minimum: 0 }),
-  packSize: Type.Integer({ minimum: 1 }),
-  unitCost: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
-  orderCost: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  minOrderQuantity: MinOrder,
+  packSize: PackSize,
+  unitCost: Type.Union([Money, Type.Null()]),
+  orderCost: Type.Union([Money, Type.Null()]),
   holdingRate: Type.Number({ exclusiveMinimum: 0, maximum: 10 }),
 });
 export const SettingsPatch = Type.Partial(Settings, { additionalProperties: false });
@@ -62,27 +74,27 @@ export const PolicyQuery = Type.Object({
 export const PolicyBody = Type.Object(
   {
     sku: Type.Optional(Sku),
-    history: Type.Array(Type.Number({ minimum: 0 }), {
+    history: Type.Array(DailyUnits, {
       maxItems: 3660,
       description: 'Units sold per day, oldest first, ending the day before asOf',
     }),
-    onHand: Type.Number({ minimum: 0 }),
-    onOrder: Type.Optional(Type.Number({ minimum: 0 })),
-    backorders: Type.Optional(Type.Number({ minimum: 0 })),
+    onHand: StockUnits,
+    onOrder: Type.Optional(StockUnits),
+    backorders: Type.Optional(StockUnits),
     leadTimeDays: LeadTime,
     serviceLevel: ServiceLevel,
     leadTimeSdDays: Type.Optional(Type.Number({ minimum: 0, maximum: 365 })),
     reviewPeriodDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
-    minOrderQuantity: Type.Optional(Type.Integer({ minimum: 0 })),
-    packSize: Type.Optional(Type.Integer({ minimum: 1 })),
-    unitCost: Type.Optional(Type.Number({ minimum: 0 })),
-    orderCost: Type.Optional(Type.Number({ minimum: 0 })),
+    minOrderQuantity: Type.Optional(MinOrder),
+    packSize: Type.Optional(PackSize),
+    unitCost: Type.Optional(Money),
+    orderCost: Type.Optional(Money),
     asOf: Type.Optional(IsoDate),
     forecast: Type.Optional(
       Type.Object({
-        mean: Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 366 }),
-        lower95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
-        upper95: Type.Array(Type.Number({ minimum: 0 }), { maxItems: 366 }),
+        mean: Type.Array(DailyUnits, { minItems: 1, maxItems: 366 }),
+        lower95: Type.Array(DailyUnits, { maxItems: 366 }),
+        upper95: Type.Array(DailyUnits, { maxItems: 366 }),
       }),
     ),
   },
@@ -185,7 +197,7 @@ export const MovementBody = Type.Object(
           sku: Sku,
           warehouse: Type.Optional(Warehouse),
           kind: MovementKindSchema,
-          quantity: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000 }),
+          quantity: Type.Integer({ minimum: -MAX_MOVEMENT_UNITS, maximum: MAX_MOVEMENT_UNITS }),
           reference: Type.Optional(Type.String({ maxLength: 200 })),
           occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
         },
