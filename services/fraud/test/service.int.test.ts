@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   create,
+  deadLetterTopic,
   decode,
   encode,
   FraudDecisionSchema,
@@ -48,6 +49,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
   let app: ServiceApp;
   let decisions: DecisionLog;
   const published: FraudDecision[] = [];
+  const deadSales: string[] = [];
 
   beforeAll(async () => {
     await migrate({
@@ -95,6 +97,14 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
       decode: (value) => decode(FraudDecisionSchema, value),
       handle: async (events) => {
         published.push(...events.map((e) => e.value));
+      },
+    });
+    await bus.runConsumer({
+      groupId: `${topicPrefix}sales-dlq-reader`,
+      topic: deadLetterTopic(bus.topic('sales')),
+      decode: (value) => decode(SaleLineSchema, value),
+      handle: async (events) => {
+        deadSales.push(...events.map((e) => e.value.eventId));
       },
     });
     await bus.runConsumer(
@@ -260,5 +270,34 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     const key = `${redisPrefix}fraud:h:${customer}`;
     await waitFor('the sale in the history', async () => (await redis.hget(key, 'sum')) === '40');
     expect(await redis.hget(key, 'n')).toBe('1');
+  });
+
+  it('dead-letters a sale line priced 1e300 and goes on counting the lines after it', async () => {
+    const customer = `big-spender-${id}`;
+    const line = (n: number, unitPrice: number) =>
+      create(SaleLineSchema, {
+        eventId: `absurd-${id}-${n}`,
+        orderId: `absurd-order-${id}-${n}`,
+        line: 0,
+        sku: 'sku-1',
+        quantity: 1,
+        unitPrice,
+        currency: 'GBP',
+        customerId: customer,
+        occurredAt: timestampFromDate(new Date('2026-03-01T09:00:00Z')),
+        kind: SaleKind.SALE,
+      });
+    const lines = [line(0, 1e300), line(1, 12.5)];
+    await bus.publisher.publish(
+      bus.topic('sales'),
+      lines.map((l) => ({ key: customer, value: encode(SaleLineSchema, l) })),
+    );
+    const key = `${redisPrefix}fraud:h:${customer}`;
+    await waitFor(
+      'the later sale in the history',
+      async () => (await redis.hget(key, 'n')) === '1',
+    );
+    expect(await redis.hget(key, 'sum')).toBe('12.5');
+    await waitFor('the absurd line dead-lettered', () => deadSales.includes(`absurd-${id}-0`));
   });
 });

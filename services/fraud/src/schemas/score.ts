@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_AMOUNT } from '../domain/order';
 
 /** Ids and labels are one line of text: a control character in them is a client's mistake. */
 const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]*$';
@@ -9,9 +10,6 @@ const Time = Type.String({
   maxLength: 64,
   description: 'ISO 8601 date and time, from 1970 to one day from now',
 });
-
-/** Larger amounts are taken for input mistakes rather than orders. */
-export const MAX_AMOUNT = 10_000_000;
 
 export const ScoreBody = Type.Object(
   {
