@@ -230,6 +230,37 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(published.filter((p) => p.transactionId === first.transactionId)).toHaveLength(1);
   });
 
+  it('stores the decisions of a batch around one whose row PostgreSQL refuses', async () => {
+    const [before, bad, after] = [order(), order(), order()];
+    await score(before);
+    // A lone surrogate serialises to JSON that PostgreSQL's jsonb refuses as bad data.
+    const decision = {
+      transactionId: bad.transactionId,
+      customerId: 'c-1',
+      score: 0.5,
+      riskLevel: 'normal' as const,
+      decision: 'review' as const,
+      reasons: [],
+      modelVersion: 'test-model-1',
+      decidedAt: Date.now(),
+      features: [],
+    };
+    decisions.append(decision, { ...bad, customerId: 'c-\ud800', createdAt: Date.now() });
+    await score(after);
+    await decisions.flush();
+
+    const { rows } = await pool.query(
+      `select transaction_id from ${schema}.decisions where transaction_id = any($1::text[])`,
+      [[before, bad, after].map((o) => o.transactionId)],
+    );
+    expect(rows.map((r) => r.transaction_id).sort()).toEqual(
+      [before.transactionId, after.transactionId].sort(),
+    );
+    await waitFor('the stored decisions published', () =>
+      [before, after].every((o) => published.some((p) => p.transactionId === o.transactionId)),
+    );
+  });
+
   it('stores feedback in PostgreSQL for the next training', async () => {
     const scored = order();
     await score(scored);
