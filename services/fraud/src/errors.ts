@@ -6,3 +6,17 @@ export const FraudErrors = defineErrors({
   UNKNOWN_TRANSACTION: [404, 'no decision was made for this transaction'],
   UNKNOWN_LIST: [404, 'no such list'],
 });
+
+/**
+ * A number the velocity store cannot count: not finite, or beyond any order. Its code is
+ * PostgreSQL's numeric_value_out_of_range, which event consumers take for bad data: the
+ * event is dead-lettered rather than the consumer stopped.
+ */
+export class OutOfRangeError extends Error {
+  readonly code = '22003';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutOfRangeError';
+  }
+}

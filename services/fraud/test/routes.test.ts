@@ -67,6 +67,58 @@ describe('fraud routes', () => {
     expect(res.json().field).toBe('createdAt');
   });
 
+  it.each([
+    ['createdAt', '0000-01-01T00:00:00Z'],
+    ['createdAt', '1969-12-31T23:59:59Z'],
+    ['createdAt', '3000-01-01T00:00:00Z'],
+    ['createdAt', new Date(Date.now() + 2 * 86_400_000).toISOString()],
+    ['accountCreatedAt', '0000-01-01T00:00:00Z'],
+  ])('rejects a %s of %s, outside 1970 to a day from now, naming it', async (field, at) => {
+    const res = await score(order({ [field]: at }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe(field);
+    expect(fakes.decisions).toHaveLength(0);
+  });
+
+  it('accepts an order placed a few hours ahead of the clock', async () => {
+    const res = await score(order({ createdAt: new Date(Date.now() + 3_600_000).toISOString() }));
+    expect(res.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['transactionId', 't\t1'],
+    ['customerId', 'c\n1'],
+    ['deviceId', 'dev\r1'],
+  ])('rejects a control character in %s with a 400 naming it', async (field, value) => {
+    const res = await score(order({ [field]: value }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe(field);
+  });
+
+  it('rejects a score request with a field it does not know', async () => {
+    const res = await score(order({ a: 1 }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('body');
+    expect(res.json().message).toContain('must NOT have additional properties');
+    expect(fakes.decisions).toHaveLength(0);
+  });
+
+  it.each([
+    ['PUT', '/v1/fraud/rules', { limits: {}, a: 1 }, 'body'],
+    ['PUT', '/v1/fraud/rules', { lists: { devices: { block: [], allow: [] } } }, 'lists'],
+    ['PUT', '/v1/fraud/rules', { lists: { ip: { block: [], allow: [], a: 1 } } }, 'lists.ip'],
+    ['PUT', '/v1/fraud/lists/ip', { block: [], allow: [], a: 1 }, 'body'],
+    ['POST', '/v1/fraud/feedback', { transactionId: 't-1', label: 'fraud', a: 1 }, 'body'],
+  ] as const)(
+    'rejects %s %s with an unknown field, naming its object',
+    async (method, url, payload, field) => {
+      const res = await app.inject({ method, url, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().field).toBe(field);
+      expect(res.json().message).toContain('must NOT have additional properties');
+    },
+  );
+
   it('rejects an account opened after its own order, naming accountCreatedAt', async () => {
     const res = await score(order({ accountCreatedAt: '2030-01-01T00:00:00Z' }));
     expect(res.statusCode).toBe(400);

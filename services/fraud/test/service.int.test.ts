@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   create,
+  deadLetterTopic,
   decode,
   encode,
   FraudDecisionSchema,
@@ -48,6 +49,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
   let app: ServiceApp;
   let decisions: DecisionLog;
   const published: FraudDecision[] = [];
+  const deadSales: string[] = [];
 
   beforeAll(async () => {
     await migrate({
@@ -95,6 +97,14 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
       decode: (value) => decode(FraudDecisionSchema, value),
       handle: async (events) => {
         published.push(...events.map((e) => e.value));
+      },
+    });
+    await bus.runConsumer({
+      groupId: `${topicPrefix}sales-dlq-reader`,
+      topic: deadLetterTopic(bus.topic('sales')),
+      decode: (value) => decode(SaleLineSchema, value),
+      handle: async (events) => {
+        deadSales.push(...events.map((e) => e.value.eventId));
       },
     });
     await bus.runConsumer(
@@ -220,6 +230,37 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(published.filter((p) => p.transactionId === first.transactionId)).toHaveLength(1);
   });
 
+  it('stores the decisions of a batch around one whose row PostgreSQL refuses', async () => {
+    const [before, bad, after] = [order(), order(), order()];
+    await score(before);
+    // A lone surrogate serialises to JSON that PostgreSQL's jsonb refuses as bad data.
+    const decision = {
+      transactionId: bad.transactionId,
+      customerId: 'c-1',
+      score: 0.5,
+      riskLevel: 'normal' as const,
+      decision: 'review' as const,
+      reasons: [],
+      modelVersion: 'test-model-1',
+      decidedAt: Date.now(),
+      features: [],
+    };
+    decisions.append(decision, { ...bad, customerId: 'c-\ud800', createdAt: Date.now() });
+    await score(after);
+    await decisions.flush();
+
+    const { rows } = await pool.query(
+      `select transaction_id from ${schema}.decisions where transaction_id = any($1::text[])`,
+      [[before, bad, after].map((o) => o.transactionId)],
+    );
+    expect(rows.map((r) => r.transaction_id).sort()).toEqual(
+      [before.transactionId, after.transactionId].sort(),
+    );
+    await waitFor('the stored decisions published', () =>
+      [before, after].every((o) => published.some((p) => p.transactionId === o.transactionId)),
+    );
+  });
+
   it('stores feedback in PostgreSQL for the next training', async () => {
     const scored = order();
     await score(scored);
@@ -260,5 +301,34 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     const key = `${redisPrefix}fraud:h:${customer}`;
     await waitFor('the sale in the history', async () => (await redis.hget(key, 'sum')) === '40');
     expect(await redis.hget(key, 'n')).toBe('1');
+  });
+
+  it('dead-letters a sale line priced 1e300 and goes on counting the lines after it', async () => {
+    const customer = `big-spender-${id}`;
+    const line = (n: number, unitPrice: number) =>
+      create(SaleLineSchema, {
+        eventId: `absurd-${id}-${n}`,
+        orderId: `absurd-order-${id}-${n}`,
+        line: 0,
+        sku: 'sku-1',
+        quantity: 1,
+        unitPrice,
+        currency: 'GBP',
+        customerId: customer,
+        occurredAt: timestampFromDate(new Date('2026-03-01T09:00:00Z')),
+        kind: SaleKind.SALE,
+      });
+    const lines = [line(0, 1e300), line(1, 12.5)];
+    await bus.publisher.publish(
+      bus.topic('sales'),
+      lines.map((l) => ({ key: customer, value: encode(SaleLineSchema, l) })),
+    );
+    const key = `${redisPrefix}fraud:h:${customer}`;
+    await waitFor(
+      'the later sale in the history',
+      async () => (await redis.hget(key, 'n')) === '1',
+    );
+    expect(await redis.hget(key, 'sum')).toBe('12.5');
+    await waitFor('the absurd line dead-lettered', () => deadSales.includes(`absurd-${id}-0`));
   });
 });

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@qm/kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Decision } from '../domain/scorer';
@@ -9,22 +10,72 @@ export interface DecisionPublisher {
 }
 
 interface Pending {
+  /** Without its feature vector, which only the stored row needs. */
   decision: Decision;
-  order: Order;
+  /** The row as JSON, made when the decision is queued. */
+  row: string;
+}
+
+/** Longest wait between two attempts while PostgreSQL or Kafka keeps failing. */
+const MAX_BACKOFF_MS = 30_000;
+
+/** PostgreSQL's data exceptions and integrity violations: the row, not the database, is wrong. */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Logs a failure that repeats once per distinct error, and once when it ends. */
+class RepeatedFailure {
+  count = 0;
+  private lastMessage: string | undefined;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly failing: string,
+    private readonly recovered: string,
+  ) {}
+
+  failed(err: unknown, fields: Record<string, unknown>): void {
+    this.count++;
+    const message = messageOf(err);
+    if (message === this.lastMessage) return;
+    this.lastMessage = message;
+    this.log.error({ err, failures: this.count, ...fields }, this.failing);
+  }
+
+  succeeded(fields: Record<string, unknown>): void {
+    if (this.count === 0) return;
+    this.log.info({ failures: this.count, ...fields }, this.recovered);
+    this.count = 0;
+    this.lastMessage = undefined;
+  }
 }
 
 /**
- * Write-behind log of decisions. Scoring only appends to memory; every `flushMs` the queue is
- * inserted in one statement, and the decisions that were new (a transaction scored twice keeps
- * its first decision) are published once and marked published. A failed insert keeps the
- * queue for the next flush; a failed publish leaves rows unpublished, and they are retried
- * from PostgreSQL. What is lost on a crash is at most one interval of decisions.
+ * Write-behind log of decisions. Scoring only appends to memory (the row is serialised then,
+ * so a decision that cannot be is dropped alone); every `flushMs` the queue is inserted in one
+ * statement, and the decisions that were new (a transaction scored twice keeps its first
+ * decision) are published once and marked published. A row PostgreSQL refuses is found by
+ * halving the batch and dropped; any other failed insert keeps the queue, and the next
+ * attempts back off up to `MAX_BACKOFF_MS`. A failed publish leaves rows unpublished, and they
+ * are retried from PostgreSQL. What is lost on a crash is at most one interval of decisions.
  */
 export class DecisionLog {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private retryUnpublished = true;
+  /** While failures back off, timed flushes leave each stage alone until its time (ms). */
+  private storeAt = 0;
+  private publishAt = 0;
+  private dropped = 0;
+  private readonly storing: RepeatedFailure;
+  private readonly publishing: RepeatedFailure;
 
   constructor(
     private readonly pool: Pool,
@@ -34,27 +85,47 @@ export class DecisionLog {
     private readonly schema = 'fraud',
     /** Beyond this many waiting decisions the oldest are dropped, with an error logged. */
     private readonly maxQueue = 100_000,
-  ) {}
+  ) {
+    this.storing = new RepeatedFailure(
+      log,
+      'decisions not stored, will retry',
+      'decisions stored again',
+    );
+    this.publishing = new RepeatedFailure(
+      log,
+      'decisions not published, will retry',
+      'decisions published again',
+    );
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.flush(), this.flushMs);
+    this.timer ??= setInterval(() => {
+      if (Date.now() >= Math.min(this.storeAt, this.publishAt)) void this.run(true);
+    }, this.flushMs);
     this.timer.unref();
   }
 
   append(decision: Decision, order: Order): void {
-    this.queue.push({ decision, order });
+    let row: string;
+    try {
+      row = JSON.stringify(toRow(decision, order));
+    } catch (err) {
+      const reason = messageOf(err);
+      this.log.error(
+        { transactionId: decision.transactionId, reason },
+        'decision not serialisable, dropped',
+      );
+      return;
+    }
+    this.queue.push({ decision: { ...decision, features: [] }, row });
     if (this.queue.length > this.maxQueue) {
-      const dropped = this.queue.splice(0, this.queue.length - this.maxQueue);
-      this.log.error({ dropped: dropped.length }, 'decision queue full, oldest dropped');
+      this.dropped += this.queue.splice(0, this.queue.length - this.maxQueue).length;
     }
   }
 
-  /** Writes and publishes what is waiting; concurrent calls share one run. */
+  /** Writes and publishes what is waiting now, backing off or not; concurrent calls share one run. */
   flush(): Promise<void> {
-    this.flushing ??= this.run().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+    return this.run(false);
   }
 
   async stop(): Promise<void> {
@@ -63,31 +134,91 @@ export class DecisionLog {
     await this.flush();
   }
 
-  private async run(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    let inserted: Decision[] = [];
-    if (batch.length > 0) {
-      try {
-        inserted = await this.insert(batch);
-      } catch (err) {
-        this.queue = batch.concat(this.queue);
-        this.log.error({ err, waiting: this.queue.length }, 'decisions not stored, will retry');
-        return;
-      }
+  private run(timed: boolean): Promise<void> {
+    this.flushing ??= this.flushOnce(timed).finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  /** Never rejects: failures are logged and retried. */
+  private async flushOnce(timed: boolean): Promise<void> {
+    if (this.dropped > 0) {
+      // One line per flush however many were dropped since the last one.
+      const waiting = this.queue.length;
+      this.log.error({ dropped: this.dropped, waiting }, 'decision queue full, oldest dropped');
+      this.dropped = 0;
     }
-    if (this.retryUnpublished) inserted = inserted.concat(await this.unpublished(inserted));
-    if (inserted.length === 0) return;
+    const now = Date.now();
+    let inserted: Decision[] = [];
+    if (!timed || now >= this.storeAt) {
+      const stored = await this.storeQueue();
+      if (stored === undefined) return;
+      inserted = stored;
+    }
+    if (timed && now < this.publishAt) return;
     try {
+      if (this.retryUnpublished) inserted = inserted.concat(await this.unpublished(inserted));
+      if (inserted.length === 0) return;
       await this.publisher.publish(inserted);
       await this.pool.query(
         `update ${this.schema}.decisions set published_at = now() where transaction_id = any($1::text[])`,
         [inserted.map((d) => d.transactionId)],
       );
       this.retryUnpublished = false;
+      this.publishAt = 0;
+      this.publishing.succeeded({ decisions: inserted.length });
     } catch (err) {
       this.retryUnpublished = true;
-      this.log.error({ err, decisions: inserted.length }, 'decisions not published, will retry');
+      this.publishing.failed(err, { decisions: inserted.length });
+      this.publishAt = this.backOff(this.publishing.count);
+    }
+  }
+
+  /** Inserts the queue: the decisions that were new, or undefined when it stays queued. */
+  private async storeQueue(): Promise<Decision[] | undefined> {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return [];
+    try {
+      const inserted = await this.store(batch);
+      this.storeAt = 0;
+      this.storing.succeeded({ waiting: this.queue.length });
+      return inserted;
+    } catch (err) {
+      this.queue = batch.concat(this.queue);
+      // Part of the batch may be stored already: those rows are found again as unpublished.
+      this.retryUnpublished = true;
+      this.storing.failed(err, { waiting: this.queue.length });
+      this.storeAt = this.backOff(this.storing.count);
+      return undefined;
+    }
+  }
+
+  /** When to try again after `failures` failures in a row. */
+  private backOff(failures: number): number {
+    // Between half and all of the doubling delay, so that instances do not retry in step.
+    const ceiling = Math.min(MAX_BACKOFF_MS, this.flushMs * 2 ** failures);
+    return Date.now() + ceiling / 2 + backoffDelay(failures, this.flushMs, MAX_BACKOFF_MS) / 2;
+  }
+
+  /** Inserts the batch; a row PostgreSQL refuses is found by halving, and dropped. */
+  private async store(batch: Pending[]): Promise<Decision[]> {
+    try {
+      return await this.insert(batch);
+    } catch (err) {
+      if (!isRowError(err)) throw err;
+      if (batch.length === 1) {
+        const { transactionId } = batch[0].decision;
+        this.log.error(
+          { transactionId, reason: messageOf(err) },
+          'decision refused by PostgreSQL, dropped',
+        );
+        return [];
+      }
+      const half = Math.ceil(batch.length / 2);
+      const first = await this.store(batch.slice(0, half));
+      return first.concat(await this.store(batch.slice(half)));
     }
   }
 
@@ -100,22 +231,7 @@ export class DecisionLog {
          request jsonb, features jsonb, decided_at timestamptz)
        on conflict (transaction_id) do nothing
        returning transaction_id`,
-      [
-        JSON.stringify(
-          batch.map(({ decision: d, order }) => ({
-            transaction_id: d.transactionId,
-            customer_id: d.customerId,
-            score: d.score,
-            risk_level: d.riskLevel,
-            decision: d.decision,
-            reasons: d.reasons,
-            model_version: d.modelVersion,
-            request: order,
-            features: d.features,
-            decided_at: new Date(d.decidedAt).toISOString(),
-          })),
-        ),
-      ],
+      [`[${batch.map((p) => p.row).join(',')}]`],
     );
     const fresh = new Set(rows.rows.map((r) => r.transaction_id));
     // The first decision of a transaction inside one batch is the one stored.
@@ -158,4 +274,20 @@ export class DecisionLog {
       features: [],
     }));
   }
+}
+
+/** A decision and its order as one row of `decisions`. */
+function toRow(d: Decision, order: Order) {
+  return {
+    transaction_id: d.transactionId,
+    customer_id: d.customerId,
+    score: d.score,
+    risk_level: d.riskLevel,
+    decision: d.decision,
+    reasons: d.reasons,
+    model_version: d.modelVersion,
+    request: order,
+    features: d.features,
+    decided_at: new Date(d.decidedAt).toISOString(),
+  };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import {
+  assertCountable,
   DISTINCT_PER_ENTITY,
   emptyEntityHistories,
   emptySnapshot,
@@ -160,6 +161,8 @@ export class RedisVelocityStore implements VelocityStore {
   }
 
   async observe(observation: Observation, mode: RecordMode): Promise<Observed> {
+    // Lua numbers overflow to infinity, which Redis refuses to store: the script would fail.
+    assertCountable(observation);
     // The customer key comes last among the entity keys: its ZADD tells whether the order
     // is new to the customer's history.
     const kinds: EntityKind[] = ENTITY_KINDS.filter(

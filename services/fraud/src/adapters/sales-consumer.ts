@@ -2,13 +2,14 @@ import { decode, SaleKind, SaleLineSchema, timestampMs, type SaleLine } from '@q
 import { claimEvents, type ConsumerSpec } from '@qm/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { saleObservations } from '../domain/sales';
+import { saleLineProblem, saleObservations } from '../domain/sales';
 import type { VelocityStore } from '../domain/velocity';
 
 /**
  * Sale lines update customers' velocity and history. New event ids are claimed in the same
  * transaction that waits for Redis, so a redelivered line adds nothing; if the commit itself
- * fails after Redis was written, the redelivered lines are added a second time.
+ * fails after Redis was written, the redelivered lines are added a second time. A line whose
+ * numbers no order has (a price of 1e300) is dead-lettered before it reaches Redis.
  */
 export function salesConsumer(deps: {
   pool: Pool;
@@ -24,7 +25,7 @@ export function salesConsumer(deps: {
     groupId: `${deps.groupPrefix ?? ''}fraud.sales`,
     topic: deps.topic,
     decode: (value) => decode(SaleLineSchema, value),
-    validate: (line) => (line.eventId === '' ? 'eventId is empty' : undefined),
+    validate: (line) => (line.eventId === '' ? 'eventId is empty' : saleLineProblem(line)),
     async handle(events) {
       const client = await deps.pool.connect();
       try {

@@ -1,3 +1,6 @@
+/** Larger amounts are taken for input mistakes rather than orders. */
+export const MAX_AMOUNT = 10_000_000;
+
 /** An order as the scorer sees it; times in ms since the epoch. */
 export interface Order {
   transactionId: string;

@@ -1,3 +1,4 @@
+import { MAX_AMOUNT } from './order';
 import type { Observation } from './velocity';
 
 /** The parts of a sale line that fraud velocity uses. */
@@ -11,6 +12,17 @@ export interface SaleFact {
   at: number;
 }
 
+/** Why a sale line cannot be counted: a quantity, price or value no order has; else undefined. */
+export function saleLineProblem(
+  line: Pick<SaleFact, 'quantity' | 'unitPrice'>,
+): string | undefined {
+  if (!Number.isFinite(line.quantity)) return `quantity ${line.quantity} is not finite`;
+  if (!Number.isFinite(line.unitPrice)) return `unitPrice ${line.unitPrice} is not finite`;
+  const value = Math.abs(line.quantity * line.unitPrice);
+  if (value > MAX_AMOUNT) return `line value ${value} is beyond ${MAX_AMOUNT}`;
+  return undefined;
+}
+
 /**
  * Sale lines of known customers, summed per order, as velocity observations. Their ids are
  * `sale:<order id>`, apart from scored transactions: an order that was scored and then sold
@@ -21,8 +33,9 @@ export function saleObservations(lines: SaleFact[]): Observation[] {
   const orders = new Map<string, Observation>();
   for (const line of lines) {
     if (!line.isSale || line.quantity <= 0 || line.customerId === '') continue;
+    if (saleLineProblem(line) !== undefined || !Number.isFinite(line.at)) continue;
     const amount = line.quantity * line.unitPrice;
-    if (!Number.isFinite(amount) || amount < 0 || !Number.isFinite(line.at)) continue;
+    if (amount < 0) continue;
     const id = `sale:${line.orderId}`;
     const current = orders.get(id);
     if (current) current.amount += amount;

@@ -3,6 +3,8 @@
  * email or customer produced in sliding windows before the current order. The same
  * semantics run in Redis (a Lua script, online) and in memory (training and benchmark).
  */
+import { OutOfRangeError } from '../errors';
+
 export const ENTITY_KINDS = ['device', 'ip', 'email', 'customer'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
@@ -111,6 +113,21 @@ export function emptyObserved(): Observed {
   };
 }
 
+/**
+ * The largest amount one observation may carry: a thousand times the largest order, and
+ * small enough that a window of `ENTRIES_PER_ENTITY` of them sums exactly in cents.
+ */
+export const MAX_OBSERVED_AMOUNT = 1e10;
+
+/** Refuses what no store can count: an amount or time that is not finite, or an absurd amount. */
+export function assertCountable(observation: Observation): void {
+  const { amount, at } = observation;
+  if (!Number.isFinite(amount) || Math.abs(amount) > MAX_OBSERVED_AMOUNT) {
+    throw new OutOfRangeError(`amount ${amount} is not a countable order value`);
+  }
+  if (!Number.isFinite(at)) throw new OutOfRangeError(`time ${at} is not a valid event time`);
+}
+
 /** Amounts are summed in whole cents so that Redis and memory agree exactly. */
 export function toCents(amount: number): number {
   return Math.round(amount * 100);
@@ -147,6 +164,7 @@ export class MemoryVelocityStore implements VelocityStore {
 
   /** The synchronous form, for replays of many orders. */
   observeNow(observation: Observation, mode: RecordMode): Observed {
+    assertCountable(observation);
     const { transactionId, customerId, at } = observation;
     const velocity = emptySnapshot();
     const entities = emptyEntityHistories();

@@ -11,23 +11,29 @@ import {
   ScoreResponse,
 } from '../schemas/score';
 
-function time(value: string, field: string): number {
+/** Orders are placed after 1970 and, allowing for clocks ahead, no later than a day from now. */
+const LATEST_AHEAD_MS = 86_400_000;
+
+function time(value: string, field: string, now: number): number {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms))
     throw FraudErrors.INVALID_TIME(`${field} is not a valid date`, { field });
+  if (ms < 0 || ms > now + LATEST_AHEAD_MS) {
+    throw FraudErrors.INVALID_TIME(`${field} must be from 1970 to one day from now`, { field });
+  }
   return ms;
 }
 
 /** The request body as the domain's order. */
-export function toOrder(body: ScoreBody): Order {
+export function toOrder(body: ScoreBody, now = Date.now()): Order {
   if (!Number.isFinite(body.amount) || body.amount < 0) {
     throw FraudErrors.INVALID_AMOUNT(undefined, { field: 'amount' });
   }
-  const createdAt = time(body.createdAt, 'createdAt');
+  const createdAt = time(body.createdAt, 'createdAt', now);
   const accountCreatedAt =
     body.accountCreatedAt === undefined
       ? undefined
-      : time(body.accountCreatedAt, 'accountCreatedAt');
+      : time(body.accountCreatedAt, 'accountCreatedAt', now);
   // An account cannot be opened after its own order; reading it as "0 s before" would decline.
   if (accountCreatedAt !== undefined && accountCreatedAt > createdAt) {
     throw FraudErrors.INVALID_TIME('accountCreatedAt is after createdAt', {
