@@ -23,7 +23,10 @@ export function fieldFromPath(instancePath: string, missing?: unknown): string {
 function validationBody(error: FastifyError): Omit<ErrorBody, 'requestId'> {
   const issues = (error.validation ?? []) as ValidationIssue[];
   const first = issues[0] ?? {};
-  const field = fieldFromPath(first.instancePath ?? '', first.params?.missingProperty);
+  const field = fieldFromPath(
+    first.instancePath ?? '',
+    first.params?.missingProperty ?? first.params?.additionalProperty,
+  );
   const where = error.validationContext ?? 'body';
   const problem = first.message ?? 'is not valid';
   return {
@@ -33,7 +36,11 @@ function validationBody(error: FastifyError): Omit<ErrorBody, 'requestId'> {
     message: field ? `${where}.${field} ${problem}` : `${where} ${problem}`,
     field: field || where,
     details: issues.map((i) => ({
-      field: fieldFromPath(i.instancePath ?? '', i.params?.missingProperty) || where,
+      field:
+        fieldFromPath(
+          i.instancePath ?? '',
+          i.params?.missingProperty ?? i.params?.additionalProperty,
+        ) || where,
       message: i.message,
     })),
   };

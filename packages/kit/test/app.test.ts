@@ -60,7 +60,7 @@ async function buildApp(): Promise<ServiceApp> {
     {
       config: { bodyText: 'clean' },
       schema: {
-        body: Type.Object({ tag: Type.String() }),
+        body: Type.Object({ tag: Type.String() }, { additionalProperties: false }),
         response: { 200: Type.Object({ tag: Type.String() }) },
       },
     },
@@ -119,6 +119,12 @@ describe('service app', () => {
     const res = await post('{"horizon": 2, "tag": "a\\u0000b\\u001fc\\td\\ud800"}', '/v1/notes');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ tag: 'abc\td\ufffd' });
+  });
+
+  it('names the field a strict body does not know', async () => {
+    const res = await post('{"tag": "x", "colour": "red"}', '/v1/notes');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'colour' });
   });
 
   it('refuses a body nested deeper than the limit before walking it', async () => {

@@ -98,19 +98,19 @@ describe('fraud routes', () => {
   it('rejects a score request with a field it does not know', async () => {
     const res = await score(order({ a: 1 }));
     expect(res.statusCode).toBe(400);
-    expect(res.json().field).toBe('body');
+    expect(res.json().field).toBe('a');
     expect(res.json().message).toContain('must NOT have additional properties');
     expect(fakes.decisions).toHaveLength(0);
   });
 
   it.each([
-    ['PUT', '/v1/fraud/rules', { limits: {}, a: 1 }, 'body'],
-    ['PUT', '/v1/fraud/rules', { lists: { devices: { block: [], allow: [] } } }, 'lists'],
-    ['PUT', '/v1/fraud/rules', { lists: { ip: { block: [], allow: [], a: 1 } } }, 'lists.ip'],
-    ['PUT', '/v1/fraud/lists/ip', { block: [], allow: [], a: 1 }, 'body'],
-    ['POST', '/v1/fraud/feedback', { transactionId: 't-1', label: 'fraud', a: 1 }, 'body'],
+    ['PUT', '/v1/fraud/rules', { limits: {}, a: 1 }, 'a'],
+    ['PUT', '/v1/fraud/rules', { lists: { devices: { block: [], allow: [] } } }, 'lists.devices'],
+    ['PUT', '/v1/fraud/rules', { lists: { ip: { block: [], allow: [], a: 1 } } }, 'lists.ip.a'],
+    ['PUT', '/v1/fraud/lists/ip', { block: [], allow: [], a: 1 }, 'a'],
+    ['POST', '/v1/fraud/feedback', { transactionId: 't-1', label: 'fraud', a: 1 }, 'a'],
   ] as const)(
-    'rejects %s %s with an unknown field, naming its object',
+    'rejects %s %s with an unknown field, naming it',
     async (method, url, payload, field) => {
       const res = await app.inject({ method, url, payload });
       expect(res.statusCode).toBe(400);
