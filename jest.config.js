@@ -32,6 +32,8 @@ module.exports = {
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
       slowTestThreshold: 30,
+      // Waits on Kafka take seconds on a busy machine; a test's own waits time out first.
+      testTimeout: 60_000,
     },
   ],
 };
