@@ -62,6 +62,22 @@ describe('POST /v1/events', () => {
       headers: { 'x-api-key': MASTER, ...headers },
     });
 
+  it('keeps session ids short enough to be a visitor id downstream', async () => {
+    const view = {
+      eventId: 's-long',
+      type: 'view',
+      itemId: 'SKU-1',
+      timestamp: new Date().toISOString(),
+    };
+    const long = await post({ events: [{ ...view, sessionId: 's'.repeat(121) }] });
+    expect(long.json()).toMatchObject({
+      accepted: 0,
+      rejected: [{ index: 0, field: 'sessionId' }],
+    });
+    const fits = await post({ events: [{ ...view, sessionId: 's'.repeat(120) }] });
+    expect(fits.json()).toMatchObject({ accepted: 1 });
+  });
+
   it('refuses a body nested deeper than the kit allows, before looking at its events', async () => {
     const deep = `{"events": [{"eventId": "d", "x": ${'['.repeat(40)}1${']'.repeat(40)}}]}`;
     const res = await app.inject({

@@ -26,6 +26,8 @@ export type Item = Record<string, unknown>;
 /** Ids as the services' routes take them (recommendations' item and user ids). */
 export const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 export const ID_MAX = 128;
+/** Recommendations knows an anonymous visitor as `session:<sessionId>`, itself an id. */
+export const SESSION_ID_MAX = ID_MAX - 'session:'.length;
 /** Inventory and pricing take SKUs and warehouses of at most 64 characters. */
 export const SKU_MAX = 64;
 /** Far above any order line; keeps a sum of many lines inside a 32-bit integer column. */

@@ -13,6 +13,7 @@ import { CommonErrors, defineErrors } from '@qm/kit';
 import {
   ID_MAX,
   ItemError,
+  SESSION_ID_MAX,
   SKU_MAX,
   currencyOf,
   fault,
@@ -73,7 +74,7 @@ const TEXT_MAX = ID_MAX;
 
 function clickEvent(item: Item, eventId: string, type: ClickType): ValidEvent {
   const userId = optionalId(item, 'userId');
-  const sessionId = optionalId(item, 'sessionId');
+  const sessionId = optionalId(item, 'sessionId', SESSION_ID_MAX);
   if (userId === '' && sessionId === '') {
     throw new ItemError('userId', 'userId or sessionId is required');
   }

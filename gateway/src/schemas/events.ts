@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { EVENT_TYPES, MAX_EVENTS_PER_BATCH } from '../domain/events';
-import { ID_MAX, ID_PATTERN, PRICE_MAX, QUANTITY_MAX, SKU_MAX } from '../domain/event-fields';
+import {
+  ID_MAX,
+  ID_PATTERN,
+  PRICE_MAX,
+  QUANTITY_MAX,
+  SESSION_ID_MAX,
+  SKU_MAX,
+} from '../domain/event-fields';
 
 const ITEM_DOC = [
   'One storefront event. Every item is checked on its own, so a bad item is listed in',
@@ -10,8 +17,8 @@ const ITEM_DOC = [
   '`currency`, `query` (search), `category`; sale lines also take `orderId` (required),',
   '`line`, `country`, `description`, `warehouse`, and require `price` and `currency`.',
   'Ids (`eventId`, `userId`, `sessionId`, `orderId`, `itemId`, `warehouse`) match',
-  `\`${ID_PATTERN.source}\` and are at most ${ID_MAX} characters (\`itemId\` and`,
-  `\`warehouse\` ${SKU_MAX}).`,
+  `\`${ID_PATTERN.source}\` and are at most ${ID_MAX} characters (\`sessionId\``,
+  `${SESSION_ID_MAX}, \`itemId\` and \`warehouse\` ${SKU_MAX}).`,
   '`timestamp` is ISO 8601 with seconds and a zone, a real calendar instant from',
   '1970-01-01T00:00:00Z to a day from now. `quantity` is a whole number within',
   `±${QUANTITY_MAX} (not 0 on a sale line, whose sign the type sets); \`price\` is from 0 to`,
