@@ -10,6 +10,11 @@ export const ForecastingConfig = {
   QM_FORECAST_MODEL_PATH: Type.String({ default: '.qm/models/forecast/global.json' }),
   /** Worker threads for local model fitting; 0 fits on the main thread. */
   QM_FORECAST_WORKERS: Type.Integer({ minimum: 0, maximum: 32, default: 2 }),
+  /**
+   * Values of series queued on the workers beyond which a new batch answers 503; about one
+   * request of 1,000 series of 1,000 values, some 15 s of ARIMA fits on two workers.
+   */
+  QM_FORECAST_MAX_QUEUED_VALUES: Type.Integer({ minimum: 1, default: 1_000_000 }),
   /** Quiet time after the last sale event of a SKU before its forecast is refreshed. */
   QM_FORECAST_REFRESH_DEBOUNCE_MS: Type.Integer({ minimum: 0, default: 5_000 }),
   QM_FORECAST_HORIZON: Type.Integer({ minimum: 1, maximum: 366, default: 28 }),

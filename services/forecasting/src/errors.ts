@@ -8,4 +8,5 @@ export const ForecastErrors = defineErrors({
   UNKNOWN_MODEL: [400, 'no such model'],
   HORIZON_OUT_OF_RANGE: [400, 'the horizon is out of range'],
   SKU_NOT_FOUND: [404, 'no sales known for this SKU'],
+  FORECAST_OVERLOADED: [503, 'the forecast workers are busy: retry later'],
 });

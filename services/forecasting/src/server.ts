@@ -36,7 +36,12 @@ async function main(): Promise<void> {
   else log.warn({ modelPath }, 'no global model: auto uses local models (run pnpm train:forecast)');
   if (global && !global.neural)
     log.warn({ modelPath }, 'no neural model in the model file (run pnpm train:forecast)');
-  const pool = new ForecastPool(config.QM_FORECAST_WORKERS, global ? modelPath : undefined, global);
+  const pool = new ForecastPool(
+    config.QM_FORECAST_WORKERS,
+    global ? modelPath : undefined,
+    global,
+    config.QM_FORECAST_MAX_QUEUED_VALUES,
+  );
 
   const demand = new DemandRepository(db);
   const skus = new SkuForecasts({

@@ -65,6 +65,14 @@ describe('local models', () => {
     },
   );
 
+  it('falls back from ets to naive on one value and warns that the interval has no width', () => {
+    const out = forecastSeries(series([5]), options('ets', 3));
+    expect(out.mean).toEqual([5, 5, 5]);
+    expect(out.model).toBe('naive');
+    expect(out.warnings.join(' ')).toMatch(/ets needs 3 points, got 1: used naive/);
+    expect(out.warnings.join(' ')).toMatch(/one observation/);
+  });
+
   it.each(LOCAL)('%s answers from a history of two points with finite values', (name) => {
     const out = forecastSeries(series([4, 6]), options(name, 5));
     expectFinite([...out.mean, ...out.lower['95'], ...out.upper['95']]);

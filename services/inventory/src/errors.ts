@@ -5,6 +5,7 @@ export const InventoryErrors = defineErrors({
   INVALID_CURSOR: [400, 'the cursor is not valid'],
   INVALID_MOVEMENT: [400, 'the movement is not valid'],
   INVALID_SETTINGS: [400, 'the settings are not valid'],
+  INVALID_POLICY_REQUEST: [400, 'the policy request is not valid'],
   STOCK_OUT_OF_RANGE: [409, 'the movements would take stock beyond what the ledger can hold'],
 });
 

@@ -107,6 +107,43 @@ describe('inventory routes', () => {
     }
   });
 
+  it('rejects an asOf that is not a real date from 1970 to a year from now, by field', async () => {
+    const base = { history: [1, 2], onHand: 0, leadTimeDays: 7, serviceLevel: 0.95 };
+    const nextYear = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+    for (const asOf of ['9999-99-99', '2011-02-30', '1969-12-31', nextYear]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/inventory/policies',
+        payload: { ...base, asOf },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ field: 'asOf' });
+    }
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/policies',
+      payload: { ...base, asOf: '2011-02-28' },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().asOf).toBe('2011-02-28');
+  });
+
+  it('rejects a forecast whose lower 95% bound is above its upper one, by field', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/policies',
+      payload: {
+        history: [1, 2],
+        onHand: 0,
+        leadTimeDays: 7,
+        serviceLevel: 0.95,
+        forecast: { mean: [2, 2], lower95: [1, 5], upper95: [3, 1] },
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'forecast.lower95[1]' });
+  });
+
   it('answers 404 naming the SKU when it is unknown', async () => {
     const policy = await app.inject({ method: 'GET', url: '/v1/inventory/policies/NOPE' });
     expect(policy.statusCode).toBe(404);

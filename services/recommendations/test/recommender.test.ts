@@ -181,6 +181,14 @@ describe('session recommendations', () => {
     expect(list.items[0].itemId).toBe('matches');
   });
 
+  it('does not recommend the items already in the session, and still fills the list', () => {
+    const list = sessionItems(snapshot, ['candle', 'mug'], { limit: 3 });
+    const ids = list.items.map((i) => i.itemId);
+    expect(ids).not.toContain('candle');
+    expect(ids).not.toContain('mug');
+    expect(new Set(ids)).toEqual(new Set(['matches', 'teapot', 'saucer']));
+  });
+
   it('falls back to popular items for an empty or unknown session', () => {
     expect(sessionItems(snapshot, [], { limit: 3 }).items).toHaveLength(3);
     expect(sessionItems(snapshot, ['nope'], { limit: 3 }).strategy).toBe('popular');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { forecastSeries, type ForecastOptions, type ForecastResult } from '../domain/forecast';
+import { ForecastErrors } from '../errors';
 import type { GlobalModel } from '../domain/global/model';
 import { toSeries, type Series, type SeriesInput } from '../domain/series';
 
@@ -13,21 +14,31 @@ interface Pending {
 /** Batches smaller than this are fitted on the calling thread. */
 const INLINE_BELOW = 16;
 
+/** Values of the series on the workers by default before new batches are turned away. */
+export const DEFAULT_MAX_QUEUED_VALUES = 1_000_000;
+
 /**
  * Fits forecasts on worker threads so a batch of local fits uses every core. Each worker
  * loads the global model from the same file. Workers run TypeScript through tsx's register
  * hook, as the service itself does.
+ *
+ * The values queued on the workers are bounded by `maxQueuedValues`: a batch that would go
+ * beyond it while others run is refused with `FORECAST_OVERLOADED` (503) at once, rather than
+ * queued behind work that would keep its caller waiting past any timeout. A batch larger than
+ * the bound still runs when the workers are idle.
  */
 export class ForecastPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private nextWorker = 0;
+  private queued = 0;
 
   constructor(
     size: number,
     modelPath: string | undefined,
     private readonly global?: GlobalModel,
+    private readonly maxQueuedValues = DEFAULT_MAX_QUEUED_VALUES,
   ) {
     const path = modelPath && existsSync(modelPath) ? modelPath : undefined;
     const file = join(__dirname, 'forecast-worker.ts');
@@ -60,17 +71,34 @@ export class ForecastPool {
     return this.forecastSeries(series, options, withBacktest);
   }
 
+  /** Values of the series being fitted on the workers now. */
+  get queuedValues(): number {
+    return this.queued;
+  }
+
   async forecastSeries(series: Series[], options: ForecastOptions, withBacktest = false) {
     if (this.workers.length === 0 || series.length < INLINE_BELOW) {
       return series.map((s) => forecastSeries(s, options, this.global, withBacktest));
     }
-    const chunks = Math.min(series.length, this.workers.length * 4);
-    const size = Math.ceil(series.length / chunks);
-    const parts: Promise<ForecastResult[]>[] = [];
-    for (let i = 0; i < series.length; i += size) {
-      parts.push(this.run(series.slice(i, i + size), options, withBacktest));
+    const values = series.reduce((n, s) => n + s.y.length, 0);
+    if (this.queued > 0 && this.queued + values > this.maxQueuedValues) {
+      throw ForecastErrors.FORECAST_OVERLOADED(
+        `the forecast workers have ${this.queued} values queued (at most ${this.maxQueuedValues}): retry later`,
+        { details: { queuedValues: this.queued, maxQueuedValues: this.maxQueuedValues } },
+      );
     }
-    return (await Promise.all(parts)).flat();
+    this.queued += values;
+    try {
+      const chunks = Math.min(series.length, this.workers.length * 4);
+      const size = Math.ceil(series.length / chunks);
+      const parts: Promise<ForecastResult[]>[] = [];
+      for (let i = 0; i < series.length; i += size) {
+        parts.push(this.run(series.slice(i, i + size), options, withBacktest));
+      }
+      return (await Promise.all(parts)).flat();
+    } finally {
+      this.queued -= values;
+    }
   }
 
   private run(series: Series[], options: ForecastOptions, withBacktest: boolean) {

@@ -135,6 +135,8 @@ export function forecastSeries(
     model = 'naive';
     output = runLocal('naive', { y: series.y, horizon, period });
   }
+  // Nothing to measure a spread from; an invented one would be no more honest than none.
+  if (series.y.length === 1) warnings.push('one observation: the intervals have no width');
   const nonNegative = series.y.every((v) => v >= 0);
   if (nonNegative) output = capIntermittent(series.y, output);
   const bands = toBands(output.mean, output.sigma, levels, nonNegative);

@@ -11,7 +11,7 @@ export function forecastRoutes(app: ServiceApp, deps: { pool: ForecastPool }): v
         tags: ['forecasts'],
         summary: 'Forecast the series in the body (up to 1,000)',
         body: ForecastBody,
-        response: { 200: ForecastReply, ...errorResponses(400, 413) },
+        response: { 200: ForecastReply, ...errorResponses(400, 413, 503) },
       },
     },
     async (request) => {

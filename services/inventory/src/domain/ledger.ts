@@ -28,6 +28,13 @@ export function plausibleMovementTime(at: Date, now = Date.now()): boolean {
   return t >= 0 && t <= now + 365 * DAY_MS;
 }
 
+/** Whether `day` (YYYY-MM-DD) is a calendar date in the same range as a movement's time. */
+export function plausibleDay(day: string, now = Date.now()): boolean {
+  const at = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== day) return false;
+  return plausibleMovementTime(at, now);
+}
+
 /** Units coming in serve waiting backorders first; the rest goes on the shelf. */
 function receive(level: StockLevel, units: number): StockLevel {
   const served = Math.min(units, level.backorders);

@@ -1,5 +1,7 @@
 import { errorResponses, type Cache, type ServiceApp } from '@qm/kit';
+import { plausibleDay } from '../domain/ledger';
 import { computePolicy, DEFAULT_SETTINGS, type Policy } from '../domain/policy';
+import { InventoryErrors } from '../errors';
 import type { Inventory } from '../inventory';
 import {
   PolicyBody,
@@ -8,6 +10,27 @@ import {
   SkuParams,
   type PolicyBodyT,
 } from '../schemas/inventory';
+
+/** Rejects what the body schema cannot express: a real `asOf`, ordered forecast bounds. */
+export function checkPolicyBody(body: PolicyBodyT): void {
+  if (body.asOf !== undefined && !plausibleDay(body.asOf)) {
+    throw InventoryErrors.INVALID_POLICY_REQUEST(
+      'body.asOf must be a real date from 1970 to a year from now',
+      { field: 'asOf' },
+    );
+  }
+  const f = body.forecast;
+  if (!f) return;
+  const days = Math.min(f.lower95.length, f.upper95.length);
+  for (let i = 0; i < days; i++) {
+    if (f.lower95[i] > f.upper95[i]) {
+      throw InventoryErrors.INVALID_POLICY_REQUEST(
+        `body.forecast.lower95[${i}] must not be above body.forecast.upper95[${i}]`,
+        { field: `forecast.lower95[${i}]` },
+      );
+    }
+  }
+}
 
 /** The POST body as a policy: defaults for what the caller left out. */
 export function policyForBody(body: PolicyBodyT): Policy & { asOf: string } {
@@ -77,6 +100,7 @@ export function policyRoutes(app: ServiceApp, deps: { inventory: Inventory; cach
     },
     async (request) => {
       const body = request.body;
+      checkPolicyBody(body);
       return {
         ...policyForBody(body),
         sku: body.sku ?? null,

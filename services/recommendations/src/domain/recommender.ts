@@ -307,7 +307,10 @@ export function popularItems(
   };
 }
 
-/** Next items for an anonymous session from the items seen so far, oldest first. */
+/**
+ * Next items for an anonymous session from the items seen so far, oldest first. The session's
+ * own items are left out: its neighbours all hold them, so they would head every list.
+ */
 export function sessionItems(
   snapshot: Snapshot,
   itemIds: readonly string[],
@@ -316,14 +319,13 @@ export function sessionItems(
   const clicks = itemIds.map((id) => snapshot.data.items.get(id) ?? -1).filter((i) => i >= 0);
   const { knn } = snapshot.sessions.scores(clicks);
   const combined = snapshot.sessions.combined(clicks);
-  const scored: [number, number, Reason][] = [...combined].map(([i, s]) => [
-    i,
-    s,
-    (knn.get(i) ?? 0) > 0 ? 'session-knn' : 'successors',
-  ]);
+  const seen = new Set(clicks);
+  const scored: [number, number, Reason][] = [...combined]
+    .filter(([i]) => !seen.has(i))
+    .map(([i, s]) => [i, s, (knn.get(i) ?? 0) > 0 ? 'session-knn' : 'successors']);
   const strategy = scored.length > 0 ? 'session-knn+successors' : 'popular';
   return {
     strategy,
-    items: finish(snapshot, scored, options, new Set(), new Set(options.exclude)),
+    items: finish(snapshot, scored, options, seen, new Set(options.exclude)),
   };
 }

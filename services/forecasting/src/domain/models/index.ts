@@ -63,23 +63,23 @@ function allFinite(out: ModelOutput, horizon: number): boolean {
  */
 export function runLocal(name: string, input: FitInput): ModelOutput {
   const { y, horizon } = input;
+  const min = MIN_POINTS[name] ?? 1;
+  const tooShort =
+    y.length < min ? [`${name} needs ${min} points, got ${y.length}: used naive`] : [];
   if (isConstant(y)) {
     return {
       mean: new Array<number>(horizon).fill(y[0]),
       sigma: new Array<number>(horizon).fill(0),
       fitted: [...y],
-      warnings: [],
-      variant: name,
+      warnings: tooShort,
+      variant: tooShort.length > 0 ? 'naive' : name,
     };
   }
   const scale = Math.max(...y.map(Math.abs));
   const scaled: FitInput = { ...input, y: y.map((v) => v / scale) };
-  const warnings: string[] = [];
+  const warnings: string[] = [...tooShort];
   let out: ModelOutput | undefined;
-  const min = MIN_POINTS[name] ?? 1;
-  if (y.length < min) {
-    warnings.push(`${name} needs ${min} points, got ${y.length}: used naive`);
-  } else {
+  if (tooShort.length === 0) {
     try {
       out = LOCAL_MODELS[name](scaled);
       if (!allFinite(out, horizon)) {
