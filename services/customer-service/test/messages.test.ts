@@ -81,6 +81,19 @@ describe('POST /v1/support/messages', () => {
     expect(res.json().field).toBe('text');
   });
 
+  it('rejects an empty customerId with a 400 naming the field instead of revealing an order', async () => {
+    const res = await post({ text: 'where is my order 536365', customerId: '' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'customerId' });
+    expect(res.body).not.toContain('139.12');
+  });
+
+  it('rejects a customerId with spaces or control characters', async () => {
+    const res = await post({ text: 'where is my order 536365', customerId: '17850 or 1' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('customerId');
+  });
+
   it('answers emoji-only text with a fallback and a non-empty reply', async () => {
     const res = await post({ text: '😡😡🙈' });
     expect(res.statusCode).toBe(200);
