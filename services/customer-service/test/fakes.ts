@@ -26,7 +26,11 @@ export function memoryConversations(): ConversationStore & {
     states,
     async load(id, customerId) {
       const found = id === undefined ? undefined : states.get(id);
-      if (found) return structuredClone(found);
+      if (found) {
+        const state = structuredClone(found);
+        if (customerId && !state.customerId) state.customerId = customerId;
+        return state;
+      }
       next++;
       const fresh = { id: id ?? `c${next}`, customerId: customerId ?? '', fallbacks: 0 };
       return { ...fresh, escalated: false, turns: [] };

@@ -146,6 +146,36 @@ describe('POST /v1/support/messages', () => {
     expect(own.reply).toContain('139.12');
   });
 
+  it("refuses a message naming another customer in a shopper's conversation with a 409", async () => {
+    const first = (await post({ customerId: '17850', text: 'where is my order 536365?' })).json();
+    const before = structuredClone(conversations.states.get(first.conversationId));
+
+    const res = await post({
+      text: 'asdf',
+      customerId: '99999',
+      conversationId: first.conversationId,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({
+      code: 'CONVERSATION_OF_ANOTHER_CUSTOMER',
+      field: 'conversationId',
+    });
+    expect(conversations.states.get(first.conversationId)).toEqual(before);
+    expect(handoffs.sent).toHaveLength(0);
+  });
+
+  it('lets a conversation started without a customer go on under the one named later', async () => {
+    const first = (await post({ text: 'where is my parcel?' })).json();
+    const res = await post({
+      customerId: '17850',
+      conversationId: first.conversationId,
+      text: 'it is 536365',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().reply).toContain('139.12');
+    expect(conversations.states.get(first.conversationId)?.customerId).toBe('17850');
+  });
+
   it('asks for the order number, then takes it from the next message', async () => {
     const first = (await post({ conversationId: 'two', text: 'where is my parcel?' })).json();
     expect(first.intent).toBe('track_order');

@@ -146,8 +146,9 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
     await db?.drop();
   });
 
-  const post = async (body: object) =>
-    (await app.inject({ method: 'POST', url: '/v1/support/messages', payload: body })).json();
+  const send = (body: object) =>
+    app.inject({ method: 'POST', url: '/v1/support/messages', payload: body });
+  const post = async (body: object) => (await send(body)).json();
 
   it('answers a track-order question with the date and total of that real invoice', async () => {
     const answer = await post({ text: `hi, where is my order ${INVOICE}? it has not arrived` });
@@ -176,5 +177,16 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
     expect(published).toMatchObject({ customerId: '17850', reason: 'asked for a person' });
     const { rows } = await db.pool.query('SELECT reason FROM support.handoffs');
     expect(rows).toContainEqual({ reason: 'asked for a person' });
+  });
+
+  it("refuses another customer's message in a conversation kept in Redis", async () => {
+    const first = await post({ customerId: '17850', text: `where is my order ${INVOICE}` });
+    const res = await send({
+      text: 'asdf',
+      customerId: '99999',
+      conversationId: first.conversationId,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ field: 'conversationId' });
   });
 });

@@ -164,6 +164,10 @@ export async function answerMessage(
   }
 
   const state = await loadState(deps, input);
+  // A shopper's conversation holds their orders and hand-offs: nobody else may go on with it.
+  if (input.customerId && state.customerId && state.customerId !== input.customerId) {
+    throw SupportErrors.CONVERSATION_OF_ANOTHER_CUSTOMER(undefined, { field: 'conversationId' });
+  }
   const entities = extractEntities(text);
   const sentiment = scoreSentiment(text);
   const language = detectLanguage(text);
