@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Cache, createLogger, listen } from '@qm/kit';
+import { createLogger, listen } from '@qm/kit';
 import { resolveDataDir } from '@qm/datasets';
 import { openConnections } from '@qm/events';
 import { migrateFacts, startFactsWriter } from '@qm/facts';
@@ -39,12 +39,15 @@ async function main(): Promise<void> {
   // This process also owns the order facts: their schemas and the writer that fills them.
   await migrateFacts(config.QM_DATABASE_URL, log);
 
-  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}support:`, config.QM_CACHE_TTL_SECONDS);
   const app = await buildApp({
     log,
     classifier,
     orders: factsOrderLookup(pool),
-    conversations: redisConversationStore(cache, config.QM_SUPPORT_CONVERSATION_TTL_SECONDS),
+    conversations: redisConversationStore(
+      redis,
+      `${config.QM_REDIS_PREFIX}support:`,
+      config.QM_SUPPORT_CONVERSATION_TTL_SECONDS,
+    ),
     handoffs: allSinks(
       pgHandoffLog(pool),
       kafkaHandoffSink(bus.publisher, config.QM_KAFKA_TOPIC_PREFIX),

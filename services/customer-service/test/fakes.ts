@@ -21,6 +21,7 @@ export function memoryConversations(): ConversationStore & {
   states: Map<string, ConversationState>;
 } {
   const states = new Map<string, ConversationState>();
+  const handedOff = new Set<string>();
   let next = 0;
   return {
     states,
@@ -29,6 +30,7 @@ export function memoryConversations(): ConversationStore & {
       if (found) {
         const state = structuredClone(found);
         if (customerId && !state.customerId) state.customerId = customerId;
+        if (handedOff.has(state.id)) state.escalated = true;
         return state;
       }
       next++;
@@ -37,6 +39,14 @@ export function memoryConversations(): ConversationStore & {
     },
     async save(state) {
       states.set(state.id, structuredClone(state));
+    },
+    async claimHandoff(id) {
+      if (handedOff.has(id)) return false;
+      handedOff.add(id);
+      return true;
+    },
+    async releaseHandoff(id) {
+      handedOff.delete(id);
     },
   };
 }

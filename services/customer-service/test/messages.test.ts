@@ -193,6 +193,39 @@ describe('POST /v1/support/messages', () => {
     expect(handoffs.sent[0]).toMatchObject({ customerId: '17850', intent: 'contact_human_agent' });
   });
 
+  it('publishes one hand-off per conversation, and later messages still say escalate', async () => {
+    const first = (await post({ conversationId: 'once', text: 'let me talk to a human' })).json();
+    const again = (await post({ conversationId: 'once', text: 'a person, please' })).json();
+    const later = (await post({ conversationId: 'once', text: 'how do I get a refund' })).json();
+    expect(first).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
+    expect(again).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
+    expect(later).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
+    expect(handoffs.sent).toHaveLength(1);
+  });
+
+  it('publishes one hand-off for 50 parallel messages to one conversation', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => post({ conversationId: 'rush', text: 'human please' })),
+    );
+    expect(answers.every((a) => a.json().escalate === true)).toBe(true);
+    expect(handoffs.sent).toHaveLength(1);
+  });
+
+  it('hands off again on the next message when publishing the hand-off failed', async () => {
+    let failures = 1;
+    const flaky = handoffs.handOff.bind(handoffs);
+    handoffs.handOff = async (h) => {
+      if (failures-- > 0) throw new Error('broker down');
+      await flaky(h);
+    };
+    const first = (await post({ conversationId: 'flaky', text: 'a human please' })).json();
+    expect(first.escalate).toBe(true);
+    expect(handoffs.sent).toHaveLength(0);
+
+    await post({ conversationId: 'flaky', text: 'a human please' });
+    expect(handoffs.sent).toHaveLength(1);
+  });
+
   it('hands over after two fallbacks in a row', async () => {
     const first = (await post({ conversationId: 'lost', text: 'blorp zing' })).json();
     expect(first.escalate).toBe(false);

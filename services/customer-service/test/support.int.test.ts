@@ -14,7 +14,7 @@ import {
 import { readOnlineRetail, resolveDataDir, type RetailLine } from '@qm/datasets';
 import { createEventBus, type ConsumerHandle, type EventBus } from '@qm/events';
 import { getOrder, migrateFacts, startFactsWriter, type FactsWriter } from '@qm/facts';
-import { Cache, Redis, migrate, type ServiceApp } from '@qm/kit';
+import { Redis, migrate, type ServiceApp } from '@qm/kit';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { allSinks, kafkaHandoffSink, pgHandoffLog } from '../src/adapters/handoffs';
 import { factsOrderLookup } from '../src/adapters/orders';
@@ -116,7 +116,7 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       log,
       classifier,
       orders: factsOrderLookup(db.pool),
-      conversations: redisConversationStore(new Cache(redis, redisPrefix, 60), 60),
+      conversations: redisConversationStore(redis, redisPrefix, 60),
       handoffs: allSinks(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
       transcriber: { transcribe: async () => '' },
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
@@ -188,5 +188,23 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
     });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ field: 'conversationId' });
+  });
+
+  it('publishes one hand-off for 50 parallel messages asking for a person', async () => {
+    const conversationId = `parallel-${randomBytes(4).toString('hex')}`;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        post({ conversationId, customerId: '17850', text: 'I want to talk to a human agent' }),
+      ),
+    );
+    expect(answers.every((a) => a.escalate === true)).toBe(true);
+
+    const later = await post({ conversationId, customerId: '17850', text: 'thank you' });
+    expect(later.escalate).toBe(true);
+    const { rows } = await db.pool.query(
+      'SELECT count(*)::int AS n FROM support.handoffs WHERE conversation_id = $1',
+      [conversationId],
+    );
+    expect(rows[0].n).toBe(1);
   });
 });
