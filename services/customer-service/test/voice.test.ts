@@ -9,6 +9,7 @@ import {
   recordingHandoffs,
   silentLog,
 } from './fakes';
+import { wavFile } from './wav-files';
 
 const order = {
   orderId: '536367',
@@ -70,5 +71,17 @@ describe('POST /v1/support/voice', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'customerId' });
     expect(res.body).not.toContain('278.73');
+  });
+
+  it('accepts 16-bit PCM in a WAVE_FORMAT_EXTENSIBLE header', async () => {
+    const res = await postWav(wavFile({ extensible: 'pcm', channels: 2 }));
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('refuses an 8-bit recording with a message that says why', async () => {
+    const res = await postWav(wavFile({ bits: 8 }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'AUDIO_INVALID' });
+    expect(res.json().message).toMatch(/8-bit/);
   });
 });

@@ -34,7 +34,6 @@ export function pocketsphinxTranscriber(
   return {
     async transcribe(wav) {
       const pcm = decodeWav(wav);
-      if (pcm === undefined) throw SupportErrors.AUDIO_INVALID();
       const dir = await mkdtemp(join(tmpdir(), 'qm-voice-'));
       try {
         const file = join(dir, 'speech.wav');

@@ -1,6 +1,7 @@
 import { errorResponses, type ServiceApp } from '@qm/kit';
 import type { Transcriber } from '../adapters/transcriber';
-import { answerMessage, type AssistantDeps } from '../domain/assistant';
+import type { AssistantDeps } from '../domain/assistant';
+import { answerRecording } from '../domain/voice';
 import { SupportErrors } from '../errors';
 import { VoiceAnswer, VoiceQuery } from '../schemas/messages';
 
@@ -30,14 +31,7 @@ export function voiceRoutes(
     async (request) => {
       const body = request.body;
       if (!Buffer.isBuffer(body)) throw SupportErrors.AUDIO_INVALID();
-      const transcript = await transcriber.transcribe(body);
-      if (transcript.trim().length === 0) throw SupportErrors.AUDIO_EMPTY();
-      const answer = await answerMessage(deps, {
-        ...request.query,
-        text: transcript,
-        requestId: request.id,
-      });
-      return { ...answer, transcript };
+      return answerRecording(deps, transcriber, body, { ...request.query, requestId: request.id });
     },
   );
 }
