@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     policies: { refund: 'refund policy', cancellation: 'cancellation policy' },
     escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
     voiceLimitBytes: 1 << 20,
+    voiceMaxSeconds: 60,
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
 

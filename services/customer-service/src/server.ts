@@ -6,6 +6,7 @@ import { migrateFacts, startFactsWriter } from '@qm/facts';
 import { redisConversationStore } from './adapters/conversations';
 import { allSinks, kafkaHandoffSink, pgHandoffLog } from './adapters/handoffs';
 import { factsOrderLookup } from './adapters/orders';
+import { limitTranscriber } from './adapters/limited-transcriber';
 import { pocketsphinxTranscriber } from './adapters/transcriber';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -52,10 +53,17 @@ async function main(): Promise<void> {
       pgHandoffLog(pool),
       kafkaHandoffSink(bus.publisher, config.QM_KAFKA_TOPIC_PREFIX),
     ),
-    transcriber: pocketsphinxTranscriber(
-      config.QM_SUPPORT_ASR_COMMAND,
-      config.QM_SUPPORT_ASR_TIMEOUT_MS,
-      speechLm,
+    transcriber: limitTranscriber(
+      pocketsphinxTranscriber(
+        config.QM_SUPPORT_ASR_COMMAND,
+        config.QM_SUPPORT_ASR_TIMEOUT_MS,
+        speechLm,
+      ),
+      {
+        concurrency: config.QM_SUPPORT_ASR_CONCURRENCY,
+        queue: config.QM_SUPPORT_ASR_QUEUE,
+        waitMs: config.QM_SUPPORT_ASR_QUEUE_WAIT_MS,
+      },
     ),
     policies: {
       refund: config.QM_SUPPORT_REFUND_POLICY,
@@ -64,6 +72,7 @@ async function main(): Promise<void> {
     escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     voiceLimitBytes: config.QM_SUPPORT_VOICE_LIMIT_BYTES,
+    voiceMaxSeconds: config.QM_SUPPORT_VOICE_MAX_SECONDS,
     readiness: connections.readiness,
   });
 

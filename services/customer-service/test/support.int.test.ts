@@ -122,6 +122,7 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,
+      voiceMaxSeconds: 60,
     });
     // Lines are keyed by SKU, so they arrive on several partitions: wait for all of them.
     await waitFor(

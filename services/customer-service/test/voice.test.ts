@@ -1,4 +1,5 @@
 import type { ServiceApp } from '@qm/kit';
+import { limitTranscriber } from '../src/adapters/limited-transcriber';
 import type { Transcriber } from '../src/adapters/transcriber';
 import { buildApp } from '../src/app';
 import { encodeWav } from '../src/domain/wav';
@@ -41,6 +42,7 @@ describe('POST /v1/support/voice', () => {
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,
+      voiceMaxSeconds: 60,
     });
   });
 
@@ -83,5 +85,92 @@ describe('POST /v1/support/voice', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'AUDIO_INVALID' });
     expect(res.json().message).toMatch(/8-bit/);
+  });
+
+  it('refuses a recording longer than the limit, from the seconds in its header', async () => {
+    const res = await postWav(wavFile({ sampleRate: 8000, frames: 8000 * 61 }));
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({
+      code: 'AUDIO_TOO_LONG',
+      details: { seconds: 61, maxSeconds: 60 },
+    });
+  });
+});
+
+describe('POST /v1/support/voice with the recogniser busy', () => {
+  let app: ServiceApp;
+  let finish: (() => void)[];
+  let started: number;
+
+  beforeEach(async () => {
+    finish = [];
+    started = 0;
+    const slow: Transcriber = {
+      transcribe: () =>
+        new Promise((resolve) => {
+          started++;
+          finish.push(() => resolve('how do I get a refund'));
+        }),
+    };
+    app = await buildApp({
+      log: silentLog,
+      classifier: keywordClassifier([[/refund/i, 'get_refund']]),
+      orders: memoryOrders([]),
+      conversations: memoryConversations(),
+      handoffs: recordingHandoffs(),
+      transcriber: limitTranscriber(slow, { concurrency: 2, queue: 1, waitMs: 300 }),
+      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
+      escalateSentiment: -0.8,
+      voiceLimitBytes: 1 << 20,
+      voiceMaxSeconds: 60,
+    });
+  });
+
+  afterEach(async () => {
+    finish.forEach((f) => f());
+    await app.close();
+  });
+
+  // `then` sends the request now rather than when it is awaited.
+  const postWav = () =>
+    app
+      .inject({
+        method: 'POST',
+        url: '/v1/support/voice',
+        headers: { 'content-type': 'audio/wav' },
+        payload: wav,
+      })
+      .then((res) => res);
+
+  /** Waits until `count` recognitions have started, and a moment more for the queue. */
+  const startedAtLeast = async (count: number) => {
+    while (started < count) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('runs two recognitions at once, queues one, and refuses the next with a 503', async () => {
+    const running = [postWav(), postWav(), postWav()];
+    await startedAtLeast(2);
+    const refused = await postWav();
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(refused.json()).toMatchObject({ code: 'RECOGNISER_BUSY', statusCode: 503 });
+    expect(started).toBe(2);
+
+    finish.shift()?.();
+    await startedAtLeast(3);
+    finish.forEach((f) => f());
+    const answers = await Promise.all(running);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+  });
+
+  it('refuses a recording that waited for a recogniser longer than the wait limit', async () => {
+    const running = [postWav(), postWav()];
+    await startedAtLeast(2);
+    const waited = await postWav();
+    expect(waited.statusCode).toBe(503);
+    expect(waited.json().code).toBe('RECOGNISER_BUSY');
+    finish.forEach((f) => f());
+    await Promise.all(running);
   });
 });

@@ -20,9 +20,14 @@ export async function answerRecording(
   deps: AssistantDeps,
   transcriber: Transcriber,
   wav: Buffer,
+  maxSeconds: number,
   input: Omit<IncomingMessage, 'text'>,
 ): Promise<VoiceAnswer> {
-  readWavHeader(wav);
+  const { seconds } = readWavHeader(wav);
+  if (seconds > maxSeconds) {
+    const details = { seconds: Math.round(seconds * 10) / 10, maxSeconds };
+    throw SupportErrors.AUDIO_TOO_LONG(`the recording is over ${maxSeconds} s long`, { details });
+  }
 
   const transcript = await transcriber.transcribe(wav);
   if (transcript.trim().length === 0) throw SupportErrors.AUDIO_EMPTY();

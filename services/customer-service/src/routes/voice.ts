@@ -9,18 +9,18 @@ export function voiceRoutes(
   app: ServiceApp,
   deps: AssistantDeps,
   transcriber: Transcriber,
-  limitBytes: number,
+  limits: { bytes: number; seconds: number },
 ): void {
   app.addContentTypeParser(
     ['audio/wav', 'audio/x-wav', 'audio/wave'],
-    { parseAs: 'buffer', bodyLimit: limitBytes },
+    { parseAs: 'buffer', bodyLimit: limits.bytes },
     (_request, body, done) => done(null, body),
   );
 
   app.post(
     '/v1/support/voice',
     {
-      bodyLimit: limitBytes,
+      bodyLimit: limits.bytes,
       schema: {
         tags: ['support'],
         summary: 'Transcribe a WAV recording offline and answer it like a written message',
@@ -31,7 +31,10 @@ export function voiceRoutes(
     async (request) => {
       const body = request.body;
       if (!Buffer.isBuffer(body)) throw SupportErrors.AUDIO_INVALID();
-      return answerRecording(deps, transcriber, body, { ...request.query, requestId: request.id });
+      return answerRecording(deps, transcriber, body, limits.seconds, {
+        ...request.query,
+        requestId: request.id,
+      });
     },
   );
 }
