@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { resolveDataDir } from '@qm/datasets';
 import { migrateFacts } from '@qm/facts';
-import { Cache, createPool, createRedis, loggerOptions } from '@qm/kit';
+import { createPool, createRedis, loggerOptions } from '@qm/kit';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
@@ -31,12 +31,13 @@ async function main(): Promise<void> {
     log,
     classifier,
     orders: factsOrderLookup(pool),
-    conversations: redisConversationStore(new Cache(redis, prefix, 60), 60),
+    conversations: redisConversationStore(redis, prefix, 60),
     handoffs: { handOff: async () => undefined },
     transcriber: { transcribe: async () => '' },
     policies: { refund: 'refund policy', cancellation: 'cancellation policy' },
     escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
     voiceLimitBytes: 1 << 20,
+    voiceMaxSeconds: 60,
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
 

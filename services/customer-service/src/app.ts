@@ -20,6 +20,8 @@ export interface AppDeps {
   escalateSentiment: number;
   bodyLimit?: number;
   voiceLimitBytes: number;
+  /** Longest recording accepted, in seconds of audio. */
+  voiceMaxSeconds: number;
   readiness?: Record<string, ReadinessCheck>;
 }
 
@@ -43,6 +45,9 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     log: deps.log.child({ component: 'assistant' }),
   };
   messageRoutes(app, assistant);
-  voiceRoutes(app, assistant, deps.transcriber, deps.voiceLimitBytes);
+  voiceRoutes(app, assistant, deps.transcriber, {
+    bytes: deps.voiceLimitBytes,
+    seconds: deps.voiceMaxSeconds,
+  });
   return app;
 }

@@ -27,7 +27,17 @@ export const ConfigSchema = {
   }),
   /** The recogniser's language model of shopper phrasing, built at training. */
   QM_SUPPORT_SPEECH_LM_PATH: Type.String({ default: '.qm/models/support/speech.lm' }),
-  QM_SUPPORT_ASR_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+  /**
+   * Longest recognition. With the longest wait for a recogniser it stays well under the
+   * gateway's 30 s upstream timeout, so the shopper gets this service's own error.
+   */
+  QM_SUPPORT_ASR_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 20_000 }),
+  /** Recogniser processes at once (one core each), then a short queue, then 503. */
+  QM_SUPPORT_ASR_CONCURRENCY: Type.Integer({ minimum: 1, default: 2 }),
+  QM_SUPPORT_ASR_QUEUE: Type.Integer({ minimum: 0, default: 4 }),
+  QM_SUPPORT_ASR_QUEUE_WAIT_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  /** Longest recording accepted, in seconds of audio as its WAV header gives them. */
+  QM_SUPPORT_VOICE_MAX_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 60 }),
 };
 
 export function readConfig(env?: Record<string, string | undefined>) {

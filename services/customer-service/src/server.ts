@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { Cache, createLogger, listen } from '@qm/kit';
+import { createLogger, listen } from '@qm/kit';
 import { resolveDataDir } from '@qm/datasets';
 import { openConnections } from '@qm/events';
 import { migrateFacts, startFactsWriter } from '@qm/facts';
 import { redisConversationStore } from './adapters/conversations';
 import { allSinks, kafkaHandoffSink, pgHandoffLog } from './adapters/handoffs';
 import { factsOrderLookup } from './adapters/orders';
+import { limitTranscriber } from './adapters/limited-transcriber';
 import { pocketsphinxTranscriber } from './adapters/transcriber';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -39,20 +40,30 @@ async function main(): Promise<void> {
   // This process also owns the order facts: their schemas and the writer that fills them.
   await migrateFacts(config.QM_DATABASE_URL, log);
 
-  const cache = new Cache(redis, `${config.QM_REDIS_PREFIX}support:`, config.QM_CACHE_TTL_SECONDS);
   const app = await buildApp({
     log,
     classifier,
     orders: factsOrderLookup(pool),
-    conversations: redisConversationStore(cache, config.QM_SUPPORT_CONVERSATION_TTL_SECONDS),
+    conversations: redisConversationStore(
+      redis,
+      `${config.QM_REDIS_PREFIX}support:`,
+      config.QM_SUPPORT_CONVERSATION_TTL_SECONDS,
+    ),
     handoffs: allSinks(
       pgHandoffLog(pool),
       kafkaHandoffSink(bus.publisher, config.QM_KAFKA_TOPIC_PREFIX),
     ),
-    transcriber: pocketsphinxTranscriber(
-      config.QM_SUPPORT_ASR_COMMAND,
-      config.QM_SUPPORT_ASR_TIMEOUT_MS,
-      speechLm,
+    transcriber: limitTranscriber(
+      pocketsphinxTranscriber(
+        config.QM_SUPPORT_ASR_COMMAND,
+        config.QM_SUPPORT_ASR_TIMEOUT_MS,
+        speechLm,
+      ),
+      {
+        concurrency: config.QM_SUPPORT_ASR_CONCURRENCY,
+        queue: config.QM_SUPPORT_ASR_QUEUE,
+        waitMs: config.QM_SUPPORT_ASR_QUEUE_WAIT_MS,
+      },
     ),
     policies: {
       refund: config.QM_SUPPORT_REFUND_POLICY,
@@ -61,6 +72,7 @@ async function main(): Promise<void> {
     escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     voiceLimitBytes: config.QM_SUPPORT_VOICE_LIMIT_BYTES,
+    voiceMaxSeconds: config.QM_SUPPORT_VOICE_MAX_SECONDS,
     readiness: connections.readiness,
   });
 

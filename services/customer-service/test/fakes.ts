@@ -21,18 +21,32 @@ export function memoryConversations(): ConversationStore & {
   states: Map<string, ConversationState>;
 } {
   const states = new Map<string, ConversationState>();
+  const handedOff = new Set<string>();
   let next = 0;
   return {
     states,
     async load(id, customerId) {
       const found = id === undefined ? undefined : states.get(id);
-      if (found) return structuredClone(found);
+      if (found) {
+        const state = structuredClone(found);
+        if (customerId && !state.customerId) state.customerId = customerId;
+        if (handedOff.has(state.id)) state.escalated = true;
+        return state;
+      }
       next++;
       const fresh = { id: id ?? `c${next}`, customerId: customerId ?? '', fallbacks: 0 };
       return { ...fresh, escalated: false, turns: [] };
     },
     async save(state) {
       states.set(state.id, structuredClone(state));
+    },
+    async claimHandoff(id) {
+      if (handedOff.has(id)) return false;
+      handedOff.add(id);
+      return true;
+    },
+    async releaseHandoff(id) {
+      handedOff.delete(id);
     },
   };
 }

@@ -53,6 +53,7 @@ describe('POST /v1/support/messages', () => {
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,
+      voiceMaxSeconds: 60,
     });
   });
 
@@ -79,6 +80,19 @@ describe('POST /v1/support/messages', () => {
     const res = await post({ customerId: '17850' });
     expect(res.statusCode).toBe(400);
     expect(res.json().field).toBe('text');
+  });
+
+  it('rejects an empty customerId with a 400 naming the field instead of revealing an order', async () => {
+    const res = await post({ text: 'where is my order 536365', customerId: '' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'customerId' });
+    expect(res.body).not.toContain('139.12');
+  });
+
+  it('rejects a customerId with spaces or control characters', async () => {
+    const res = await post({ text: 'where is my order 536365', customerId: '17850 or 1' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('customerId');
   });
 
   it('answers emoji-only text with a fallback and a non-empty reply', async () => {
@@ -133,6 +147,36 @@ describe('POST /v1/support/messages', () => {
     expect(own.reply).toContain('139.12');
   });
 
+  it("refuses a message naming another customer in a shopper's conversation with a 409", async () => {
+    const first = (await post({ customerId: '17850', text: 'where is my order 536365?' })).json();
+    const before = structuredClone(conversations.states.get(first.conversationId));
+
+    const res = await post({
+      text: 'asdf',
+      customerId: '99999',
+      conversationId: first.conversationId,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({
+      code: 'CONVERSATION_OF_ANOTHER_CUSTOMER',
+      field: 'conversationId',
+    });
+    expect(conversations.states.get(first.conversationId)).toEqual(before);
+    expect(handoffs.sent).toHaveLength(0);
+  });
+
+  it('lets a conversation started without a customer go on under the one named later', async () => {
+    const first = (await post({ text: 'where is my parcel?' })).json();
+    const res = await post({
+      customerId: '17850',
+      conversationId: first.conversationId,
+      text: 'it is 536365',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().reply).toContain('139.12');
+    expect(conversations.states.get(first.conversationId)?.customerId).toBe('17850');
+  });
+
   it('asks for the order number, then takes it from the next message', async () => {
     const first = (await post({ conversationId: 'two', text: 'where is my parcel?' })).json();
     expect(first.intent).toBe('track_order');
@@ -148,6 +192,39 @@ describe('POST /v1/support/messages', () => {
     const res = await post({ customerId: '17850', text: 'let me talk to a human please' });
     expect(res.json()).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
     expect(handoffs.sent[0]).toMatchObject({ customerId: '17850', intent: 'contact_human_agent' });
+  });
+
+  it('publishes one hand-off per conversation, and later messages still say escalate', async () => {
+    const first = (await post({ conversationId: 'once', text: 'let me talk to a human' })).json();
+    const again = (await post({ conversationId: 'once', text: 'a person, please' })).json();
+    const later = (await post({ conversationId: 'once', text: 'how do I get a refund' })).json();
+    expect(first).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
+    expect(again).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
+    expect(later).toMatchObject({ escalate: true, handoffReason: 'asked for a person' });
+    expect(handoffs.sent).toHaveLength(1);
+  });
+
+  it('publishes one hand-off for 50 parallel messages to one conversation', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => post({ conversationId: 'rush', text: 'human please' })),
+    );
+    expect(answers.every((a) => a.json().escalate === true)).toBe(true);
+    expect(handoffs.sent).toHaveLength(1);
+  });
+
+  it('hands off again on the next message when publishing the hand-off failed', async () => {
+    let failures = 1;
+    const flaky = handoffs.handOff.bind(handoffs);
+    handoffs.handOff = async (h) => {
+      if (failures-- > 0) throw new Error('broker down');
+      await flaky(h);
+    };
+    const first = (await post({ conversationId: 'flaky', text: 'a human please' })).json();
+    expect(first.escalate).toBe(true);
+    expect(handoffs.sent).toHaveLength(0);
+
+    await post({ conversationId: 'flaky', text: 'a human please' });
+    expect(handoffs.sent).toHaveLength(1);
   });
 
   it('hands over after two fallbacks in a row', async () => {

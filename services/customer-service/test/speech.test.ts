@@ -1,4 +1,5 @@
 import { decodeWav, encodeWav, resample } from '../src/domain/wav';
+import { wavFile } from './wav-files';
 import { buildArpa, lmWords } from '../src/nlu/speech-lm';
 
 describe('WAV handling for the recogniser', () => {
@@ -14,9 +15,30 @@ describe('WAV handling for the recogniser', () => {
   });
 
   it('refuses bytes that are not a PCM WAV', () => {
-    expect(decodeWav(Buffer.from('RIFF....not a wave file at all........................'))).toBe(
-      undefined,
+    const bytes = Buffer.from('RIFF....not a wave file at all........................');
+    expect(() => decodeWav(bytes)).toThrow(expect.objectContaining({ code: 'AUDIO_INVALID' }));
+  });
+
+  it('reads 16-bit PCM stereo in a WAVE_FORMAT_EXTENSIBLE header', () => {
+    const pcm = decodeWav(wavFile({ extensible: 'pcm', channels: 2, frames: 800 }));
+    expect(pcm).toMatchObject({ sampleRate: 16_000 });
+    expect(pcm.samples.length).toBe(800);
+    expect(pcm.samples[1]).toBeCloseTo(0.25, 3);
+  });
+
+  it('says why an 8-bit recording is refused', () => {
+    expect(() => decodeWav(wavFile({ bits: 8 }))).toThrow(/8-bit PCM; send 16-bit PCM WAV/);
+  });
+
+  it('says why a floating-point recording is refused, plain or extensible', () => {
+    expect(() => decodeWav(wavFile({ tag: 3, bits: 32 }))).toThrow(/32-bit floating point/);
+    expect(() => decodeWav(wavFile({ extensible: 'float', bits: 32 }))).toThrow(
+      /32-bit floating point/,
     );
+  });
+
+  it('refuses an extensible header whose subformat GUID is not a standard one', () => {
+    expect(() => decodeWav(wavFile({ extensible: 'other' }))).toThrow(/subformat/);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 import { readOnlineRetail, resolveDataDir, type RetailLine } from '@qm/datasets';
 import { createEventBus, type ConsumerHandle, type EventBus } from '@qm/events';
 import { getOrder, migrateFacts, startFactsWriter, type FactsWriter } from '@qm/facts';
-import { Cache, Redis, migrate, type ServiceApp } from '@qm/kit';
+import { Redis, migrate, type ServiceApp } from '@qm/kit';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { allSinks, kafkaHandoffSink, pgHandoffLog } from '../src/adapters/handoffs';
 import { factsOrderLookup } from '../src/adapters/orders';
@@ -116,12 +116,13 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       log,
       classifier,
       orders: factsOrderLookup(db.pool),
-      conversations: redisConversationStore(new Cache(redis, redisPrefix, 60), 60),
+      conversations: redisConversationStore(redis, redisPrefix, 60),
       handoffs: allSinks(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
       transcriber: { transcribe: async () => '' },
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,
+      voiceMaxSeconds: 60,
     });
     // Lines are keyed by SKU, so they arrive on several partitions: wait for all of them.
     await waitFor(
@@ -146,8 +147,9 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
     await db?.drop();
   });
 
-  const post = async (body: object) =>
-    (await app.inject({ method: 'POST', url: '/v1/support/messages', payload: body })).json();
+  const send = (body: object) =>
+    app.inject({ method: 'POST', url: '/v1/support/messages', payload: body });
+  const post = async (body: object) => (await send(body)).json();
 
   it('answers a track-order question with the date and total of that real invoice', async () => {
     const answer = await post({ text: `hi, where is my order ${INVOICE}? it has not arrived` });
@@ -176,5 +178,34 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
     expect(published).toMatchObject({ customerId: '17850', reason: 'asked for a person' });
     const { rows } = await db.pool.query('SELECT reason FROM support.handoffs');
     expect(rows).toContainEqual({ reason: 'asked for a person' });
+  });
+
+  it("refuses another customer's message in a conversation kept in Redis", async () => {
+    const first = await post({ customerId: '17850', text: `where is my order ${INVOICE}` });
+    const res = await send({
+      text: 'asdf',
+      customerId: '99999',
+      conversationId: first.conversationId,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ field: 'conversationId' });
+  });
+
+  it('publishes one hand-off for 50 parallel messages asking for a person', async () => {
+    const conversationId = `parallel-${randomBytes(4).toString('hex')}`;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        post({ conversationId, customerId: '17850', text: 'I want to talk to a human agent' }),
+      ),
+    );
+    expect(answers.every((a) => a.escalate === true)).toBe(true);
+
+    const later = await post({ conversationId, customerId: '17850', text: 'thank you' });
+    expect(later.escalate).toBe(true);
+    const { rows } = await db.pool.query(
+      'SELECT count(*)::int AS n FROM support.handoffs WHERE conversation_id = $1',
+      [conversationId],
+    );
+    expect(rows[0].n).toBe(1);
   });
 });

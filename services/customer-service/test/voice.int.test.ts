@@ -51,6 +51,7 @@ describe('POST /v1/support/voice with PocketSphinx', () => {
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,
+      voiceMaxSeconds: 60,
     });
   });
 

@@ -12,9 +12,12 @@ export interface Transcriber {
 
 function run(command: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout) => {
-      if (err) reject(err);
-      else resolve(stdout);
+    const options = { timeout: timeoutMs, killSignal: 'SIGKILL' as const, maxBuffer: 1 << 20 };
+    execFile(command, args, options, (err, stdout) => {
+      if (err === null) resolve(stdout);
+      else if (err.killed && err.signal === 'SIGKILL') {
+        reject(SupportErrors.RECOGNISER_TIMED_OUT(undefined, { cause: err }));
+      } else reject(SupportErrors.RECOGNISER_UNAVAILABLE(undefined, { cause: err }));
     });
   });
 }
@@ -34,17 +37,11 @@ export function pocketsphinxTranscriber(
   return {
     async transcribe(wav) {
       const pcm = decodeWav(wav);
-      if (pcm === undefined) throw SupportErrors.AUDIO_INVALID();
       const dir = await mkdtemp(join(tmpdir(), 'qm-voice-'));
       try {
         const file = join(dir, 'speech.wav');
         await writeFile(file, encodeWav(resample(pcm, 16_000)));
-        let out: string;
-        try {
-          out = await run(command, ['-infile', file, '-logfn', '/dev/null', ...lm], timeoutMs);
-        } catch (err) {
-          throw SupportErrors.RECOGNISER_UNAVAILABLE(undefined, { cause: err });
-        }
+        const out = await run(command, ['-infile', file, '-logfn', '/dev/null', ...lm], timeoutMs);
         return out
           .split('\n')
           .map((l) => l.trim())

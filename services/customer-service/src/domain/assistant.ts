@@ -1,6 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ConversationState, ConversationStore } from '../adapters/conversations';
+import {
+  newConversation,
+  type ConversationState,
+  type ConversationStore,
+} from '../adapters/conversations';
 import type { HandoffSink } from '../adapters/handoffs';
 import type { OrderLookup } from '../adapters/orders';
 import type { Classification } from '../nlu/intent-model';
@@ -87,13 +90,19 @@ async function loadState(deps: AssistantDeps, input: IncomingMessage): Promise<C
   } catch (err) {
     // Without Redis the message is still answered, as the first of a new conversation.
     deps.log.warn({ err }, 'conversation state unavailable');
-    return {
-      id: input.conversationId ?? randomUUID(),
-      customerId: input.customerId ?? '',
-      fallbacks: 0,
-      escalated: false,
-      turns: [],
-    };
+    return newConversation(input.conversationId, input.customerId);
+  }
+}
+
+/** Whether this message is the one to hand the conversation off: once per conversation. */
+async function claimHandoff(deps: AssistantDeps, state: ConversationState): Promise<boolean> {
+  if (state.escalated) return false;
+  try {
+    return await deps.conversations.claimHandoff(state.id);
+  } catch (err) {
+    // Without Redis a second hand-off is better than none.
+    deps.log.warn({ err, conversationId: state.id }, 'hand-off mark unavailable');
+    return true;
   }
 }
 
@@ -122,6 +131,7 @@ async function replyForOrder(
   }
 }
 
+/** Publishes the hand-off; false, with the mark taken back, when it could not be. */
 async function handOff(
   deps: AssistantDeps,
   state: ConversationState,
@@ -129,7 +139,7 @@ async function handOff(
   text: string,
   intent: string,
   requestId?: string,
-): Promise<void> {
+): Promise<boolean> {
   const handoff = {
     conversationId: state.id,
     customerId: state.customerId,
@@ -143,8 +153,14 @@ async function handOff(
   });
   try {
     await Promise.race([deps.handoffs.handOff(handoff, requestId), timeout]);
+    return true;
   } catch (err) {
     deps.log.error({ err, conversationId: state.id }, 'hand-off not published');
+    // The next message that calls for a person tries again.
+    await deps.conversations.releaseHandoff(state.id).catch((releaseErr: unknown) => {
+      deps.log.warn({ err: releaseErr, conversationId: state.id }, 'hand-off mark kept');
+    });
+    return false;
   } finally {
     clearTimeout(timer);
   }
@@ -164,6 +180,10 @@ export async function answerMessage(
   }
 
   const state = await loadState(deps, input);
+  // A shopper's conversation holds their orders and hand-offs: nobody else may go on with it.
+  if (input.customerId && state.customerId && state.customerId !== input.customerId) {
+    throw SupportErrors.CONVERSATION_OF_ANOTHER_CUSTOMER(undefined, { field: 'conversationId' });
+  }
   const entities = extractEntities(text);
   const sentiment = scoreSentiment(text);
   const language = detectLanguage(text);
@@ -218,10 +238,16 @@ export async function answerMessage(
   const now = new Date().toISOString();
   state.turns.push({ from: 'shopper', text, intent, at: now });
   state.turns.push({ from: 'assistant', text: reply, at: now });
-  if (reason !== undefined) {
-    state.escalated = true;
-    await handOff(deps, state, reason, text, intent, input.requestId);
+  if (reason !== undefined && !state.escalated) {
+    // Another message may have won the mark; then that one publishes the hand-off.
+    const mine = await claimHandoff(deps, state);
+    state.escalated = mine
+      ? await handOff(deps, state, reason, text, intent, input.requestId)
+      : true;
+    if (state.escalated) state.handoffReason = reason;
   }
+  // Once handed off, the conversation stays with a person for as long as it lives.
+  const escalated = state.escalated || reason !== undefined;
   try {
     await deps.conversations.save(state);
   } catch (err) {
@@ -235,7 +261,7 @@ export async function answerMessage(
     entities,
     sentiment,
     reply,
-    escalate: reason !== undefined,
-    handoffReason: reason ?? null,
+    escalate: escalated,
+    handoffReason: reason ?? state.handoffReason ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { errorResponses, type ServiceApp } from '@qm/kit';
 import type { Transcriber } from '../adapters/transcriber';
-import { answerMessage, type AssistantDeps } from '../domain/assistant';
+import type { AssistantDeps } from '../domain/assistant';
+import { answerRecording } from '../domain/voice';
 import { SupportErrors } from '../errors';
 import { VoiceAnswer, VoiceQuery } from '../schemas/messages';
 
@@ -8,36 +9,32 @@ export function voiceRoutes(
   app: ServiceApp,
   deps: AssistantDeps,
   transcriber: Transcriber,
-  limitBytes: number,
+  limits: { bytes: number; seconds: number },
 ): void {
   app.addContentTypeParser(
     ['audio/wav', 'audio/x-wav', 'audio/wave'],
-    { parseAs: 'buffer', bodyLimit: limitBytes },
+    { parseAs: 'buffer', bodyLimit: limits.bytes },
     (_request, body, done) => done(null, body),
   );
 
   app.post(
     '/v1/support/voice',
     {
-      bodyLimit: limitBytes,
+      bodyLimit: limits.bytes,
       schema: {
         tags: ['support'],
         summary: 'Transcribe a WAV recording offline and answer it like a written message',
         querystring: VoiceQuery,
-        response: { 200: VoiceAnswer, ...errorResponses(400, 413, 415, 422, 503) },
+        response: { 200: VoiceAnswer, ...errorResponses(400, 409, 413, 415, 422, 503) },
       },
     },
     async (request) => {
       const body = request.body;
       if (!Buffer.isBuffer(body)) throw SupportErrors.AUDIO_INVALID();
-      const transcript = await transcriber.transcribe(body);
-      if (transcript.trim().length === 0) throw SupportErrors.AUDIO_EMPTY();
-      const answer = await answerMessage(deps, {
+      return answerRecording(deps, transcriber, body, limits.seconds, {
         ...request.query,
-        text: transcript,
         requestId: request.id,
       });
-      return { ...answer, transcript };
     },
   );
 }

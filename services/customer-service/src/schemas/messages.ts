@@ -1,9 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 
+// An empty id would read as "no shopper named", which may see any order: it is refused.
+const CustomerId = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9._:-]+$',
+  description: "The shopper's customer id; when given, only their own orders are answered",
+});
+const ConversationId = Type.String({ minLength: 1, maxLength: 128 });
+
 export const MessageBody = Type.Object(
   {
-    conversationId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    customerId: Type.Optional(Type.String({ maxLength: 128 })),
+    conversationId: Type.Optional(ConversationId),
+    customerId: Type.Optional(CustomerId),
     text: Type.String({ minLength: 1, maxLength: 4000 }),
   },
   { additionalProperties: false },
@@ -46,6 +55,6 @@ export const VoiceAnswer = Type.Composite([
 ]);
 
 export const VoiceQuery = Type.Object({
-  conversationId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  customerId: Type.Optional(Type.String({ maxLength: 128 })),
+  conversationId: Type.Optional(ConversationId),
+  customerId: Type.Optional(CustomerId),
 });
