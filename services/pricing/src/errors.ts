@@ -8,4 +8,5 @@ export const PricingErrors = defineErrors({
   INVALID_PRICE: [400, 'a price must be above 0'],
   INVALID_EXPERIMENT: [400, 'the experiment is not valid'],
   NO_PRICE: [409, 'no price has been observed for this SKU'],
+  RECOMMENDATION_NOT_CURRENT: [409, 'the recommendation is no longer current'],
 });
