@@ -22,6 +22,7 @@ import {
   upsertObservedPrices,
 } from './adapters/store';
 import { staleness } from './domain/approval';
+import { newestPerCompetitor } from './domain/competitors';
 import { baseDailyUnits, demandCurve } from './domain/demand';
 import type { ElasticityEstimate } from './domain/elasticity';
 import { checkGuardrails, mergeGuardrails, type Guardrails } from './domain/guardrails';
@@ -212,11 +213,12 @@ export function createPricing(deps: PricingDeps) {
   async function competitorPrices(
     list: { sku: string; competitor: string; price: number; observedAt?: string }[],
   ) {
+    const now = new Date();
     const prices = list.map((p) => ({
       ...p,
-      observedAt: p.observedAt ? new Date(p.observedAt) : new Date(),
+      observedAt: p.observedAt ? new Date(p.observedAt) : now,
     }));
-    await upsertCompetitorPrices(pool, prices);
+    await upsertCompetitorPrices(pool, newestPerCompetitor(prices));
     await Promise.all([...new Set(list.map((p) => p.sku))].map(forget));
     return { accepted: list.length };
   }

@@ -181,3 +181,36 @@ describe('approving recommendations', () => {
     expect(again.json()).toMatchObject({ alreadyApproved: true, approvedBy: 'ana' });
   });
 });
+
+describe('recording competitor prices', () => {
+  const stored = async (sku: string) =>
+    (
+      await stack.pool.query<{ competitor: string; price: number }>(
+        'SELECT competitor, price FROM competitor_prices WHERE sku = $1 ORDER BY competitor',
+        [sku],
+      )
+    ).rows;
+
+  it('keeps the newest of a batch that repeats a SKU and competitor, the last of a tie', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/competitor-prices',
+      payload: {
+        prices: [
+          { sku: 'DUP', competitor: 'acme', price: 3, observedAt: '2024-05-01T10:00:00Z' },
+          { sku: 'DUP', competitor: 'acme', price: 2.5, observedAt: '2024-05-02T10:00:00Z' },
+          { sku: 'DUP', competitor: 'acme', price: 2.9, observedAt: '2024-05-01T12:00:00Z' },
+          { sku: 'DUP', competitor: 'bolt', price: 4, observedAt: '2024-05-02T10:00:00Z' },
+          { sku: 'DUP', competitor: 'bolt', price: 3.5, observedAt: '2024-05-02T10:00:00Z' },
+        ],
+      },
+    });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ accepted: 5 });
+    expect(await stored('DUP')).toEqual([
+      { competitor: 'acme', price: 2.5 },
+      { competitor: 'bolt', price: 3.5 },
+    ]);
+  });
+});
