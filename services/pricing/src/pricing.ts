@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Cache, Pool } from '@qm/kit';
+import { CommonErrors, type Cache, type Pool } from '@qm/kit';
 import type { Publisher } from '@qm/events';
 import { encodePriceChange } from './adapters/messages';
 import type { StockLookup } from './adapters/stock';
@@ -22,7 +22,7 @@ import {
   upsertObservedPrices,
 } from './adapters/store';
 import { staleness } from './domain/approval';
-import { newestPerCompetitor } from './domain/competitors';
+import { implausibleObservation, newestPerCompetitor } from './domain/competitors';
 import { baseDailyUnits, demandCurve } from './domain/demand';
 import type { ElasticityEstimate } from './domain/elasticity';
 import { checkGuardrails, mergeGuardrails, type Guardrails } from './domain/guardrails';
@@ -214,6 +214,14 @@ export function createPricing(deps: PricingDeps) {
     list: { sku: string; competitor: string; price: number; observedAt?: string }[],
   ) {
     const now = new Date();
+    const bad = implausibleObservation(
+      list.map((p) => p.observedAt),
+      now,
+    );
+    if (bad) {
+      const field = `prices[${bad.index}].observedAt`;
+      throw CommonErrors.VALIDATION_FAILED(`body.${field} ${bad.message}`, { field });
+    }
     const prices = list.map((p) => ({
       ...p,
       observedAt: p.observedAt ? new Date(p.observedAt) : now,

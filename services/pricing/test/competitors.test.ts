@@ -1,4 +1,4 @@
-import { newestPerCompetitor } from '../src/domain/competitors';
+import { implausibleObservation, newestPerCompetitor } from '../src/domain/competitors';
 
 const at = (day: number) => new Date(Date.UTC(2024, 4, day));
 
@@ -14,5 +14,22 @@ describe('competitor observations of one batch', () => {
       ['A', 2],
       ['B', 4],
     ]);
+  });
+});
+
+describe('competitor observation times', () => {
+  const now = new Date('2024-05-10T12:00:00Z');
+
+  it('accepts times up to a day from now and from 1970 on', () => {
+    const times = ['1970-01-01T00:00:00Z', '2024-05-11T11:59:59Z', undefined];
+    expect(implausibleObservation(times, now)).toBeUndefined();
+  });
+
+  it('names the first time after a day from now or before 1970', () => {
+    expect(implausibleObservation(['2024-05-01T00:00:00Z', '2999-01-01T00:00:00Z'], now)).toEqual({
+      index: 1,
+      message: 'is more than a day after now',
+    });
+    expect(implausibleObservation(['1969-12-31T23:59:59Z'], now)?.index).toBe(0);
   });
 });

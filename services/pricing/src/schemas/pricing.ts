@@ -160,7 +160,12 @@ export const CompetitorPricesBody = Type.Object(
           sku: Sku,
           competitor: Type.String({ minLength: 1, maxLength: 128 }),
           price: Price,
-          observedAt: Type.Optional(Type.String({ format: 'date-time' })),
+          observedAt: Type.Optional(
+            Type.String({
+              format: 'date-time',
+              description: 'Not after a day from now, not before 1970; default now',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
