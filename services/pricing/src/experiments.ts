@@ -6,6 +6,7 @@ import {
   experimentById,
   inTransaction,
   insertExperiment,
+  runningExperiments,
   stopArms,
   type ClickInput,
   type ExperimentRow,
@@ -56,6 +57,13 @@ export function createExperiments(deps: { pool: Pool; log: Logger }) {
       metric: input.metric ?? 'revenuePerVisitor',
       minVisitors: input.minVisitors ?? 1000,
     });
+    if (!exp) {
+      const [running] = await runningExperiments(pool, [input.sku]);
+      throw PricingErrors.EXPERIMENT_RUNNING(`an experiment is already running on ${input.sku}`, {
+        field: 'sku',
+        details: { experimentId: running?.id },
+      });
+    }
     deps.log.info({ experiment: exp.id, sku: exp.sku }, 'experiment created');
     return exp;
   }

@@ -466,12 +466,14 @@ const EXPERIMENT_COLUMNS = `id, sku, arms, metric, min_visitors AS "minVisitors"
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   to_char(stopped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "stoppedAt"`;
 
+/** Starts an experiment; undefined when one is already running on the SKU. */
 export async function insertExperiment(
   db: Db,
   e: Pick<ExperimentRow, 'sku' | 'arms' | 'metric' | 'minVisitors'>,
-): Promise<ExperimentRow> {
+): Promise<ExperimentRow | undefined> {
   const result = await db.query<ExperimentRow>(
     `INSERT INTO experiments (id, sku, arms, metric, min_visitors) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (sku) WHERE status = 'running' DO NOTHING
      RETURNING ${EXPERIMENT_COLUMNS}`,
     [randomUUID(), e.sku, JSON.stringify(e.arms), e.metric, e.minVisitors],
   );

@@ -17,8 +17,9 @@ export function experimentRoutes(app: ServiceApp, deps: { experiments: Experimen
       schema: {
         tags: ['experiments'],
         summary: 'Starts a price experiment on a SKU; the first arm is the control',
+        description: 'Answers 409 EXPERIMENT_RUNNING while an experiment runs on the SKU.',
         body: ExperimentBody,
-        response: { 201: ExperimentResponse, ...errorResponses(400) },
+        response: { 201: ExperimentResponse, ...errorResponses(400, 409) },
       },
     },
     async (request, reply) => {
