@@ -68,3 +68,51 @@ describe('one running experiment per SKU', () => {
     expect(codes.filter((c) => c === 409)).toHaveLength(49);
   });
 });
+
+describe('stopping an experiment', () => {
+  it('stops the experiment when every treatment arm is stopped', async () => {
+    const exp = (await create('ARMS')).json<{ id: string }>();
+
+    const res = await stop(exp.id, { arms: ['b'] });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'stopped', stoppedArms: ['b'] });
+    expect(res.json<{ stoppedAt: string | null }>().stoppedAt).not.toBeNull();
+  });
+
+  it('keeps a three-arm experiment running while one treatment arm runs', async () => {
+    const arms = [...twoArms, { name: 'c', price: 8 }];
+    const exp = (await create('THREE', arms)).json<{ id: string }>();
+
+    const res = await stop(exp.id, { arms: ['b'] });
+
+    expect(res.json()).toMatchObject({ status: 'running', stoppedArms: ['b'], stoppedAt: null });
+  });
+
+  it('refuses to stop the control by name, and changes nothing', async () => {
+    const exp = (await create('CONTROL')).json<{ id: string }>();
+
+    const res = await stop(exp.id, { arms: ['control'] });
+
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INVALID_EXPERIMENT', field: 'arms' });
+    const after = await app.inject({ method: 'GET', url: `/v1/pricing/experiments/${exp.id}` });
+    expect(after.json()).toMatchObject({ status: 'running', stoppedArms: [] });
+  });
+
+  it('answers a stopped experiment as it was stopped, without rewriting it', async () => {
+    const arms = [...twoArms, { name: 'c', price: 8 }];
+    const exp = (await create('TWICE', arms)).json<{ id: string }>();
+    const first = (await stop(exp.id)).json<{ stoppedAt: string }>();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const again = await stop(exp.id, { arms: ['c'] });
+
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({
+      status: 'stopped',
+      stoppedArms: [],
+      stoppedAt: first.stoppedAt,
+    });
+  });
+});

@@ -210,4 +210,17 @@ describe('pricing routes', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'prices[1].observedAt' });
   });
+
+  it.each(['%20', '%20%20%09', '%20u1'])(
+    'rejects a blank or space-padded unit id (%s) in an assignment, naming the field',
+    async (unitId) => {
+      app = await buildApp({ ...offlineDeps(), log });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/pricing/experiments/e1/assignment?unitId=${unitId}`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'unitId' });
+    },
+  );
 });

@@ -496,12 +496,13 @@ export async function runningExperiments(db: Db, skus: string[]): Promise<Experi
   return result.rows;
 }
 
+/** Stops arms of a running experiment, and the experiment when `all`; a stopped one stays. */
 export async function stopArms(db: Db, id: string, arms: string[], all: boolean) {
   await db.query(
     `UPDATE experiments SET stopped_arms = ARRAY(SELECT DISTINCT unnest(stopped_arms || $2)),
        status = CASE WHEN $3 THEN 'stopped' ELSE status END,
        stopped_at = CASE WHEN $3 THEN now() ELSE stopped_at END
-     WHERE id = $1`,
+     WHERE id = $1 AND status = 'running'`,
     [id, arms, all],
   );
 }
