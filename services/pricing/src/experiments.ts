@@ -6,6 +6,7 @@ import {
   experimentById,
   inTransaction,
   insertExperiment,
+  runningExperiments,
   stopArms,
   type ClickInput,
   type ExperimentRow,
@@ -25,6 +26,12 @@ function effectiveArm(exp: ExperimentRow, unitId: string) {
   const arm = assignArm(exp.id, unitId, exp.arms);
   const stopped = exp.status === 'stopped' || exp.stoppedArms.includes(arm.name);
   return { assigned: arm, shown: stopped ? exp.arms[0] : arm, stopped };
+}
+
+/** Whether stopping `arms` as well leaves no treatment arm (all but the first) running. */
+function everyTreatmentStopped(exp: ExperimentRow, arms: string[]): boolean {
+  const stopped = new Set([...exp.stoppedArms, ...arms]);
+  return exp.arms.slice(1).every((a) => stopped.has(a.name));
 }
 
 /** Price experiments: creation, assignment, exposure counting, reports and stop rules. */
@@ -56,6 +63,13 @@ export function createExperiments(deps: { pool: Pool; log: Logger }) {
       metric: input.metric ?? 'revenuePerVisitor',
       minVisitors: input.minVisitors ?? 1000,
     });
+    if (!exp) {
+      const [running] = await runningExperiments(pool, [input.sku]);
+      throw PricingErrors.EXPERIMENT_RUNNING(`an experiment is already running on ${input.sku}`, {
+        field: 'sku',
+        details: { experimentId: running?.id },
+      });
+    }
     deps.log.info({ experiment: exp.id, sku: exp.sku }, 'experiment created');
     return exp;
   }
@@ -68,8 +82,7 @@ export function createExperiments(deps: { pool: Pool; log: Logger }) {
       (name) => !exp.stoppedArms.includes(name),
     );
     if (exp.status === 'running' && losing.length > 0) {
-      const all = exp.stoppedArms.length + losing.length >= exp.arms.length - 1;
-      await stopArms(pool, id, losing, all);
+      await stopArms(pool, id, losing, everyTreatmentStopped(exp, losing));
       deps.log.info({ experiment: id, losing }, 'losing arms stopped');
       exp = await get(id);
       arms = reportArms(exp.arms, await armTotals(pool, id));
@@ -91,15 +104,26 @@ export function createExperiments(deps: { pool: Pool; log: Logger }) {
     };
   }
 
+  /**
+   * Stops the given treatment arms, or the whole test when none are given; stopping every
+   * treatment arm stops the test. A stopped test stays as it was stopped.
+   */
   async function stop(id: string, arms: string[] | undefined) {
     const exp = await get(id);
     const unknown = (arms ?? []).find((a) => !exp.arms.some((x) => x.name === a));
     if (unknown) {
       throw PricingErrors.INVALID_EXPERIMENT(`no arm ${unknown}`, { field: 'arms' });
     }
-    const control = exp.arms[0].name;
-    const toStop = arms?.filter((a) => a !== control);
-    await stopArms(pool, id, toStop ?? [], toStop === undefined || toStop.length === 0);
+    if (arms?.includes(exp.arms[0].name)) {
+      throw PricingErrors.INVALID_EXPERIMENT('stopping control stops the test; send no arms', {
+        field: 'arms',
+      });
+    }
+    if (exp.status === 'running') {
+      const toStop = arms ?? [];
+      const all = arms === undefined || everyTreatmentStopped(exp, toStop);
+      await stopArms(pool, id, toStop, all);
+    }
     return report(id);
   }
 

@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
-import type { Cache, Pool } from '@qm/kit';
+import { CommonErrors, type Cache, type Pool } from '@qm/kit';
 import type { Publisher } from '@qm/events';
 import { encodePriceChange } from './adapters/messages';
 import type { StockLookup } from './adapters/stock';
 import {
   guardrailsFor,
+  hasNewerRecommendation,
   inTransaction,
   insertRecommendation,
+  lockSkuApprovals,
   lowestCompetitorPrice,
   markPublished,
   priceChanges,
@@ -14,9 +16,13 @@ import {
   recommendationById,
   recordApproval,
   skuRow,
+  type Db,
+  type StoredRecommendation,
   upsertCompetitorPrices,
   upsertObservedPrices,
 } from './adapters/store';
+import { staleness } from './domain/approval';
+import { implausibleObservation, newestPerCompetitor } from './domain/competitors';
 import { baseDailyUnits, demandCurve } from './domain/demand';
 import type { ElasticityEstimate } from './domain/elasticity';
 import { checkGuardrails, mergeGuardrails, type Guardrails } from './domain/guardrails';
@@ -38,6 +44,15 @@ export interface PricingDeps {
 }
 
 const OBJECTIVES: Objective[] = ['revenue', 'margin'];
+
+/** The fields of a stored recommendation that approval uses. */
+interface RecommendationBody {
+  currentPrice: number;
+  recommendedPrice: number;
+  boundBy: string[];
+  currency: string;
+  guardrails: Guardrails;
+}
 
 function confidence(e: ElasticityEstimate): 'high' | 'medium' | 'none' {
   if (!e.credible || e.interval === null) return 'none';
@@ -198,31 +213,59 @@ export function createPricing(deps: PricingDeps) {
   async function competitorPrices(
     list: { sku: string; competitor: string; price: number; observedAt?: string }[],
   ) {
+    const now = new Date();
+    const bad = implausibleObservation(
+      list.map((p) => p.observedAt),
+      now,
+    );
+    if (bad) {
+      const field = `prices[${bad.index}].observedAt`;
+      throw CommonErrors.VALIDATION_FAILED(`body.${field} ${bad.message}`, { field });
+    }
     const prices = list.map((p) => ({
       ...p,
-      observedAt: p.observedAt ? new Date(p.observedAt) : new Date(),
+      observedAt: p.observedAt ? new Date(p.observedAt) : now,
     }));
-    await upsertCompetitorPrices(pool, prices);
+    await upsertCompetitorPrices(pool, newestPerCompetitor(prices));
     await Promise.all([...new Set(list.map((p) => p.sku))].map(forget));
     return { accepted: list.length };
   }
 
+  /** Throws when a recommendation no longer describes its SKU's price and guardrails. */
+  async function checkCurrent(db: Db, rec: StoredRecommendation, body: RecommendationBody) {
+    const row = await skuRow(db, rec.sku, true);
+    const price =
+      row?.price ?? (await estimator.forSku(rec.sku, row?.category)).series.at(-1)?.price;
+    const layers = await guardrailsFor(db, rec.sku, row?.category ?? null);
+    const stale = staleness({
+      madeAt: body,
+      now: {
+        price: price ?? undefined,
+        guardrails: mergeGuardrails(layers.category, layers.sku),
+        superseded: await hasNewerRecommendation(db, rec.id),
+      },
+    });
+    if (stale) {
+      throw PricingErrors.RECOMMENDATION_NOT_CURRENT(stale.message, {
+        details: { reason: stale.reason },
+      });
+    }
+  }
+
   /**
-   * Applies a recommendation: the audit row and the price-change event, once. The row lock
-   * makes a concurrent second approval wait, then find it already applied.
+   * Applies a recommendation that is still current: the audit row and the price-change
+   * event, once. The row lock makes a second approval of it wait, then find it applied; the
+   * SKU's lock makes an approval of another recommendation wait, then find it stale.
    */
   async function approve(id: string, approvedBy: string, requestId: string) {
     const result = await inTransaction(pool, async (client) => {
       const rec = await recommendationById(client, id, true);
       if (!rec) throw PricingErrors.RECOMMENDATION_NOT_FOUND(`no recommendation ${id}`);
-      const body = rec.body as {
-        currentPrice: number;
-        recommendedPrice: number;
-        boundBy: string[];
-        currency: string;
-      };
+      await lockSkuApprovals(client, rec.sku);
+      const body = rec.body as unknown as RecommendationBody;
       const alreadyApproved = rec.approvedBy !== null;
       if (!alreadyApproved) {
+        await checkCurrent(client, rec, body);
         await recordApproval(
           client,
           { id, sku: rec.sku, oldPrice: body.currentPrice, newPrice: body.recommendedPrice },

@@ -190,4 +190,37 @@ describe('pricing routes', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'id' });
   });
+
+  it.each([
+    ['in the far future', '2999-01-01T00:00:00Z'],
+    ['more than a day ahead', new Date(Date.now() + 2 * 86_400_000).toISOString()],
+    ['before 1970', '1969-12-31T23:59:59Z'],
+  ])('rejects a competitor price observed %s, naming the field', async (_, observedAt) => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/competitor-prices',
+      payload: {
+        prices: [
+          { sku: 'X', competitor: 'acme', price: 2, observedAt: '2024-05-01T10:00:00Z' },
+          { sku: 'X', competitor: 'bolt', price: 2, observedAt },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'prices[1].observedAt' });
+  });
+
+  it.each(['%20', '%20%20%09', '%20u1'])(
+    'rejects a blank or space-padded unit id (%s) in an assignment, naming the field',
+    async (unitId) => {
+      app = await buildApp({ ...offlineDeps(), log });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/pricing/experiments/e1/assignment?unitId=${unitId}`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'unitId' });
+    },
+  );
 });

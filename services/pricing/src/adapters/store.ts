@@ -90,6 +90,8 @@ export interface ExperimentRow {
 export interface StoredRecommendation {
   id: string;
   sku: string;
+  objective: string;
+  segment: string;
   body: Record<string, unknown>;
   createdAt: string;
   approvedBy: string | null;
@@ -289,15 +291,26 @@ export async function skuCategories(db: Db): Promise<Map<string, string>> {
   return new Map(result.rows.map((r) => [r.sku, r.category]));
 }
 
-export async function skuRow(db: Db, sku: string): Promise<SkuRow | undefined> {
+/** A SKU's row; `forUpdate` holds off price observations until the transaction ends. */
+export async function skuRow(db: Db, sku: string, forUpdate = false): Promise<SkuRow | undefined> {
   const result = await db.query<SkuRow>(
     `SELECT sku, category, unit_cost AS "unitCost", currency, price,
        to_char(price_observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
          AS "priceObservedAt"
-     FROM skus WHERE sku = $1`,
+     FROM skus WHERE sku = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
     [sku],
   );
   return result.rows[0];
+}
+
+/**
+ * Serialises the approvals of one SKU until the transaction ends, also when the SKU has no
+ * row to lock yet.
+ */
+export async function lockSkuApprovals(client: PoolClient, sku: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+    `qm-pricing-approve:${sku}`,
+  ]);
 }
 
 export async function guardrailsFor(
@@ -357,19 +370,38 @@ export async function lowestCompetitorPrice(db: Db, sku: string): Promise<number
 
 export async function insertRecommendation(
   db: Db,
-  r: { sku: string; objective: string; currentPrice: number; recommendedPrice: number },
+  r: {
+    sku: string;
+    objective: string;
+    segment: string;
+    currentPrice: number;
+    recommendedPrice: number;
+  },
   body: Record<string, unknown>,
 ): Promise<string> {
   const id = randomUUID();
   await db.query(
-    `INSERT INTO recommendations (id, sku, objective, current_price, recommended_price, body)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [id, r.sku, r.objective, r.currentPrice, r.recommendedPrice, JSON.stringify(body)],
+    `INSERT INTO recommendations
+       (id, sku, objective, segment, current_price, recommended_price, body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [id, r.sku, r.objective, r.segment, r.currentPrice, r.recommendedPrice, JSON.stringify(body)],
   );
   return id;
 }
 
-const RECOMMENDATION_COLUMNS = `id, sku, body,
+/** Whether a later recommendation answers the same question (SKU, objective, segment). */
+export async function hasNewerRecommendation(db: Db, id: string): Promise<boolean> {
+  const result = await db.query(
+    `SELECT 1 FROM recommendations r JOIN recommendations mine ON mine.id = $1
+     WHERE r.sku = mine.sku AND r.objective = mine.objective AND r.segment = mine.segment
+       AND r.created_at > mine.created_at
+     LIMIT 1`,
+    [id],
+  );
+  return result.rows.length > 0;
+}
+
+const RECOMMENDATION_COLUMNS = `id, sku, objective, segment, body,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   approved_by AS "approvedBy",
   to_char(approved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "approvedAt",
@@ -434,12 +466,14 @@ const EXPERIMENT_COLUMNS = `id, sku, arms, metric, min_visitors AS "minVisitors"
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   to_char(stopped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "stoppedAt"`;
 
+/** Starts an experiment; undefined when one is already running on the SKU. */
 export async function insertExperiment(
   db: Db,
   e: Pick<ExperimentRow, 'sku' | 'arms' | 'metric' | 'minVisitors'>,
-): Promise<ExperimentRow> {
+): Promise<ExperimentRow | undefined> {
   const result = await db.query<ExperimentRow>(
     `INSERT INTO experiments (id, sku, arms, metric, min_visitors) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (sku) WHERE status = 'running' DO NOTHING
      RETURNING ${EXPERIMENT_COLUMNS}`,
     [randomUUID(), e.sku, JSON.stringify(e.arms), e.metric, e.minVisitors],
   );
@@ -462,12 +496,13 @@ export async function runningExperiments(db: Db, skus: string[]): Promise<Experi
   return result.rows;
 }
 
+/** Stops arms of a running experiment, and the experiment when `all`; a stopped one stays. */
 export async function stopArms(db: Db, id: string, arms: string[], all: boolean) {
   await db.query(
     `UPDATE experiments SET stopped_arms = ARRAY(SELECT DISTINCT unnest(stopped_arms || $2)),
        status = CASE WHEN $3 THEN 'stopped' ELSE status END,
        stopped_at = CASE WHEN $3 THEN now() ELSE stopped_at END
-     WHERE id = $1`,
+     WHERE id = $1 AND status = 'running'`,
     [id, arms, all],
   );
 }

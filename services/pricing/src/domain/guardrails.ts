@@ -73,3 +73,14 @@ export function mergeGuardrails(...layers: (Partial<Guardrails> | undefined)[]):
   }
   return out;
 }
+
+/** Whether two sets of guardrails hold the same rules, whatever the order of their fields. */
+export function sameGuardrails(a: Partial<Guardrails>, b: Partial<Guardrails>): boolean {
+  const canonical = (g: Partial<Guardrails>) =>
+    JSON.stringify(
+      Object.entries(g)
+        .filter(([, v]) => v !== undefined && v !== null)
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+    );
+  return canonical(a) === canonical(b);
+}

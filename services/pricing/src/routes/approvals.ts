@@ -15,9 +15,12 @@ export function approvalRoutes(app: ServiceApp, deps: { pricing: Pricing }): voi
       schema: {
         tags: ['recommendations'],
         summary: 'Applies a recommendation: one price-change event and an audit row, once',
+        description:
+          'Answers 409 RECOMMENDATION_NOT_CURRENT when the price or the guardrails changed ' +
+          'since the recommendation was made, or a newer one answers the same question.',
         params: RecommendationParams,
         body: ApproveBody,
-        response: { 200: ApproveResponse, ...errorResponses(400, 404) },
+        response: { 200: ApproveResponse, ...errorResponses(400, 404, 409) },
       },
     },
     async (request) => deps.pricing.approve(request.params.id, request.body.approvedBy, request.id),

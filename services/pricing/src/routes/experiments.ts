@@ -17,8 +17,9 @@ export function experimentRoutes(app: ServiceApp, deps: { experiments: Experimen
       schema: {
         tags: ['experiments'],
         summary: 'Starts a price experiment on a SKU; the first arm is the control',
+        description: 'Answers 409 EXPERIMENT_RUNNING while an experiment runs on the SKU.',
         body: ExperimentBody,
-        response: { 201: ExperimentResponse, ...errorResponses(400) },
+        response: { 201: ExperimentResponse, ...errorResponses(400, 409) },
       },
     },
     async (request, reply) => {
@@ -60,6 +61,9 @@ export function experimentRoutes(app: ServiceApp, deps: { experiments: Experimen
       schema: {
         tags: ['experiments'],
         summary: 'Stops the given arms, or the whole experiment when none are given',
+        description:
+          'Stopping every treatment arm stops the experiment. Naming the control is a 400 ' +
+          '(send no arms to stop the test). A stopped experiment answers its stored state.',
         params: IdParams,
         body: StopBody,
         response: { 200: ExperimentReportResponse, ...errorResponses(400, 404) },

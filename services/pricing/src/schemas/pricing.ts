@@ -160,7 +160,12 @@ export const CompetitorPricesBody = Type.Object(
           sku: Sku,
           competitor: Type.String({ minLength: 1, maxLength: 128 }),
           price: Price,
-          observedAt: Type.Optional(Type.String({ format: 'date-time' })),
+          observedAt: Type.Optional(
+            Type.String({
+              format: 'date-time',
+              description: 'Not after a day from now, not before 1970; default now',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -270,7 +275,13 @@ export const ExperimentReportResponse = Type.Intersect([
 ]);
 
 export const AssignmentQuery = Type.Object({
-  unitId: Type.String({ minLength: 1, maxLength: 128, description: 'User id, else session id' }),
+  unitId: Type.String({
+    minLength: 1,
+    maxLength: 128,
+    // Blank ids would put every anonymous caller in one unit.
+    pattern: '^\\S(.*\\S)?$',
+    description: 'User id, else session id; no leading, trailing or only whitespace',
+  }),
 });
 export const AssignmentResponse = Type.Object({
   experimentId: Type.String(),
