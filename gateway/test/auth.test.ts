@@ -126,6 +126,59 @@ describe('gateway keys, scopes and limits', () => {
     expect(own.headers['access-control-expose-headers']).toContain('x-request-id');
   });
 
+  it('lets browser code read every rate-limit header, Retry-After and the request id', async () => {
+    const { key } = await createKey(gateway, {
+      name: 'shop-headers',
+      scopes: ['fraud:score'],
+      allowedOrigins: ['https://shop.example'],
+    });
+    const response = await call(key, { origin: 'https://shop.example' });
+    const exposed = String(response.headers['access-control-expose-headers']).split(/,\s*/);
+    expect(response.headers['ratelimit-reset']).toBeDefined();
+    expect(exposed).toEqual(
+      expect.arrayContaining([
+        'x-request-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ]),
+    );
+  });
+
+  it('lets browser code at an allowed origin read a refusal for a missing scope', async () => {
+    const { key } = await createKey(gateway, {
+      name: 'shop-scope',
+      scopes: ['events:write'],
+      allowedOrigins: ['https://shop.example'],
+    });
+    const response = await call(key, { origin: 'https://shop.example' });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('MISSING_SCOPE');
+    expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(response.headers.vary).toContain('Origin');
+  });
+
+  it('lets browser code at an allowed origin read that its key was revoked', async () => {
+    const { key, id } = await createKey(gateway, {
+      name: 'shop-revoked',
+      scopes: ['fraud:score'],
+      allowedOrigins: ['https://shop.example'],
+    });
+    const revoked = await gateway.inject({
+      method: 'DELETE',
+      url: `/v1/admin/keys/${id}`,
+      headers: { 'x-api-key': MASTER },
+    });
+    expect(revoked.statusCode).toBe(200);
+
+    const response = await call(key, { origin: 'https://shop.example' });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
+    const other = await call(key, { origin: 'https://evil.example' });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('gives a key bound to no origin no CORS headers, even from a browser', async () => {
     const { key } = await createKey(gateway, { name: 'backend', scopes: ['fraud:score'] });
     const response = await call(key, { origin: 'https://shop.example' });
@@ -211,6 +264,11 @@ describe('gateway keys, scopes and limits', () => {
       ['allowedOrigins[0]', { allowedOrigins: ['https://shop\u0000.example'] }],
       ['allowedOrigins[0]', { allowedOrigins: ['https://shop.example/'] }],
       ['allowedOrigins[1]', { allowedOrigins: ['https://a.example', 'https://me@b.example'] }],
+      ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:99999'] }],
+      ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:65536'] }],
+      ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:0'] }],
+      ['name', { name: '   ' }],
+      ['name', { name: '\u00a0\u2003' }],
     ])('refuses a key whose %s PostgreSQL or the origin check cannot use', async (field, body) => {
       const response = await createWith(body);
 
@@ -231,7 +289,12 @@ describe('gateway keys, scopes and limits', () => {
 
     it('creates a key for origins with ports and IPv6 hosts, expiring later', async () => {
       const response = await createWith({
-        allowedOrigins: ['https://shop.example', 'http://127.0.0.1:3000', 'http://[::1]:8080'],
+        allowedOrigins: [
+          'https://shop.example',
+          'http://127.0.0.1:3000',
+          'http://[::1]:8080',
+          'http://shop.example:65535',
+        ],
         expiresAt: '2999-01-01T00:00:00+01:00',
       });
 
@@ -264,6 +327,24 @@ describe('gateway keys, scopes and limits', () => {
         headers,
       });
       expect(malformed.statusCode).toBe(400);
+    });
+
+    it('revokes a key when the DELETE says JSON but carries no body', async () => {
+      const { id } = await createKey(gateway, { name: 'to-revoke', scopes: ['forecasts:read'] });
+      const response = await gateway.inject({
+        method: 'DELETE',
+        url: `/v1/admin/keys/${id}`,
+        headers: { 'x-api-key': MASTER, 'content-type': 'application/json' },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().revokedAt).toEqual(expect.any(String));
+
+      const created = await gateway.inject({
+        method: 'POST',
+        url: '/v1/admin/keys',
+        headers: { 'x-api-key': MASTER, 'content-type': 'application/json' },
+      });
+      expect(created.json().code).toBe('EMPTY_BODY');
     });
 
     it('is closed to keys without the admin scope', async () => {

@@ -1,4 +1,4 @@
-import { CircuitBreaker } from '../src/domain/breaker';
+import { answerOutcome, CircuitBreaker, noAnswerOutcome } from '../src/domain/breaker';
 import { KeyResolver } from '../src/domain/key-cache';
 import { hashKey, keyFromHeaders, type KeyRecord } from '../src/domain/keys';
 import { canonicalPath } from '../src/domain/paths';
@@ -90,6 +90,38 @@ describe('CircuitBreaker', () => {
     breaker.failure();
     expect(breaker.state).toBe('open');
     expect(breaker.allow()).toBe(false);
+  });
+});
+
+describe('what a call says of its service', () => {
+  it('counts 5xx answers and unreachable services as failures', () => {
+    expect(answerOutcome(500, undefined)).toBe('failure');
+    expect(answerOutcome(502, undefined)).toBe('failure');
+    expect(answerOutcome(503, undefined)).toBe('failure');
+    expect(noAnswerOutcome(false)).toBe('failure');
+  });
+
+  it('counts neither load shedding with Retry-After nor a gateway timeout against the service', () => {
+    expect(answerOutcome(503, '5')).toBe('inconclusive');
+    expect(noAnswerOutcome(true)).toBe('inconclusive');
+    expect(answerOutcome(404, undefined)).toBe('success');
+  });
+
+  it('neither counts nor clears failures on an inconclusive call, and frees the probe', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000, now: () => now });
+    breaker.failure();
+    for (let i = 0; i < 5; i++) breaker.record('inconclusive');
+    expect(breaker.state).toBe('closed');
+    breaker.record('failure');
+    expect(breaker.state).toBe('open');
+
+    now = 1000;
+    expect(breaker.allow()).toBe(true);
+    expect(breaker.allow()).toBe(false);
+    breaker.record('inconclusive');
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.allow()).toBe(true);
   });
 });
 

@@ -8,6 +8,28 @@ export interface BreakerOptions {
   now?: () => number;
 }
 
+/** What one call says about its service's health. */
+export type CallOutcome = 'success' | 'failure' | 'inconclusive';
+
+/**
+ * What a service's answer says of its health. A 5xx means the service is in trouble, but a
+ * 503 with `Retry-After` is the service shedding load on purpose: alive, and asking this
+ * caller to come back later, not every caller to stay away.
+ */
+export function answerOutcome(status: number, retryAfter: unknown): CallOutcome {
+  if (status < 500) return 'success';
+  return status === 503 && retryAfter !== undefined ? 'inconclusive' : 'failure';
+}
+
+/**
+ * What a call that got no answer says: a refused or reset connection is a failure; the
+ * gateway's own timeout is not, since one long call within the documented limits (a heavy
+ * forecast batch, a long voice file) says nothing of the calls beside it.
+ */
+export function noAnswerOutcome(timedOut: boolean): CallOutcome {
+  return timedOut ? 'inconclusive' : 'failure';
+}
+
 /**
  * A circuit breaker for one service. Closed: calls pass, consecutive failures are counted.
  * Open: calls are refused at once until the cool-down ends. Half-open: one probe passes;
@@ -50,6 +72,22 @@ export class CircuitBreaker {
     this.failures = 0;
     this.probeStartedAt = undefined;
     this.current = 'closed';
+  }
+
+  /** Records a call's outcome; an inconclusive one neither counts nor clears failures. */
+  record(outcome: CallOutcome): void {
+    switch (outcome) {
+      case 'success':
+        this.success();
+        return;
+      case 'failure':
+        this.failure();
+        return;
+      case 'inconclusive':
+        // A probe that ended without a verdict frees the way for the next call to probe.
+        this.probeStartedAt = undefined;
+        return;
+    }
   }
 
   failure(): void {

@@ -27,6 +27,12 @@ function admit(
   record: KeyRecord | undefined,
 ): AppError | undefined {
   if (record === undefined) return GatewayErrors.INVALID_API_KEY();
+
+  // Set first, so that browser code can also read why its call was refused.
+  const origin = request.headers.origin;
+  const bound = origin !== undefined && record.allowedOrigins.length > 0;
+  if (bound && record.allowedOrigins.includes(origin)) allowOrigin(reply, origin);
+
   const problem = keyProblem(record, new Date());
   if (problem !== undefined) return GatewayErrors[problem]();
   request.apiKey = record;
@@ -37,12 +43,8 @@ function admit(
     });
   }
 
-  const origin = request.headers.origin;
-  if (origin !== undefined && record.allowedOrigins.length > 0) {
-    if (!record.allowedOrigins.includes(origin)) {
-      return GatewayErrors.ORIGIN_NOT_ALLOWED(`the API key may not be used from ${origin}`);
-    }
-    allowOrigin(reply, origin);
+  if (bound && !record.allowedOrigins.includes(origin)) {
+    return GatewayErrors.ORIGIN_NOT_ALLOWED(`the API key may not be used from ${origin}`);
   }
   return undefined;
 }

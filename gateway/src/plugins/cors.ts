@@ -2,7 +2,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const ALLOWED_HEADERS = 'content-type, x-api-key, authorization, x-request-id';
-const EXPOSED_HEADERS = 'x-request-id, retry-after, ratelimit-limit, ratelimit-remaining';
+/** Every header the gateway adds that browser code may need to read. */
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+].join(', ');
 const PREFLIGHT_MAX_AGE = '600';
 
 /**

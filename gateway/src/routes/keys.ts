@@ -58,6 +58,15 @@ export async function keyRoutes(app: FastifyInstance, options: KeyRoutesOptions)
     async () => ({ keys: (await options.store.list()).map(view) }),
   );
 
+  // A revocation has no body; clients that send a JSON content type with none are answered.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (request.method === 'DELETE' && text === '') done(null, undefined);
+    else void json(request, text, done);
+  });
+
   api.delete(
     '/v1/admin/keys/:id',
     {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { AREAS, type AreaRoute, type Upstreams } from '../domain/routing';
 import { canonicalPath } from '../domain/paths';
-import type { CircuitBreaker } from '../domain/breaker';
+import { answerOutcome, noAnswerOutcome, type CircuitBreaker } from '../domain/breaker';
 import type { UpstreamMetrics } from '../plugins/observability';
 import { ServiceClient, type AnswerHandler } from '../adapters/service-client';
 import { GatewayErrors } from '../errors';
@@ -21,8 +21,6 @@ export interface ProxyOptions {
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-/** Statuses that mean the service itself is in trouble, not the request. */
-const UNHEALTHY = new Set([502, 503, 504]);
 
 /** Headers of one hop only, never passed on (RFC 9110 section 7.6.1), and `expect`. */
 const HOP_BY_HOP = new Set([
@@ -73,8 +71,7 @@ function answers(
     answered(reply, status, headers, body: Buffer | Readable) {
       const seconds = (performance.now() - reply.request.forwardedAt) / 1000;
       metrics.observe(service, status, seconds);
-      if (UNHEALTHY.has(status)) breaker?.failure();
-      else breaker?.success();
+      breaker?.record(answerOutcome(status, headers['retry-after']));
       void reply.code(status);
       for (const name in headers) {
         if (!HOP_BY_HOP.has(name)) void reply.header(name, headers[name]);
@@ -82,7 +79,7 @@ function answers(
       void reply.send(body);
     },
     failed(reply, error, timedOut) {
-      breaker?.failure();
+      breaker?.record(noAnswerOutcome(timedOut));
       metrics.failed(service, timedOut ? 'timeout' : 'unreachable');
       reply.request.log.warn({ service, err: error.message }, 'service call failed');
       void reply.send(

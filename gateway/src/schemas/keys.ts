@@ -3,10 +3,14 @@ import { SCOPES } from '../domain/scopes';
 
 const Scope = Type.Union(SCOPES.map((s) => Type.Literal(s)));
 
-// No control characters (PostgreSQL cannot store a NUL) and no lone surrogates.
-const PRINTABLE = '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$';
+// No control characters (PostgreSQL cannot store a NUL), no lone surrogates, and something
+// other than white space.
+const PRINTABLE = '^(?!\\s*$)[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$';
+// A TCP port, 1 to 65535, written as browsers write it (no leading zero).
+const PORT =
+  '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
 // An origin as browsers send it: scheme, ASCII host name or [IPv6], optional port.
-const ORIGIN = '^https?://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$';
+const ORIGIN = `^https?://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(:${PORT})?$`;
 
 export const CreateKeyBody = Type.Object(
   {
@@ -14,7 +18,7 @@ export const CreateKeyBody = Type.Object(
       minLength: 1,
       maxLength: 100,
       pattern: PRINTABLE,
-      description: 'Who uses the key; no control characters',
+      description: 'Who uses the key; no control characters, not only white space',
     }),
     scopes: Type.Array(Scope, { minItems: 1, uniqueItems: true }),
     rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),

@@ -215,6 +215,15 @@ describe('fraud routes', () => {
     expect(res.json().field).toBe('label');
   });
 
+  it('answers a retried transaction with the same decision and features as the first call', async () => {
+    await score(order({ transactionId: 'earlier', amount: 42.5 }));
+    const first = await score(order());
+    const again = await score(order());
+    expect(again.json()).toEqual(first.json());
+    const [, a, b] = fakes.decisions.map((d) => d.decision.features);
+    expect(b).toEqual(a);
+  });
+
   it('hands each scored order to the decision log once', async () => {
     await score(order({ transactionId: 't-once' }));
     expect(fakes.decisions.filter((d) => d.decision.transactionId === 't-once')).toHaveLength(1);

@@ -186,6 +186,28 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(Math.min(orders, accounts, quickOrders, sameAmount)).toBeGreaterThan(0);
   });
 
+  it('reads for a transaction scored again in Redis what its first call read, and counts it once', async () => {
+    const store = new RedisVelocityStore(redis, `${redisPrefix}retry:`);
+    const t0 = Date.parse('2026-12-04T06:00:00Z');
+    const entities = { device: 'd9', ip: '10.1.2.3', customer: 'c9' };
+    const earlier = { transactionId: 'p-1', customerId: 'c9', amount: 120, entities };
+    await store.observe({ ...earlier, at: t0 - 3_600_000 }, 'replace');
+    const retried = { ...earlier, transactionId: 'p-dup', at: t0, quick: true };
+
+    const first = await store.observe(retried, 'replace');
+    const again = await store.observe(retried, 'replace');
+    expect(again.velocity).toEqual(first.velocity);
+    expect(again.entities).toEqual(first.entities);
+    expect(again.history.count).toBe(first.history.count);
+    expect(again.history.sum).toBeCloseTo(first.history.sum, 6);
+    expect(again.history.sumSq).toBeCloseTo(first.history.sumSq, 4);
+
+    const next = { ...earlier, transactionId: 'p-next', at: t0 + 1000 };
+    const after = await store.observe(next, 'read');
+    expect(after.history.count).toBe(2);
+    expect(after.entities.device).toMatchObject({ orders: 2, quickOrders: 1, sameAmount: 2 });
+  });
+
   it('declines an order from a device blocked through the API, the list kept in PostgreSQL', async () => {
     const put = await app.inject({
       method: 'PUT',

@@ -28,7 +28,7 @@ describe('MemoryVelocityStore', () => {
     store.observeNow(obs('a', 'c1', t0), 'replace');
     const again = store.observeNow(obs('a', 'c1', t0), 'replace');
     expect(again.velocity.device[MINUTE].orders).toBe(0);
-    expect(again.history.count).toBe(1);
+    expect(again.history.count).toBe(0);
     expect(store.observeNow(obs('z', 'c1', t0), 'read').history.count).toBe(1);
   });
 
@@ -74,5 +74,28 @@ describe('MemoryVelocityStore', () => {
     store.observeNow({ ...obs('a', 'c1', t0), quick: true }, 'replace');
     const { entities } = store.observeNow(obs('b', 'c2', t0 + 1000), 'read');
     expect(entities.device).toMatchObject({ orders: 1, accounts: 1, quickOrders: 1 });
+  });
+
+  it('reads for an order scored again exactly what it read the first time', () => {
+    const store = new MemoryVelocityStore();
+    store.observeNow(obs('a', 'c1', t0 - 60_000, 25), 'replace');
+    const retried = { ...obs('b', 'c2', t0, 25), quick: true };
+    const first = store.observeNow(retried, 'replace');
+    const again = store.observeNow(retried, 'replace');
+    expect(again).toEqual(first);
+    expect(store.observeNow(obs('z', 'c2', t0 + 1000), 'read').history.count).toBe(1);
+  });
+
+  it('gives no first-seen time to a device whose only order is the one scored again', () => {
+    const store = new MemoryVelocityStore();
+    store.observeNow(obs('a', 'c1', t0), 'replace');
+    const again = store.observeNow(obs('a', 'c1', t0), 'replace');
+    expect(again.entities.device).toEqual({
+      orders: 0,
+      accounts: 0,
+      quickOrders: 0,
+      sameAmount: 0,
+    });
+    expect(again.history).toEqual({ count: 0, sum: 0, sumSq: 0 });
   });
 });

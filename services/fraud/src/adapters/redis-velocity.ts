@@ -20,8 +20,9 @@ import {
 /**
  * One round trip per order: reads every window of every entity and the whole history of its
  * device, IP and email and, when asked, counts the order (see `RecordMode`), in one Lua
- * script (atomic, so concurrent orders of one device see each other). The script mirrors
- * `MemoryVelocityStore`.
+ * script (atomic, so concurrent orders of one device see each other). An order already in
+ * the customer's or an entity's set is left out of what is read there, so a retried
+ * transaction reads what its first call read. The script mirrors `MemoryVelocityStore`.
  *
  * KEYS: one sorted set per entity, the customer's last; the customer's history hash; one
  * history hash per entity but the customer, in the same order. Sorted-set members are
@@ -89,11 +90,20 @@ for k = 1, nkeys do
     local nc = tonumber(f[4] or '0')
     local accounts = nc
     if f[6] then accounts = nc - 1 end
-    lives[#lives + 1] = f[1] or '0'
+    local n, first = tonumber(f[1] or '0'), f[2] or ''
+    local q, same = tonumber(f[3] or '0'), tonumber(f[7] or '0')
+    -- An order counted before is not an earlier order of its own: a retry reads as it did.
+    if old then
+      n = math.max(0, n - 1)
+      if n == 0 then first = '' end
+      if quick == '1' then q = math.max(0, q - 1) end
+      if oldCents == cents then same = math.max(0, same - 1) end
+    end
+    lives[#lives + 1] = n
     lives[#lives + 1] = accounts
-    lives[#lives + 1] = f[2] or ''
-    lives[#lives + 1] = f[3] or '0'
-    lives[#lives + 1] = f[7] or '0'
+    lives[#lives + 1] = first
+    lives[#lives + 1] = q
+    lives[#lives + 1] = same
     if mode ~= '0' and not old then
       redis.call('HINCRBY', s, 'n', 1)
       if not f[2] or at < tonumber(f[2]) then redis.call('HSET', s, 'first', at) end
@@ -123,9 +133,16 @@ for k = 1, nkeys do
 end
 local h = KEYS[nkeys + 1]
 local hist = redis.call('HMGET', h, 'n', 'sum', 'sumsq')
-out[#out + 1] = hist[1] or '0'
-out[#out + 1] = hist[2] or '0'
-out[#out + 1] = hist[3] or '0'
+if customerOld == nil then
+  out[#out + 1] = hist[1] or '0'
+  out[#out + 1] = hist[2] or '0'
+  out[#out + 1] = hist[3] or '0'
+else
+  local own = customerOld / 100
+  out[#out + 1] = tonumber(hist[1] or '0') - 1
+  out[#out + 1] = string.format('%.17g', tonumber(hist[2] or '0') - own)
+  out[#out + 1] = string.format('%.17g', tonumber(hist[3] or '0') - own * own)
+end
 if mode ~= '0' and (customerOld == nil or mode == '2') then
   local before = (customerOld or 0) / 100
   local after = total / 100

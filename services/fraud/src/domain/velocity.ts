@@ -193,7 +193,8 @@ export class MemoryVelocityStore implements VelocityStore {
       });
       if (kind === 'customer' && old) customerOld = old.cents;
       if (isHistoryKind(kind)) {
-        entities[kind] = this.lifetime(key, observation, cents, mode !== 'read' && !old);
+        const seen = this.lifetime(key, observation, cents, mode !== 'read' && !old);
+        entities[kind] = old ? withoutItself(seen, observation, cents, old.cents) : seen;
       }
       if (mode === 'read') continue;
       total = mode === 'add' && old ? cents + old.cents : cents;
@@ -202,16 +203,21 @@ export class MemoryVelocityStore implements VelocityStore {
       this.entries.set(key, trim(kept, at));
     }
 
-    const history = { ...(this.histories.get(customerId) ?? { count: 0, sum: 0, sumSq: 0 }) };
+    const stored = this.histories.get(customerId) ?? { count: 0, sum: 0, sumSq: 0 };
     if (mode !== 'read' && (customerOld === undefined || mode === 'add')) {
       const before = (customerOld ?? 0) / 100;
       const after = total / 100;
       this.histories.set(customerId, {
-        count: history.count + (customerOld === undefined ? 1 : 0),
-        sum: history.sum + after - before,
-        sumSq: history.sumSq + after * after - before * before,
+        count: stored.count + (customerOld === undefined ? 1 : 0),
+        sum: stored.sum + after - before,
+        sumSq: stored.sumSq + after * after - before * before,
       });
     }
+    const own = (customerOld ?? 0) / 100;
+    const history =
+      customerOld === undefined
+        ? { ...stored }
+        : { count: stored.count - 1, sum: stored.sum - own, sumSq: stored.sumSq - own * own };
     return { velocity, history, entities };
   }
 
@@ -250,6 +256,27 @@ export class MemoryVelocityStore implements VelocityStore {
     }
     return seen;
   }
+}
+
+/**
+ * An entity's history as it was before an order it already counted: a retried transaction
+ * reads what its first call read. The amount is taken out only when it is the one counted.
+ */
+function withoutItself(
+  seen: EntityHistory,
+  observation: Observation,
+  cents: number,
+  countedCents: number,
+): EntityHistory {
+  const orders = Math.max(0, seen.orders - 1);
+  const { firstSeenAt, ...rest } = seen;
+  return {
+    ...rest,
+    orders,
+    quickOrders: observation.quick ? Math.max(0, seen.quickOrders - 1) : seen.quickOrders,
+    sameAmount: cents === countedCents ? Math.max(0, seen.sameAmount - 1) : seen.sameAmount,
+    ...(orders > 0 && firstSeenAt !== undefined ? { firstSeenAt } : {}),
+  };
 }
 
 function trim(list: Entry[], at: number): Entry[] {
