@@ -70,6 +70,29 @@ describe('DecisionLog', () => {
     jest.useRealTimers();
   });
 
+  it('stores on flush what was appended while an earlier flush was still writing', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { pool, stored } = fakePool((rows) => rows);
+    const query = (pool as unknown as { query: jest.Mock }).query;
+    const plain = query.getMockImplementation() as (...args: unknown[]) => Promise<unknown>;
+    query.mockImplementationOnce(async (...args: unknown[]) => {
+      await held;
+      return plain(...args);
+    });
+    const { publisher } = recordingPublisher();
+    const decisions = new DecisionLog(pool, publisher, recordingLog().log, 100);
+
+    decisions.append(decision('t-first'), order('t-first'));
+    const first = decisions.flush();
+    decisions.append(decision('t-later'), order('t-later'));
+    const second = decisions.flush();
+    release();
+    await Promise.all([first, second]);
+
+    expect([...stored].sort()).toEqual(['t-first', 't-later']);
+  });
+
   it('drops a decision it cannot serialise, alone and with one log line, and stores the others', async () => {
     const { pool, stored } = fakePool((rows) => rows);
     const { publisher, published } = recordingPublisher();

@@ -123,9 +123,14 @@ export class DecisionLog {
     }
   }
 
-  /** Writes and publishes what is waiting now, backing off or not; concurrent calls share one run. */
-  flush(): Promise<void> {
-    return this.run(false);
+  /**
+   * Writes and publishes everything appended before the call, backing off or not. A run
+   * already under way took its batch earlier, so it is waited for and a new one follows;
+   * calls made meanwhile share that one.
+   */
+  async flush(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    await this.run(false);
   }
 
   async stop(): Promise<void> {
