@@ -14,6 +14,7 @@ function startPricing(): Promise<{ server: Server; url: string }> {
     if (request.url?.startsWith('/v1/pricing/slow')) setTimeout(() => answer(200), 3000).unref();
     else if (request.url?.startsWith('/v1/pricing/shed')) answer(503, { 'retry-after': '1' });
     else if (request.url?.startsWith('/v1/pricing/broken')) answer(500);
+    else if (request.url === '/readyz') answer(503);
     else answer(200);
   });
   return new Promise((resolve) => {
@@ -58,6 +59,18 @@ describe('what opens the circuit', () => {
       expect(shed.headers['retry-after']).toBe('1');
     }
     expect((await call('quick/1')).statusCode).toBe(200);
+  });
+
+  it('neither opens the circuit on a not-ready answer nor refuses the probe while it is open', async () => {
+    const probe = () =>
+      gateway.inject({ url: '/v1/pricing/readyz', headers: { 'x-api-key': MASTER } });
+    for (let i = 0; i < 5; i++) expect((await probe()).statusCode).toBe(503);
+    expect((await call('quick/1')).statusCode).toBe(200);
+
+    for (let i = 0; i < 3; i++) await call(`broken/${i}`);
+    expect((await call('quick/2')).json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    // The service's own answer still comes through.
+    expect((await probe()).body).toBe('{}');
   });
 
   it('opens the circuit after repeated 500s and then refuses at once', async () => {

@@ -100,8 +100,13 @@ declare module 'fastify' {
 
 type Forwarder = (request: FastifyRequest, reply: FastifyReply, path: string) => void;
 
-/** Forwards calls to one area's service; everything but the call itself is built once. */
-function forwarder(route: AreaRoute, options: ProxyOptions): [Forwarder, ServiceClient] {
+/**
+ * Forwards calls to one area's service; everything but the call itself is built once. The
+ * second forwarder, for the service's health probes, neither asks nor tells the breaker: a
+ * readiness answer of 503 is the service speaking, and a monitor polling it must neither
+ * open the circuit for every caller nor be refused while it is open.
+ */
+function forwarder(route: AreaRoute, options: ProxyOptions): [Forwarder, Forwarder, ServiceClient] {
   const { service } = route;
   const breaker = options.breakers.get(service);
   const client = new ServiceClient(options.upstreams[route.area], {
@@ -109,13 +114,15 @@ function forwarder(route: AreaRoute, options: ProxyOptions): [Forwarder, Service
     timeoutMs: options.timeoutMs,
   });
   const handler = answers(service, breaker, options.metrics);
+  const probeHandler = answers(service, undefined, options.metrics);
   const details = { details: { service } };
 
-  const forward: Forwarder = (request, reply, path) => {
-    if (breaker !== undefined && !breaker.allow()) {
-      options.metrics.failed(service, 'circuit_open');
-      throw GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, details);
-    }
+  const send = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    path: string,
+    to: AnswerHandler<FastifyReply>,
+  ) => {
     request.upstream = service;
     request.forwardedAt = performance.now();
     const method = request.method as Dispatcher.HttpMethod;
@@ -123,9 +130,18 @@ function forwarder(route: AreaRoute, options: ProxyOptions): [Forwarder, Service
     const body = Buffer.isBuffer(request.body) ? request.body : null;
     const headers = forwardedHeaders(request.headers, request.id);
     const call = { method, path, headers, body, retry: IDEMPOTENT.has(method) };
-    client.forward(call, handler, reply);
+    client.forward(call, to, reply);
   };
-  return [forward, client];
+  const forward: Forwarder = (request, reply, path) => {
+    if (breaker !== undefined && !breaker.allow()) {
+      options.metrics.failed(service, 'circuit_open');
+      throw GatewayErrors.SERVICE_UNAVAILABLE(`${service} is unavailable`, details);
+    }
+    send(request, reply, path, handler);
+  };
+  const forwardProbe: Forwarder = (request, reply, path) =>
+    send(request, reply, path, probeHandler);
+  return [forward, forwardProbe, client];
 }
 
 /**
@@ -142,14 +158,14 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions): 
   app.decorateRequest('forwardedAt', 0);
 
   for (const route of AREAS) {
-    const [forward, client] = forwarder(route, options);
+    const [forward, forwardProbe, client] = forwarder(route, options);
     app.addHook('onClose', async () => client.close());
 
     for (const probe of ['healthz', 'readyz']) {
       app.get(
         `/v1/${route.area}/${probe}`,
         { logLevel: 'silent', schema: { hide: true } },
-        (request, reply) => forward(request, reply, `/${probe}`),
+        (request, reply) => forwardProbe(request, reply, `/${probe}`),
       );
     }
 
