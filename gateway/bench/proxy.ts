@@ -14,7 +14,8 @@
  * load from other work on the machine hits them evenly; medians over the rounds are shown.
  * Throughput is measured at saturation; latency also at a fixed rate that both paths sustain
  * (half the gateway's saturated rate), offered open-loop at a steady pace (`pace.ts`), where
- * p99 shows what the gateway adds to a call rather than queueing. Each path also shows the CPU time per call of each process serving it (the
+ * p99 shows what the gateway adds to a call rather than queueing. Each path also shows the
+ * CPU time per call of each process serving it (the
  * PostgreSQL server processes answering the service included), which depends far less on
  * what else runs on the machine than rates and latencies do, and what the totals would let
  * the gateway keep on a machine where CPU alone bounded throughput. Services, gateway and
@@ -25,10 +26,11 @@
  *   BENCH_SECONDS (per measurement, 5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
  *   BENCH_CPU_PROF=<dir> writes a CPU profile of each gateway process there.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult, LoadRun } from './load';
+import { cpuOf, startChild, stopChildren } from './processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -72,24 +74,6 @@ interface Report {
   paced: [Figures, Figures];
 }
 
-/** Starts a bench process; resolves with the first message it sends, once ready. */
-function start<T>(
-  file: string,
-  args: string[],
-  started: ChildProcess[],
-  extraArgs: string[] = [],
-): Promise<T> {
-  const proc = fork(join(__dirname, file), args, {
-    execArgv: ['--import', 'tsx', ...extraArgs],
-    stdio: 'inherit',
-  });
-  started.push(proc);
-  return new Promise((resolve, reject) => {
-    proc.once('message', (info) => resolve(info as T));
-    proc.once('exit', (code) => reject(new Error(`${args[0] ?? file} exited with ${code}`)));
-  });
-}
-
 /** Starts a role of `roles.ts` in its own process. */
 function child<T>(
   role: string,
@@ -97,34 +81,7 @@ function child<T>(
   started: ChildProcess[],
   extraArgs: string[] = [],
 ): Promise<T> {
-  return start<T>('roles.ts', [role, arg], started, extraArgs);
-}
-
-/** Stops the processes (they clean up on SIGTERM) and waits until they are gone. */
-async function stop(started: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    started.map(
-      (proc) =>
-        new Promise<void>((resolve) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-          proc.once('exit', () => resolve());
-          proc.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
-/** CPU time (µs) used so far by a child process and, for a service, by its database. */
-function cpuOf(proc: ChildProcess): Promise<{ cpu: number; database?: number }> {
-  return new Promise((resolve) => {
-    const listen = (message: { cpu?: number; database?: number }) => {
-      if (message.cpu === undefined) return;
-      proc.off('message', listen);
-      resolve({ cpu: message.cpu, database: message.database });
-    };
-    proc.on('message', listen);
-    proc.send('cpu');
-  });
+  return startChild<T>(join(__dirname, 'roles.ts'), [role, arg], started, extraArgs);
 }
 
 /** CPU time per process serving a target, with the database's where a service reports it. */
@@ -219,7 +176,7 @@ async function inTurns(
 async function measure(call: Call): Promise<Report> {
   const started: ChildProcess[] = [];
   try {
-    await start<string>('load.ts', [], started);
+    await startChild<string>(join(__dirname, 'load.ts'), [], started);
     const loader = started[0];
     const upstream = await child<string>(call.role, call.arg, started);
     const service = started[1];
@@ -259,7 +216,7 @@ async function measure(call: Call): Promise<Report> {
     const labels = targets.map((t) => t.label);
     return { call, labels, saturated, rate, paced: [pacedDirect, pacedThrough] };
   } finally {
-    await stop(started);
+    await stopChildren(started);
   }
 }
 
@@ -276,7 +233,9 @@ function print(report: Report): void {
   );
   for (const [i, label] of report.labels.entries()) {
     const f = saturated[i];
-    const row = `${label.padEnd(16)}${num(f.rps, 16)} ${num(f.p50, 4)} ${num(f.p99, 4)} ${num(f.errors, 8)}`;
+    const row =
+      `${label.padEnd(16)}${num(f.rps, 16)} ${num(f.p50, 4)} ${num(f.p99, 4)}` +
+      ` ${num(f.errors, 8)}`;
     const p = label === 'direct' ? paced[0] : label === 'through gateway' ? paced[1] : undefined;
     const at = p === undefined ? ' '.repeat(11) : `${ms(p.p50, 5)} ${ms(p.p99, 5)}`;
     const cpu = Object.entries(f.cpu).map(([name, us]) => `${name} ${us.toFixed(0)}`);
@@ -332,7 +291,8 @@ async function main(): Promise<void> {
   ];
 
   console.log(
-    `\n${CONNECTIONS} connections, no pipelining; medians of ${ROUNDS} rounds of ${SECONDS} s per path; ` +
+    `\n${CONNECTIONS} connections, no pipelining; ` +
+      `medians of ${ROUNDS} rounds of ${SECONDS} s per path; ` +
       `latencies in ms (saturated: autocannon, whole ms; at a fixed rate: steady pace)`,
   );
   console.log(`${cpus().length} cores, load average before ${before}, after ${busy()}`);

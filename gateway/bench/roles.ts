@@ -20,6 +20,7 @@ import {
 } from '../../services/inventory/src';
 import { readConfig } from '../src/config';
 import { startBenchGateway } from './front';
+import { onTerm, runRole } from './processes';
 
 // Of this run alone, so two runs at once do not share rows.
 const INVENTORY_SCHEMA = `inventory_bench_${process.pid}`;
@@ -46,12 +47,6 @@ function cpuOfBackend(pid: number): number {
 /** A service's production log settings at info level, written to /dev/null. */
 function quietLog(service: string): Logger {
   return pino(loggerOptions(service, 'info'), pino.destination('/dev/null'));
-}
-
-function onTerm(cleanUp: () => Promise<unknown>): void {
-  process.once('SIGTERM', () => {
-    void cleanUp().finally(() => process.exit(0));
-  });
 }
 
 /** The floor: a Fastify route that answers a constant item without touching anything. */
@@ -185,19 +180,9 @@ const ROLES: Record<string, (arg: string) => Promise<unknown>> = {
   gateway,
 };
 
-// The parent asks for the CPU time used so far, to tell what each call costs each process;
-// the inventory service adds that of the PostgreSQL processes serving its queries.
-process.on('message', (message) => {
-  if (message !== 'cpu') return;
-  const own = process.cpuUsage();
-  const database = [...backends.keys()].reduce((sum, pid) => sum + cpuOfBackend(pid), 0);
-  process.send?.({ cpu: own.user + own.system, ...(backends.size > 0 ? { database } : {}) });
-});
-
-const [role, arg] = process.argv.slice(2);
-ROLES[role](arg ?? '')
-  .then((info) => process.send?.(info))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+// The inventory service adds the CPU time of the PostgreSQL processes serving its queries.
+runRole(ROLES, () =>
+  backends.size > 0
+    ? [...backends.keys()].reduce((sum, pid) => sum + cpuOfBackend(pid), 0)
+    : undefined,
+);

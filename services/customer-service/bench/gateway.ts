@@ -5,6 +5,7 @@
  * far, and cleans up on SIGTERM.
  */
 import { startBenchGateway } from '../../../gateway/bench/front';
+import { answerCpu, onTerm } from '../../../gateway/bench/processes';
 
 async function main(upstream: string): Promise<void> {
   const front = await startBenchGateway({
@@ -13,12 +14,8 @@ async function main(upstream: string): Promise<void> {
     scopes: ['support:write'],
   });
 
-  process.on('message', (message) => {
-    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-  });
-  process.once('SIGTERM', () => {
-    void front.close().finally(() => process.exit(0));
-  });
+  answerCpu();
+  onTerm(() => front.close());
   process.send?.({ url: front.url, key: front.key });
 }
 

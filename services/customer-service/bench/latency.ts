@@ -6,9 +6,10 @@
  * `gateway/bench/pace.ts`) are separate processes; each path also shows the CPU time per
  * message of each process serving it, which busy machines disturb far less than latencies.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { figures, pace } from '../../../gateway/bench/pace';
+import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
 
 const TEXTS = [
   'where is my order 536365?',
@@ -42,24 +43,7 @@ interface Figures {
 
 /** Starts a bench process and resolves with the first message it sends. */
 function start<T>(file: string, args: string[], started: ChildProcess[]): Promise<T> {
-  const child = fork(join(__dirname, file), args, { execArgv: ['--import', 'tsx'] });
-  started.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as T));
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
-  });
-}
-
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const listen = (message: { cpu?: NodeJS.CpuUsage }): void => {
-      if (message.cpu === undefined) return;
-      child.off('message', listen);
-      resolve(message.cpu.user + message.cpu.system);
-    };
-    child.on('message', listen);
-    child.send('cpu');
-  });
+  return startChild<T>(join(__dirname, file), args, started);
 }
 
 async function load(
@@ -70,7 +54,7 @@ async function load(
   seconds: number,
 ): Promise<Figures> {
   const procs = Object.entries(serving);
-  const before = await Promise.all(procs.map(([, p]) => cpuOf(p)));
+  const before = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
   const bodies = TEXTS.map((text) => JSON.stringify({ text }));
   const result = await pace({
     url,
@@ -80,7 +64,7 @@ async function load(
     connections: 10,
     call: (k) => ({ path: '/v1/support/messages', body: bodies[k % bodies.length] }),
   });
-  const after = await Promise.all(procs.map(([, p]) => cpuOf(p)));
+  const after = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
   const f = figures(result, seconds);
   const calls = Math.max(1, f.calls);
   return {
@@ -134,15 +118,6 @@ export async function latency(o: LatencyOptions): Promise<number> {
     }
     return worst;
   } finally {
-    await Promise.all(
-      started.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopChildren(started);
   }
 }

@@ -7,7 +7,8 @@
 import pino from 'pino';
 import { resolveDataDir } from '@qm/datasets';
 import { migrateFacts } from '@qm/facts';
-import { createPool, createRedis, loggerOptions } from '@qm/kit';
+import { createPool, createRedis, dropKeys, loggerOptions } from '@qm/kit';
+import { answerCpu, onTerm } from '../../../gateway/bench/processes';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
@@ -41,18 +42,12 @@ async function main(): Promise<void> {
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
 
-  process.on('message', (message) => {
-    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-  });
-  process.once('SIGTERM', () => {
-    void (async () => {
-      await app.close();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-      await pool.end();
-      process.exit(0);
-    })();
+  answerCpu();
+  onTerm(async () => {
+    await app.close();
+    await dropKeys(redis, `${prefix}*`);
+    redis.disconnect();
+    await pool.end();
   });
   process.send?.({ address });
 }

@@ -84,7 +84,8 @@ async function quality(dataDir: string): Promise<void> {
     }
   }
   console.log(
-    `\nreference, on the 30% of the purchases kept out of the shared copy: logistic 0.650 / 0.788, gbdt 0.647 / 0.780`,
+    '\nreference, on the 30% of the purchases kept out of the shared copy: ' +
+      'logistic 0.650 / 0.788, gbdt 0.647 / 0.780',
   );
   console.log(`quality done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

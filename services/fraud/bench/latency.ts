@@ -3,14 +3,15 @@
  * each in a process of its own (`roles.ts`), loaded at a fixed rate through the gateway and
  * direct, in turns, so drifting load from other work on the machine hits both alike.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadFraudPurchases } from '@qm/datasets';
 import { numberToIp } from '../src/domain/ip-country';
 import { inTimeOrder } from '../src/training/replay';
-import { pace, quantile } from '../../../gateway/bench/pace';
+import { figures, pace } from '../../../gateway/bench/pace';
+import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -45,38 +46,7 @@ interface Target {
 /** Starts a role of `roles.ts` in its own process; resolves with what it sends once ready. */
 function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T> {
   const profile = PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
-  const proc = fork(join(__dirname, 'roles.ts'), [role, arg], {
-    execArgv: ['--import', 'tsx', ...profile],
-    stdio: 'inherit',
-  });
-  started.push(proc);
-  return new Promise((resolve, reject) => {
-    proc.once('message', (info) => resolve(info as T));
-    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-  });
-}
-
-/** Stops the processes (they clean up on SIGTERM) and waits until they are gone. */
-async function stop(started: ChildProcess[]): Promise<void> {
-  for (const proc of [...started].reverse()) {
-    if (proc.exitCode !== null || proc.signalCode !== null) continue;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    await exited;
-  }
-}
-
-/** The CPU time a child process has used so far, in µs. */
-function cpuOf(proc: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const listen = (message: { cpu?: NodeJS.CpuUsage }) => {
-      if (message.cpu === undefined) return;
-      proc.off('message', listen);
-      resolve(message.cpu.user + message.cpu.system);
-    };
-    proc.on('message', listen);
-    proc.send('cpu');
-  });
+  return startChild<T>(join(__dirname, 'roles.ts'), [role, arg], started, profile);
 }
 
 /** Waits for `/readyz`: on a first start without an artefact the service trains first. */
@@ -121,7 +91,7 @@ export async function latency(dataDir: string): Promise<void> {
   };
   const load = async (target: Target, rate: number, seconds: number): Promise<Figures> => {
     const serving = Object.entries(target.serving);
-    const before = await Promise.all(serving.map(([, proc]) => cpuOf(proc)));
+    const before = await Promise.all(serving.map(async ([, proc]) => (await cpuOf(proc)).cpu));
     const own = process.cpuUsage();
     const result = await pace({
       url: target.url,
@@ -132,22 +102,14 @@ export async function latency(dataDir: string): Promise<void> {
       call: () => ({ path: '/v1/fraud/score', body: nextBody() }),
     });
     const ownUsed = process.cpuUsage(own);
-    const after = await Promise.all(serving.map(([, proc]) => cpuOf(proc)));
+    const after = await Promise.all(serving.map(async ([, proc]) => (await cpuOf(proc)).cpu));
     const calls = Math.max(1, result.calls);
     const cpu = Object.fromEntries([
       ...serving.map(([name], i) => [name, (after[i] - before[i]) / calls]),
       ['load generator', (ownUsed.user + ownUsed.system) / calls],
     ]);
-    const at = (q: number) => quantile(result.latencies, q);
-    return {
-      p50: at(0.5),
-      p90: at(0.9),
-      p99: at(0.99),
-      max: at(1),
-      requests: result.calls,
-      failed: result.failed,
-      cpu,
-    };
+    const { p50, p90, p99, max, calls: requests, failed } = figures(result, seconds);
+    return { p50, p90, p99, max, requests, failed, cpu };
   };
 
   const started: ChildProcess[] = [];
@@ -219,6 +181,6 @@ export async function latency(dataDir: string): Promise<void> {
     );
   } finally {
     redis.disconnect();
-    await stop(started);
+    await stopChildren(started);
   }
 }

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { createEventBus } from '@qm/events';
 import { createPool, createRedis, dropKeys, loggerOptions } from '@qm/kit';
 import { startBenchGateway } from '../../../gateway/bench/front';
+import { onTerm, runRole } from '../../../gateway/bench/processes';
 import { readConfig } from '../src/config';
 import { composeFraudService } from '../src/service';
 
@@ -22,14 +23,6 @@ function benchNames(runId: string) {
     redisPrefix: `qm:bench:fraud:${runId}:`,
     topicPrefix: `bench-fraud-${runId}.`,
   };
-}
-
-function onTerm(cleanUp: () => Promise<unknown>): void {
-  process.once('SIGTERM', () => {
-    void cleanUp()
-      .catch((error: unknown) => console.error(error))
-      .finally(() => process.exit(0));
-  });
 }
 
 async function dropRedisKeys(url: string, pattern: string): Promise<void> {
@@ -102,15 +95,4 @@ const ROLES: Record<string, (arg: string) => Promise<unknown>> = {
   gateway,
 };
 
-// The parent asks for the CPU time used so far, to tell what each call costs each process.
-process.on('message', (message) => {
-  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-});
-
-const [role, arg] = process.argv.slice(2);
-ROLES[role](arg ?? '')
-  .then((info) => process.send?.(info))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+runRole(ROLES);

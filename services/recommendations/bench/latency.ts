@@ -13,10 +13,11 @@
  *   BENCH_RATE (1000 calls/s), BENCH_SECONDS (15 per path), BENCH_CONNECTIONS (10),
  *   BENCH_USERS (500)
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { PaceFigures } from '../../../gateway/bench/pace';
+import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
 import type { LoadRequest } from './serving';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -38,40 +39,7 @@ interface Figures {
 }
 
 function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T> {
-  const proc = fork(join(__dirname, 'serving.ts'), [role, arg], {
-    execArgv: ['--import', 'tsx'],
-    stdio: 'inherit',
-  });
-  started.push(proc);
-  return new Promise((resolve, reject) => {
-    proc.once('message', (info) => resolve(info as T));
-    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-  });
-}
-
-async function stop(started: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    started.map(
-      (proc) =>
-        new Promise<void>((resolve) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-          proc.once('exit', () => resolve());
-          proc.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
-function cpuOf(proc: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const listen = (message: { cpu?: NodeJS.CpuUsage }) => {
-      if (message.cpu === undefined) return;
-      proc.off('message', listen);
-      resolve(message.cpu.user + message.cpu.system);
-    };
-    proc.on('message', listen);
-    proc.send('cpu');
-  });
+  return startChild<T>(join(__dirname, 'serving.ts'), [role, arg], started);
 }
 
 function offer(loader: ChildProcess, request: LoadRequest): Promise<PaceFigures> {
@@ -95,7 +63,7 @@ interface Path {
 
 async function load(loader: ChildProcess, path: Path, seconds: number): Promise<Figures> {
   const procs = Object.entries(path.serving);
-  const before = await Promise.all(procs.map(([, p]) => cpuOf(p)));
+  const before = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
   const result = await offer(loader, {
     url: path.url,
     paths: path.paths,
@@ -104,7 +72,7 @@ async function load(loader: ChildProcess, path: Path, seconds: number): Promise<
     rate: RATE,
     connections: CONNECTIONS,
   });
-  const after = await Promise.all(procs.map(([, p]) => cpuOf(p)));
+  const after = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
   const calls = Math.max(1, result.calls);
   const { p50, p90, p99 } = result;
   return {
@@ -208,7 +176,7 @@ export async function benchLatency(): Promise<void> {
     );
     console.log(`  ${cpus().length} cores, load average before ${before}, after ${busy()}`);
   } finally {
-    await stop(started);
+    await stopChildren(started);
   }
 }
 

@@ -203,7 +203,8 @@ export async function benchRetail(): Promise<void> {
   const test = testWindow.cases;
   const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
   console.log(
-    `Online Retail: tune on ${day(validStart)}..${day(testStart - 1)} (${valid.length} customers),` +
+    `Online Retail: tune on ${day(validStart)}..${day(testStart - 1)}` +
+      ` (${valid.length} customers),` +
       ` test on ${day(testStart)}..${day(end - 1)} (${test.length} customers), top-10,` +
       ' excludePurchased=false',
   );

@@ -12,15 +12,10 @@ import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
 import { createRecommendations } from '../src/recommendations';
 import { retailStore } from './retail-data';
+import { onTerm, runRole } from '../../../gateway/bench/processes';
 
 /** Twice the 1,000 calls a second offered: the limiter counts every call and refuses none. */
 const RATE_LIMIT_PER_MINUTE = 120_000;
-
-function onTerm(cleanUp: () => Promise<unknown>): void {
-  process.once('SIGTERM', () => {
-    void cleanUp().finally(() => process.exit(0));
-  });
-}
 
 /**
  * The recommendations app composed as its `server.ts` does (models, Redis cache and live
@@ -98,15 +93,4 @@ async function loader(): Promise<string> {
 
 const ROLES: Record<string, (arg: string) => Promise<unknown>> = { service, gateway, loader };
 
-// The parent asks for the CPU time used so far, to tell what each call costs each process.
-process.on('message', (message) => {
-  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-});
-
-const [role, arg] = process.argv.slice(2);
-ROLES[role](arg ?? '')
-  .then((info) => process.send?.(info))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+runRole(ROLES);

@@ -1,0 +1,93 @@
+import { fork, type ChildProcess } from 'node:child_process';
+
+/**
+ * The benches run each part (service, gateway, load generator) in a process of its own, so
+ * that the CPU time each spends per call can be told apart. A child runs one role of a
+ * roles file, sends what its parent needs once it is ready, answers `cpu` with the CPU time
+ * it has used, and cleans up on SIGTERM.
+ */
+
+/** Forks `script` (TypeScript, through tsx); resolves with the first message it sends. */
+export function startChild<T>(
+  script: string,
+  args: string[],
+  started: ChildProcess[],
+  execArgv: string[] = [],
+): Promise<T> {
+  const proc = fork(script, args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: 'inherit' });
+  started.push(proc);
+  return new Promise((resolve, reject) => {
+    proc.once('message', (info) => resolve(info as T));
+    proc.once('exit', (code) => reject(new Error(`${args[0] ?? script} exited with ${code}`)));
+  });
+}
+
+/** Stops the children (they clean up on SIGTERM) and waits until they are gone. */
+export async function stopChildren(started: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    started.map(
+      (proc) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** What a child reports: its CPU time so far (µs), and that of PostgreSQL serving it, if any. */
+export interface ChildCpu {
+  cpu: number;
+  database?: number;
+}
+
+/** Asks a child for the CPU time it has used so far. */
+export function cpuOf(proc: ChildProcess): Promise<ChildCpu> {
+  return new Promise((resolve) => {
+    const listen = (message: Partial<ChildCpu>) => {
+      if (message.cpu === undefined) return;
+      proc.off('message', listen);
+      resolve({ cpu: message.cpu, database: message.database });
+    };
+    proc.on('message', listen);
+    proc.send('cpu');
+  });
+}
+
+/** In a child: runs `cleanUp` on SIGTERM, then exits. */
+export function onTerm(cleanUp: () => Promise<unknown>): void {
+  process.once('SIGTERM', () => {
+    void cleanUp()
+      .catch((error: unknown) => console.error(error))
+      .finally(() => process.exit(0));
+  });
+}
+
+/** In a child: answers the parent's `cpu` requests; `database` adds PostgreSQL's time. */
+export function answerCpu(database?: () => number | undefined): void {
+  process.on('message', (message) => {
+    if (message !== 'cpu') return;
+    const own = process.cpuUsage();
+    const db = database?.();
+    process.send?.({ cpu: own.user + own.system, ...(db === undefined ? {} : { database: db }) });
+  });
+}
+
+/**
+ * In a child: runs the role named by the first argument (the second is its argument), sends
+ * its result to the parent, and answers `cpu` requests; `database` adds PostgreSQL's time.
+ */
+export function runRole(
+  roles: Record<string, (arg: string) => Promise<unknown>>,
+  database?: () => number | undefined,
+): void {
+  answerCpu(database);
+  const [role, arg] = process.argv.slice(2);
+  roles[role](arg ?? '')
+    .then((info) => process.send?.(info))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
