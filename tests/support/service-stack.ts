@@ -1,6 +1,6 @@
 import type { PoolConfig } from 'pg';
 import type { RedisOptions } from 'ioredis';
-import { createEventBus, openConnections, type Connections } from '@qm/events';
+import { createEventBus, deletePrefixed, openConnections, type Connections } from '@qm/events';
 import { createLogger, dropKeys } from '@qm/kit';
 import { BROKERS, DATABASE_URL, REDIS_URL, uniqueName } from './stack';
 
@@ -73,11 +73,7 @@ export async function openServiceTestStack(
       log,
     }).admin();
     try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-      const { groups } = await admin.listGroups();
-      const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-      if (mine.length > 0) await admin.deleteGroups(mine);
+      await deletePrefixed(admin, prefix);
     } finally {
       await admin.disconnect();
     }

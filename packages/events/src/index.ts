@@ -28,4 +28,10 @@ export {
   type PipelineStatusOptions,
   type StatsOptions,
 } from './stats';
-export { ensureTopics, topicSpecs, type EnsureTopicsOptions, type TopicSpec } from './topics';
+export {
+  deletePrefixed,
+  ensureTopics,
+  topicSpecs,
+  type EnsureTopicsOptions,
+  type TopicSpec,
+} from './topics';

@@ -111,3 +111,15 @@ export async function ensureTopics(
   }
   return missing.map((s) => s.name);
 }
+
+/**
+ * Deletes the topics and consumer groups of one deployment prefix (a test run's or a
+ * benchmark's own), so that nothing it made outlives it.
+ */
+export async function deletePrefixed(admin: Admin, prefix: string): Promise<void> {
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  const { groups } = await admin.listGroups();
+  const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+  if (mine.length > 0) await admin.deleteGroups(mine);
+}

@@ -24,7 +24,7 @@ import pino from 'pino';
 import { Type } from '@sinclair/typebox';
 import { deadLetterTopic } from '@qm/contracts';
 import { repoRoot } from '@qm/datasets';
-import { createEventBus } from '@qm/events';
+import { createEventBus, deletePrefixed } from '@qm/events';
 import { BaseConfig, createPool, type Pool, loadConfig, loggerOptions, splitList } from '@qm/kit';
 import type { ReplaySummary } from '@qm/replay';
 import {
@@ -293,12 +293,7 @@ async function runWith(pool: Pool, database: string, prefix: string): Promise<vo
     );
   } finally {
     await writer.stop();
-    const admin = await bus.admin();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    await admin.deleteTopics({ topics });
-    const { groups } = await admin.listGroups();
-    const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-    if (mine.length > 0) await admin.deleteGroups(mine);
+    await deletePrefixed(await bus.admin(), prefix);
     await bus.close();
   }
 }

@@ -8,8 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadFraudPurchases } from '@qm/datasets';
-import { numberToIp } from '../src/domain/ip-country';
-import { inTimeOrder } from '../src/training/replay';
+import { inTimeOrder, purchaseToOrder } from '../src/training/replay';
 import { figures, pace } from '../../../gateway/bench/pace';
 import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
 
@@ -74,19 +73,13 @@ export async function latency(dataDir: string): Promise<void> {
   let sent = 0;
   // Every call is a new transaction; the purchases are replayed in time order.
   const nextBody = (): string => {
-    const p = purchases[sent % purchases.length];
+    const order = purchaseToOrder(purchases[sent % purchases.length]);
     return JSON.stringify({
+      ...order,
       transactionId: `bench-${runId}-${sent++}`,
-      customerId: `bench-${p.userId}`,
-      amount: p.purchaseValue,
-      createdAt: p.purchaseTime.toISOString(),
-      accountCreatedAt: p.signupTime.toISOString(),
-      deviceId: p.deviceId,
-      ipAddress: numberToIp(p.ipAddress),
-      channel: p.source,
-      browser: p.browser,
-      customerAge: p.age,
-      customerSex: p.sex,
+      customerId: `bench-${order.customerId}`,
+      createdAt: new Date(order.createdAt).toISOString(),
+      accountCreatedAt: new Date(order.accountCreatedAt ?? order.createdAt).toISOString(),
     });
   };
   const load = async (target: Target, rate: number, seconds: number): Promise<Figures> => {

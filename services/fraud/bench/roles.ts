@@ -6,7 +6,7 @@
  * what it created on SIGTERM.
  */
 import pino from 'pino';
-import { createEventBus } from '@qm/events';
+import { createEventBus, deletePrefixed } from '@qm/events';
 import { createPool, createRedis, dropKeys, loggerOptions } from '@qm/kit';
 import { startBenchGateway } from '../../../gateway/bench/front';
 import { onTerm, runRole } from '../../../gateway/bench/processes';
@@ -38,12 +38,7 @@ async function dropKafka(brokers: string, topicPrefix: string): Promise<void> {
   const log = pino({ enabled: false });
   const bus = createEventBus({ brokers: brokers.split(','), clientId: 'bench-fraud', log });
   try {
-    const admin = await bus.admin();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    const { groups } = await admin.listGroups();
-    const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
-    if (mine.length > 0) await admin.deleteGroups(mine);
+    await deletePrefixed(await bus.admin(), topicPrefix);
   } finally {
     await bus.close();
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { BaseConfig, createLogger, createRedis, loadConfig, splitList, type Redis } from '@qm/kit';
-import { createEventBus, type EventBus } from '../../src';
+import { createEventBus, deletePrefixed, type EventBus } from '../../src';
 
 // The local stack by default; the containers' URLs when the test setup provides them.
 const config = loadConfig({
@@ -116,11 +116,7 @@ export async function readMessages(
 
 /** Deletes what a test file made in Kafka: its topics and consumer groups. */
 export async function dropKafkaState(admin: Admin, prefix: string): Promise<void> {
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  const { groups } = await admin.listGroups();
-  const mine = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-  if (mine.length > 0) await admin.deleteGroups(mine);
+  await deletePrefixed(admin, prefix);
 }
 
 /** Deletes the Redis keys under a prefix. */
