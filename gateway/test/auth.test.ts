@@ -91,7 +91,7 @@ describe('gateway keys, scopes and limits', () => {
     expect(response.json().code).toBe('KEY_EXPIRED');
   });
 
-  it('answers 429 with Retry-After and the rate-limit headers past the per-minute limit', async () => {
+  it('answers 429 with Retry-After and rate-limit headers past the per-minute limit', async () => {
     const { key } = await createKey(gateway, {
       name: 'tiny',
       scopes: ['fraud:score'],
@@ -313,7 +313,7 @@ describe('gateway keys, scopes and limits', () => {
       expect(response.json().field).toMatch(new RegExp(`^${field}`));
     });
 
-    it('answers 404 for revoking a key that does not exist and 400 for a malformed id', async () => {
+    it('answers 404 for revoking an unknown key and 400 for a malformed id', async () => {
       const headers = { 'x-api-key': MASTER };
       const missing = await gateway.inject({
         method: 'DELETE',

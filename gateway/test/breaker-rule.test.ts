@@ -61,7 +61,7 @@ describe('what opens the circuit', () => {
     expect((await call('quick/1')).statusCode).toBe(200);
   });
 
-  it('neither opens the circuit on a not-ready answer nor refuses the probe while it is open', async () => {
+  it('neither opens the circuit on a not-ready answer nor refuses the probe if open', async () => {
     const probe = () =>
       gateway.inject({ url: '/v1/pricing/readyz', headers: { 'x-api-key': MASTER } });
     for (let i = 0; i < 5; i++) expect((await probe()).statusCode).toBe(503);

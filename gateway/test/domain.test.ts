@@ -63,7 +63,7 @@ describe('canonicalPath', () => {
 });
 
 describe('CircuitBreaker', () => {
-  it('opens after the threshold, lets one probe through after the cool-down, closes on success', () => {
+  it('opens after the threshold, lets one probe through after cool-down, closes on success', () => {
     let now = 0;
     const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1000, now: () => now });
     breaker.failure();
@@ -101,7 +101,7 @@ describe('what a call says of its service', () => {
     expect(noAnswerOutcome(false)).toBe('failure');
   });
 
-  it('counts neither load shedding with Retry-After nor a gateway timeout against the service', () => {
+  it('counts neither load shedding (Retry-After) nor a gateway timeout against the service', () => {
     expect(answerOutcome(503, '5')).toBe('inconclusive');
     expect(noAnswerOutcome(true)).toBe('inconclusive');
     expect(answerOutcome(404, undefined)).toBe('success');

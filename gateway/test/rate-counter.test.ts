@@ -53,7 +53,7 @@ describe('RateCounter', () => {
     expect(first.take('k', 5)).toBe(-1);
   });
 
-  it('keeps counting alone while the shared counts are unreachable, and adds them later', async () => {
+  it('counts alone while the shared counts are unreachable, and adds them later', async () => {
     const shared = new MemoryCounts();
     const counter = new RateCounter(shared, clock);
     shared.down = true;

@@ -46,7 +46,7 @@ describe('CSV reading', () => {
     expect(rows).toEqual(expected);
   });
 
-  it('reads a file without a final line break, with another delimiter and empty fields', async () => {
+  it('reads a file with no final line break, another delimiter and empty fields', async () => {
     const path = join(dir, 'plain.tsv');
     writeFileSync(path, 'a\tb\tc\n1\t\t3\n\n4\t5\t');
 

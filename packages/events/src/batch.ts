@@ -107,8 +107,10 @@ function decodeMessage<T>(
 }
 
 /** Redis's replies to a command given a number it cannot use. */
-const REDIS_VALUE_REPLY =
-  /^ERR (value is NaN or Infinity|value is not an integer|value is not a valid float|increment or decrement would overflow)/;
+const REDIS_VALUE_REPLY = new RegExp(
+  '^ERR (value is NaN or Infinity|value is not an integer|value is not a valid float|' +
+    'increment or decrement would overflow)',
+);
 
 /**
  * Whether a handler error is about the data rather than the system: PostgreSQL's data

@@ -51,7 +51,7 @@ describe('fact store', () => {
     await db.drop();
   });
 
-  it('folds lines into one order and one customer, however they are split into batches', async () => {
+  it('folds lines into one order and one customer, however they are batched', async () => {
     await storeSaleLines(db.pool, [sale('a:0', 'A', 0), sale('a:1', 'A', 1)]);
     await storeSaleLines(db.pool, [sale('a:2', 'A', 2, { quantity: 4, unitPrice: 0.5 })]);
 

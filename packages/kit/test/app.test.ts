@@ -99,7 +99,7 @@ describe('service app', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('refuses a NUL, another control character or an unpaired surrogate in a body string, naming the field', async () => {
+  it('refuses a NUL, control character or lone surrogate in a body string, by field', async () => {
     for (const tag of ['a\\u0000b', 'a\\u001fb', 'a\\ud800b', 'a\\udc00']) {
       const res = await post(`{"horizon": 2, "tag": "${tag}"}`);
       expect(res.statusCode).toBe(400);
@@ -153,7 +153,7 @@ describe('service app', () => {
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'horizon' });
   });
 
-  it('takes a JSON body at its word: a number in quotes or a boolean is the wrong type', async () => {
+  it('takes a JSON body at its word: a quoted number or a boolean is the wrong type', async () => {
     for (const horizon of ['"7"', 'true', '[7]']) {
       const res = await post(`{"horizon": ${horizon}}`);
       expect(res.statusCode).toBe(400);

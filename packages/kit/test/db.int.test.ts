@@ -21,7 +21,7 @@ describe('migrate', () => {
     await pool.end();
   });
 
-  it('lets replicas of one service start together: one applies, the other finds nothing to do', async () => {
+  it("starts a service's replicas at once: one applies, the other has nothing to do", async () => {
     const runs = await Promise.all([
       migrate({ databaseUrl: config.QM_DATABASE_URL, schema: schemas[0], dir, log }),
       migrate({ databaseUrl: config.QM_DATABASE_URL, schema: schemas[0], dir, log }),

@@ -67,7 +67,8 @@ async function main(): Promise<number> {
         if (Date.now() - lastPrint < 5000) return;
         lastPrint = Date.now();
         out(
-          `          ${p.set}: ${p.read.toLocaleString('en')} read, ${p.produced.toLocaleString('en')} produced`,
+          `          ${p.set}: ${p.read.toLocaleString('en')} read, ` +
+            `${p.produced.toLocaleString('en')} produced`,
         );
       },
     });
@@ -83,7 +84,8 @@ async function main(): Promise<number> {
     });
     const elapsedMs = summary.elapsedMs + catchUp.waitedMs;
     out(
-      `          ${catchUp.caughtUp ? 'caught up' : 'NOT caught up'} after ${(catchUp.waitedMs / 1000).toFixed(1)} s`,
+      `          ${catchUp.caughtUp ? 'caught up' : 'NOT caught up'} ` +
+        `after ${(catchUp.waitedMs / 1000).toFixed(1)} s`,
     );
     out('');
     out('consumer group                     topic                         consumed  dead  lag');
@@ -99,14 +101,17 @@ async function main(): Promise<number> {
     const deadLetters = await tallyDeadLetters(bus);
     out('');
     out(
-      `events in:      ${summary.produced.toLocaleString('en')} produced from ${summary.read.toLocaleString('en')} rows`,
+      `events in:      ${summary.produced.toLocaleString('en')} produced ` +
+        `from ${summary.read.toLocaleString('en')} rows`,
     );
     if (after) {
       out(
         `events stored:  ${after.saleLines.toLocaleString('en')} sale lines, ` +
           `${after.clickEvents.toLocaleString('en')} click events, ` +
-          `${after.products.toLocaleString('en')} products, ${after.orders.toLocaleString('en')} orders ` +
-          `(new this run: ${(after.saleLines - (before?.saleLines ?? 0)).toLocaleString('en')} lines, ` +
+          `${after.products.toLocaleString('en')} products, ` +
+          `${after.orders.toLocaleString('en')} orders ` +
+          `(new this run: ` +
+          `${(after.saleLines - (before?.saleLines ?? 0)).toLocaleString('en')} lines, ` +
           `${(after.clickEvents - (before?.clickEvents ?? 0)).toLocaleString('en')} clicks)`,
       );
     } else {
@@ -129,7 +134,9 @@ async function main(): Promise<number> {
       );
     }
     out(
-      `elapsed:        ${(elapsedMs / 1000).toFixed(1)} s, ${Math.round((summary.produced * 1000) / elapsedMs).toLocaleString('en')} events/s end to end`,
+      `elapsed:        ${(elapsedMs / 1000).toFixed(1)} s, ` +
+        `${Math.round((summary.produced * 1000) / elapsedMs).toLocaleString('en')} ` +
+        `events/s end to end`,
     );
     out('');
     const down = await gatewayProblem(config.QM_GATEWAY_URL);
@@ -143,7 +150,8 @@ async function main(): Promise<number> {
     const ready = await waitForRecommendationModels(config.QM_GATEWAY_URL, config.QM_MASTER_KEY);
     out(
       ready
-        ? `models:         recommendations rebuilt on the loaded data (waited ${((Date.now() - started) / 1000).toFixed(0)} s)`
+        ? `models:         recommendations rebuilt on the loaded data ` +
+            `(waited ${((Date.now() - started) / 1000).toFixed(0)} s)`
         : 'models:         recommendations not rebuilt yet: their lists stay cold-start a while',
     );
     out('');

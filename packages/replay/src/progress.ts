@@ -77,14 +77,16 @@ export function formatSummary(summary: ReplaySummary): string {
       `rejected at source ${s.rejected}, ${(s.elapsedMs / 1000).toFixed(1)} s`;
     const reasons = Object.entries(s.reasons).map(
       ([reason, r]) =>
-        `    ${r.count} × ${reason} (rows ${r.rows.join(', ')}${r.count > r.rows.length ? ', ...' : ''})`,
+        `    ${r.count} × ${reason} (rows ${r.rows.join(', ')}` +
+        `${r.count > r.rows.length ? ', ...' : ''})`,
     );
     return [head, ...reasons].join('\n');
   });
   lines.push(
     `total         read ${summary.read}, produced ${summary.produced}, ` +
       `rejected at source ${summary.rejected}, ${(summary.elapsedMs / 1000).toFixed(1)} s, ` +
-      `${summary.eventsPerSecond} events/s, peak RSS ${Math.round(summary.peakRssBytes / 2 ** 20)} MiB`,
+      `${summary.eventsPerSecond} events/s, ` +
+      `peak RSS ${Math.round(summary.peakRssBytes / 2 ** 20)} MiB`,
   );
   return lines.join('\n');
 }

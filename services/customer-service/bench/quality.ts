@@ -52,7 +52,8 @@ const OUT_OF_SCOPE = [
 function outOfScope(label: string, model: IntentModel): void {
   const caught = OUT_OF_SCOPE.filter((t) => model.classify(t).intent === 'fallback').length;
   console.log(
-    `${label.padEnd(40)} out-of-scope messages answered fallback: ${caught} of ${OUT_OF_SCOPE.length}`,
+    `${label.padEnd(40)} out-of-scope messages answered fallback: ` +
+      `${caught} of ${OUT_OF_SCOPE.length}`,
   );
 }
 

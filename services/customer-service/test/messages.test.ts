@@ -82,7 +82,7 @@ describe('POST /v1/support/messages', () => {
     expect(res.json().field).toBe('text');
   });
 
-  it('rejects an empty customerId with a 400 naming the field instead of revealing an order', async () => {
+  it('rejects an empty customerId with a 400 naming the field, revealing no order', async () => {
     const res = await post({ text: 'where is my order 536365', customerId: '' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'customerId' });
@@ -137,7 +137,7 @@ describe('POST /v1/support/messages', () => {
     expect(body.reply).toContain('WHITE HANGING HEART');
   });
 
-  it("keeps another customer's order to its owner: a known shopper is told no such order", async () => {
+  it("keeps another customer's order private: a known shopper is told no such order", async () => {
     const theirs = (await post({ customerId: '12346', text: 'where is my order 536365?' })).json();
     expect(theirs.intent).toBe('track_order');
     expect(theirs.reply).toMatch(/could not find an order numbered 536365/);
@@ -147,7 +147,7 @@ describe('POST /v1/support/messages', () => {
     expect(own.reply).toContain('139.12');
   });
 
-  it("refuses a message naming another customer in a shopper's conversation with a 409", async () => {
+  it("answers 409 to a message naming another customer in a shopper's conversation", async () => {
     const first = (await post({ customerId: '17850', text: 'where is my order 536365?' })).json();
     const before = structuredClone(conversations.states.get(first.conversationId));
 

@@ -43,7 +43,8 @@ async function main() {
     ),
   );
   console.log(
-    `window ${HOLDOUT_FIRST}..${addSteps(HOLDOUT_FIRST, HORIZON - 1, 'D')}, ${histories.length} SKUs`,
+    `window ${HOLDOUT_FIRST}..${addSteps(HOLDOUT_FIRST, HORIZON - 1, 'D')}, ` +
+      `${histories.length} SKUs`,
   );
 
   const modelPath = resolve(repoRoot, '.qm', 'models', 'forecast', `bench-${until}.json`);
@@ -55,7 +56,8 @@ async function main() {
     const t = Date.now();
     await trainToFile(dataDir, until, modelPath);
     console.log(
-      `global and neural models trained on data up to ${until} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+      `global and neural models trained on data up to ${until} ` +
+        `in ${((Date.now() - t) / 1000).toFixed(1)} s`,
     );
   }
   const global = new GlobalModel(JSON.parse(readFileSync(modelPath, 'utf8')) as GlobalArtefact);
@@ -74,7 +76,8 @@ async function main() {
     model: 'auto',
   });
   console.log(
-    `worker pool warm-up (${config.QM_FORECAST_WORKERS} workers): ${((Date.now() - warm) / 1000).toFixed(2)} s`,
+    `worker pool warm-up (${config.QM_FORECAST_WORKERS} workers): ` +
+      `${((Date.now() - warm) / 1000).toFixed(2)} s`,
   );
 
   const paths = new Map<string, number[][]>();
@@ -136,7 +139,8 @@ async function main() {
     const seconds = (Date.now() - t) / 1000;
     const n = (reply.json() as { forecasts?: unknown[] }).forecasts?.length ?? 0;
     console.log(
-      `HTTP POST /v1/forecasts (inject), auto, ${n} series: ${seconds.toFixed(2)} s, status ${reply.statusCode}`,
+      `HTTP POST /v1/forecasts (inject), auto, ${n} series: ` +
+        `${seconds.toFixed(2)} s, status ${reply.statusCode}`,
     );
   } finally {
     await app.close();

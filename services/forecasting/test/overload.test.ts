@@ -36,7 +36,7 @@ describe('forecast worker pool under load', () => {
 
   const post = (payload: object) => app.inject({ method: 'POST', url: '/v1/forecasts', payload });
 
-  it('answers 503 with Retry-After and a coded error while the workers hold a full queue', async () => {
+  it('answers 503 with Retry-After and a coded error while the worker queue is full', async () => {
     const first = post(batch(16, 200));
     await waitFor(() => pool.queuedValues > 0);
 

@@ -105,7 +105,7 @@ describe('forecast routes', () => {
     expect(reply.json().field).toContain(field);
   });
 
-  it('answers 400 naming the field for a series spanning centuries or values beyond 1e15', async () => {
+  it('answers 400 by field for a series over centuries or with values beyond 1e15', async () => {
     const span = await post({
       series: [
         {

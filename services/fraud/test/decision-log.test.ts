@@ -93,7 +93,7 @@ describe('DecisionLog', () => {
     expect([...stored].sort()).toEqual(['t-first', 't-later']);
   });
 
-  it('drops a decision it cannot serialise, alone and with one log line, and stores the others', async () => {
+  it('drops just a decision it cannot serialise, logs it once, and stores the others', async () => {
     const { pool, stored } = fakePool((rows) => rows);
     const { publisher, published } = recordingPublisher();
     const { log, lines } = recordingLog();
@@ -113,7 +113,7 @@ describe('DecisionLog', () => {
     ]);
   });
 
-  it('drops a row PostgreSQL refuses as bad data without holding back the rest of its batch', async () => {
+  it('drops a row PostgreSQL refuses as bad data, storing the rest of its batch', async () => {
     const { pool, stored } = fakePool((rows) => {
       if (rows.some((r) => r.transaction_id === 't-2')) throw dbError('bad escape', '22P05');
       return rows;
@@ -130,7 +130,7 @@ describe('DecisionLog', () => {
     expect(lines.map((l) => l.msg)).toEqual(['decision refused by PostgreSQL, dropped']);
   });
 
-  it('logs a repeating store failure once per distinct error and backs off between attempts', async () => {
+  it('logs a recurring store failure once per distinct error, backing off in between', async () => {
     jest.useFakeTimers();
     let failure: Error | undefined = dbError('connection refused');
     const { pool, inserts, stored } = fakePool((rows) => {

@@ -92,7 +92,7 @@ describe('buildFeatures', () => {
     expect(value(first.values, 'customer_first')).toBe(1);
   });
 
-  it('reads the whole history of the device: its age, accounts, quick orders and same amounts', () => {
+  it("reads the device's whole history: its age, accounts, quick orders and same amounts", () => {
     const observed = emptyObserved();
     observed.entities.device = {
       orders: 3,

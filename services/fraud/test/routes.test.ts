@@ -33,7 +33,7 @@ describe('fraud routes', () => {
   const score = (body: unknown) =>
     app.inject({ method: 'POST', url: '/v1/fraud/score', payload: body as object });
 
-  it('answers a score in [0, 1] with a decision, a risk level, reasons and the model version', async () => {
+  it('answers a score in [0, 1], a decision, risk level, reasons and model version', async () => {
     const res = await score(order());
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -164,7 +164,7 @@ describe('fraud routes', () => {
     expect(body.reasons.map((r: { code: string }) => r.code)).toContain('HARD_LIMIT');
   });
 
-  it('scores the fifth order from one device in a minute higher than the first, all else equal', async () => {
+  it("scores a device's fifth order in a minute above its first, all else equal", async () => {
     const scores: number[] = [];
     for (let i = 0; i < 5; i++) {
       const at = new Date(Date.parse('2026-03-02T10:00:00Z') + i * 5000).toISOString();
@@ -178,7 +178,7 @@ describe('fraud routes', () => {
     expect(fifth.reasons.map((r) => r.code)).toContain('DEVICE_VELOCITY');
   });
 
-  it('scores an order higher when its device served another customer a month ago, and says so', async () => {
+  it('scores higher, saying so, an order on a device someone else used a month ago', async () => {
     const first = await score(
       order({ transactionId: 'h-1', customerId: 'c-old', createdAt: '2026-02-01T10:00:00Z' }),
     );
@@ -215,7 +215,7 @@ describe('fraud routes', () => {
     expect(res.json().field).toBe('label');
   });
 
-  it('answers a retried transaction with the same decision and features as the first call', async () => {
+  it('answers a retried transaction with the decision and features of the first call', async () => {
     await score(order({ transactionId: 'earlier', amount: 42.5 }));
     const first = await score(order());
     const again = await score(order());

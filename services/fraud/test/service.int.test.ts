@@ -145,7 +145,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
   const score = async (body: object) =>
     (await app.inject({ method: 'POST', url: '/v1/fraud/score', payload: body })).json();
 
-  it('keeps velocity and entity histories in Redis exactly as the in-memory store used for training does', async () => {
+  it('keeps velocity and entity histories in Redis exactly like the training store', async () => {
     const redisStore = new RedisVelocityStore(redis, `${redisPrefix}same:`);
     const memory = new MemoryVelocityStore();
     const t0 = Date.parse('2026-03-02T10:00:00Z');
@@ -186,7 +186,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(Math.min(orders, accounts, quickOrders, sameAmount)).toBeGreaterThan(0);
   });
 
-  it('reads for a transaction scored again in Redis what its first call read, and counts it once', async () => {
+  it('counts a transaction rescored in Redis once, reading what its first call read', async () => {
     const store = new RedisVelocityStore(redis, `${redisPrefix}retry:`);
     const t0 = Date.parse('2026-12-04T06:00:00Z');
     const entities = { device: 'd9', ip: '10.1.2.3', customer: 'c9' };
@@ -208,7 +208,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(after.entities.device).toMatchObject({ orders: 2, quickOrders: 1, sameAmount: 2 });
   });
 
-  it('declines an order from a device blocked through the API, the list kept in PostgreSQL', async () => {
+  it('declines an order from a device blocked through the API, listed in PostgreSQL', async () => {
     const put = await app.inject({
       method: 'PUT',
       url: '/v1/fraud/lists/device',
@@ -233,7 +233,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(scores[4]).toBeGreaterThan(scores[0]);
   });
 
-  it('stores a decision and publishes it once, even when the transaction is scored twice', async () => {
+  it('stores and publishes a decision once, even for a transaction scored twice', async () => {
     const first = order();
     await score(first);
     await score(first);

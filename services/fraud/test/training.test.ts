@@ -37,7 +37,7 @@ describe('validation split', () => {
 });
 
 describe('held-out orders absent from the fit stream', () => {
-  it('replays the fit rows without the held-out orders, and keeps the full stream for the rest', () => {
+  it('replays fit rows without the held-out orders, keeping the full stream for the rest', () => {
     const purchases = [0, 1, 2, 3].map((row) => purchase(row, 'shared'));
     const set = replay(purchases, {});
     const split = { name: 'test', fit: [0, 2, 3], held: [1] };

@@ -50,7 +50,7 @@ describe('MemoryVelocityStore', () => {
     expect(velocity.device[HOUR].orders).toBe(1);
   });
 
-  it('keeps a device history beyond the windows: first seen, accounts, quick orders, same amounts', () => {
+  it('keeps device history past windows: first seen, accounts, quick orders, same amounts', () => {
     const store = new MemoryVelocityStore();
     const day = 86_400_000;
     store.observeNow({ ...obs('a', 'c1', t0 - 30 * day, 25), quick: true }, 'replace');

@@ -150,7 +150,8 @@ async function main(): Promise<void> {
     points.set(name, p);
     console.log(
       `${name.padEnd(44)} fill ${p.fill.toFixed(1)}%  on hand ${p.onHand.toFixed(0)} ` +
-        `units/SKU  stock-out days ${p.stockoutsPerSku.toFixed(2)}/SKU (${total.stockoutDays} total)`,
+        `units/SKU  stock-out days ${p.stockoutsPerSku.toFixed(2)}/SKU ` +
+        `(${total.stockoutDays} total)`,
     );
   }
   if (frontier) compareAtEqualStock(points, textbookCurve, oursCurve);
@@ -166,8 +167,10 @@ function compareAtEqualStock(points: Map<string, Point>, zs: number[], sls: numb
   const stock = stockForFill(ours, reference.fill);
   console.log(
     `frontier: with the textbook's ${reference.onHand.toFixed(0)} units ours fills ` +
-      `${fmt(fillAtStock(ours, reference.onHand), 1, '%')}; for its ${reference.fill.toFixed(1)}% ` +
-      `ours needs ${fmt(stock, 0)} units (${fmt(stock && (100 * stock) / reference.onHand, 0, '%')})`,
+      `${fmt(fillAtStock(ours, reference.onHand), 1, '%')}; ` +
+      `for its ${reference.fill.toFixed(1)}% ` +
+      `ours needs ${fmt(stock, 0)} units ` +
+      `(${fmt(stock && (100 * stock) / reference.onHand, 0, '%')})`,
   );
   for (const units of [300, 350, 400]) {
     console.log(

@@ -76,7 +76,7 @@ describe('inventory routes', () => {
     expect(level.json().field).toBe('serviceLevel');
   });
 
-  it('rejects absurd quantities in a policy request by field instead of computing them', async () => {
+  it('rejects absurd quantities in a policy request by field rather than computing', async () => {
     const post = (payload: object) =>
       app.inject({ method: 'POST', url: '/v1/inventory/policies', payload });
     const base = { onHand: 0, leadTimeDays: 7, serviceLevel: 0.95 };
@@ -202,7 +202,7 @@ describe('inventory routes', () => {
     expect(inventory.movements).toEqual([expect.objectContaining({ eventId: 'api:m1' })]);
   });
 
-  it('rejects a movement dated before 1970 or more than a year ahead, naming the field', async () => {
+  it('rejects a movement dated before 1970 or over a year ahead, naming the field', async () => {
     const at = (occurredAt: string) =>
       app.inject({
         method: 'POST',

@@ -103,8 +103,10 @@ async function main(): Promise<void> {
   console.log(`pricing bench: fit < ${FIT_END}, evaluate ${FIT_END} .. ${EVAL_END} (exclusive)`);
   console.log(`SKUs with sales in the fit window: ${estimates.length}`);
   console.log(
-    `credible elasticity: ${credible.length} (${fmt((100 * credible.length) / estimates.length, 1)}%)` +
-      `; wholesale ${fmt(100 * segCredible('wholesale'), 1)}%, retail ${fmt(100 * segCredible('retail'), 1)}%`,
+    `credible elasticity: ${credible.length} ` +
+      `(${fmt((100 * credible.length) / estimates.length, 1)}%)` +
+      `; wholesale ${fmt(100 * segCredible('wholesale'), 1)}%, ` +
+      `retail ${fmt(100 * segCredible('retail'), 1)}%`,
   );
   console.log(
     `median elasticity: credible ${fmt(values.length ? median(values) : NaN)}` +

@@ -109,7 +109,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('pricing service on the real stack', () => {
-  it('stores each sale once, then approves a recommendation into one price-change event', async () => {
+  it('stores each sale once; approving a recommendation makes one price-change event', async () => {
     // 90 days of demand 100 · p^-0.5 at four prices: inelastic, so the price goes up a step.
     const prices = [2, 2.2, 2.5, 2.8];
     const lines = Array.from({ length: 90 }, (_, i) => {

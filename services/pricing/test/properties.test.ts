@@ -38,7 +38,7 @@ function randomGuardrails(rnd: () => number, p0: number): Partial<Guardrails> {
 describe('recommendations over every SKU of Online Retail', () => {
   jest.setTimeout(120_000);
 
-  it('never break a hard guardrail, move more than the step, or drop below the margin', async () => {
+  it('never break a hard guardrail, move beyond the step, or drop below the margin', async () => {
     const lines = await loadOnlineRetail(resolveDataDir());
     const series = retailSeries(lines);
     const prices = lastPrices(lines);

@@ -191,7 +191,7 @@ describe('recording competitor prices', () => {
       )
     ).rows;
 
-  it('keeps the newest of a batch that repeats a SKU and competitor, the last of a tie', async () => {
+  it('keeps the newest of a batch repeating a SKU and competitor, the last of a tie', async () => {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/pricing/competitor-prices',

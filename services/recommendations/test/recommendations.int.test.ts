@@ -74,7 +74,7 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
     expect(res.json().items[0]).toMatchObject({ itemId: 'mug', reason: 'repeat-purchase' });
   });
 
-  it('keeps the history window of each catalogue and leaves out events dated in the future', async () => {
+  it("keeps each catalogue's history window, leaving out events dated in the future", async () => {
     const store = createStore(stack.pool, stack.schema);
     const view = (eventId: string, itemId: string, at: string) => ({
       eventId,
@@ -95,7 +95,7 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
     expect(items.sort()).toEqual(['newshop:b', 'oldshop:a']);
   });
 
-  it('stores a sale delivered three times once, with the same results as one delivery', async () => {
+  it('stores a sale delivered three times once, with the results of one delivery', async () => {
     const url = '/v1/recommendations/users/u5?excludePurchased=false';
     const topic = topicName('sales', stack.bus.topicPrefix);
     await stack.bus.publisher.publish(topic, [
@@ -132,7 +132,7 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
     expect(recent.filter((r) => r.includes('"teapot"'))).toHaveLength(1);
   });
 
-  it('changes a user list within a second of a view being applied, without retraining', async () => {
+  it('changes a user list within a second of applying a view, without retraining', async () => {
     const url = '/v1/recommendations/users/newcomer?limit=5';
     expect((await app.inject({ url })).json().strategy).toBe('popular');
     const click = create(ClickEventSchema, {

@@ -21,8 +21,12 @@ const RULES: { type: EntityType; pattern: RegExp; group?: number }[] = [
   { type: 'email', pattern: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g },
   {
     type: 'amount',
-    pattern:
-      /(?:[$€£]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?|\b(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)/gi,
+    pattern: new RegExp(
+      String.raw`(?:[$€£]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?|` +
+        String.raw`\b(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s?` +
+        String.raw`(?:dollars?|euros?|pounds?|usd|eur|gbp)\b)`,
+      'gi',
+    ),
   },
   {
     type: 'date',
@@ -35,18 +39,28 @@ const RULES: { type: EntityType; pattern: RegExp; group?: number }[] = [
   },
   {
     type: 'sku',
-    pattern:
-      /\b(?:sku|item|product|article|stock\s*code|code)\s*(?:no\.?|number|#)?\s*:?\s*#?([0-9]{4,6}[A-Za-z]{0,2})\b|\b([0-9]{5}[A-Za-z]{1,2})\b/gi,
+    pattern: new RegExp(
+      String.raw`\b(?:sku|item|product|article|stock\s*code|code)\s*(?:no\.?|number|#)?` +
+        String.raw`\s*:?\s*#?([0-9]{4,6}[A-Za-z]{0,2})\b|\b([0-9]{5}[A-Za-z]{1,2})\b`,
+      'gi',
+    ),
   },
   {
     type: 'order_number',
-    pattern:
-      /(?:\b(?:order|purchase|invoice|bill|receipt|reference|ref)\s*(?:no\.?|number|num|id|#)?\s*:?\s*)(#?[A-Za-z]?\d[\d-]{3,24})\b|#?\b([Cc]?\d{6,20})\b/gi,
+    pattern: new RegExp(
+      String.raw`(?:\b(?:order|purchase|invoice|bill|receipt|reference|ref)` +
+        String.raw`\s*(?:no\.?|number|num|id|#)?\s*:?\s*)` +
+        String.raw`(#?[A-Za-z]?\d[\d-]{3,24})\b|#?\b([Cc]?\d{6,20})\b`,
+      'gi',
+    ),
   },
   {
     type: 'postcode',
-    pattern:
-      /\b([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b|\b(?:zip|postcode|postal code)\s*:?\s*(\d{5}(?:-\d{4})?)\b/g,
+    pattern: new RegExp(
+      String.raw`\b([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b|` +
+        String.raw`\b(?:zip|postcode|postal code)\s*:?\s*(\d{5}(?:-\d{4})?)\b`,
+      'g',
+    ),
   },
 ];
 

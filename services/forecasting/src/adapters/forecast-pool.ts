@@ -83,7 +83,8 @@ export class ForecastPool {
     const values = series.reduce((n, s) => n + s.y.length, 0);
     if (this.queued > 0 && this.queued + values > this.maxQueuedValues) {
       throw ForecastErrors.FORECAST_OVERLOADED(
-        `the forecast workers have ${this.queued} values queued (at most ${this.maxQueuedValues}): retry later`,
+        `the forecast workers have ${this.queued} values queued ` +
+          `(at most ${this.maxQueuedValues}): retry later`,
         { details: { queuedValues: this.queued, maxQueuedValues: this.maxQueuedValues } },
       );
     }

@@ -56,7 +56,10 @@ export function formatDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The date `steps` periods after `start`; monthly steps keep the day of month, clipped to the month's end. */
+/**
+ * The date `steps` periods after `start`; monthly steps keep the day of month, clipped to the
+ * month's end.
+ */
 export function addSteps(start: string, steps: number, frequency: Frequency): string {
   const d = new Date(`${start}T00:00:00Z`);
   if (frequency === 'D') return formatDate(new Date(d.getTime() + steps * DAY));

@@ -21,7 +21,8 @@ export const SeriesSchema = Type.Object(
         minItems: 1,
         maxItems: 20_000,
         description:
-          'missing dates count as 0; duplicate dates are summed; at most 20,000 periods from first to last',
+          'missing dates count as 0; duplicate dates are summed; ' +
+          'at most 20,000 periods from first to last',
       }),
     ),
   },

@@ -167,7 +167,8 @@ export class DecisionLog {
       if (inserted.length === 0) return;
       await this.publisher.publish(inserted);
       await this.pool.query(
-        `update ${this.schema}.decisions set published_at = now() where transaction_id = any($1::text[])`,
+        `update ${this.schema}.decisions set published_at = now() ` +
+          `where transaction_id = any($1::text[])`,
         [inserted.map((d) => d.transactionId)],
       );
       this.retryUnpublished = false;
@@ -229,8 +230,8 @@ export class DecisionLog {
 
   private async insert(batch: Pending[]): Promise<Decision[]> {
     const rows = await this.pool.query<{ transaction_id: string }>(
-      `insert into ${this.schema}.decisions (transaction_id, customer_id, score, risk_level, decision,
-         reasons, model_version, request, features, decided_at)
+      `insert into ${this.schema}.decisions (transaction_id, customer_id, score,
+         risk_level, decision, reasons, model_version, request, features, decided_at)
        select * from jsonb_to_recordset($1::jsonb) as t(transaction_id text, customer_id text,
          score float8, risk_level text, decision text, reasons jsonb, model_version text,
          request jsonb, features jsonb, decided_at timestamptz)

@@ -47,7 +47,10 @@ function detail(group: string, order: Order, facts: FeatureFacts): string {
   const when = new Date(order.createdAt);
   switch (group) {
     case 'AMOUNT':
-      return `amount ${order.amount.toFixed(2)}, z-score ${facts.amountZ.toFixed(1)} in the customer's history`;
+      return (
+        `amount ${order.amount.toFixed(2)}, ` +
+        `z-score ${facts.amountZ.toFixed(1)} in the customer's history`
+      );
     case 'CUSTOMER_HISTORY':
       return facts.priorOrders === 0 ? 'first purchase' : `${facts.priorOrders} earlier orders`;
     case 'SIGNUP_TO_PURCHASE':
@@ -67,7 +70,10 @@ function detail(group: string, order: Order, facts: FeatureFacts): string {
     case 'IP_COUNTRY':
       return facts.ipCountry === undefined ? 'IP country unknown' : `IP in ${facts.ipCountry}`;
     case 'COUNTRY_MISMATCH':
-      return `billing ${order.billingCountry ?? '-'}, shipping ${order.shippingCountry ?? '-'}, IP ${facts.ipCountry ?? '-'}`;
+      return (
+        `billing ${order.billingCountry ?? '-'}, ` +
+        `shipping ${order.shippingCountry ?? '-'}, IP ${facts.ipCountry ?? '-'}`
+      );
     case 'DEVICE_VELOCITY':
       return velocityDetail('device', facts);
     case 'IP_VELOCITY':

@@ -58,8 +58,8 @@ export function validationSplit(labels: Uint8Array, outer: Split, fraction = 0.2
 /**
  * The split with its fit rows' features replayed from a stream without the held-out orders,
  * while the held-out rows keep the features of the full stream. This is the situation of a
- * model trained on a share of a shop's purchases: it learns from that share, and is evaluated on orders
- * whose velocity also counts purchases we never had, so their device and IP counts run
+ * model trained on a share of a shop's purchases: it learns from that share, and is evaluated on
+ * orders whose velocity also counts purchases we never had, so their device and IP counts run
  * higher than any it learnt from.
  */
 export function withHeldOutAbsent(set: ReplayedSet, split: Split, context: FeatureContext): Split {

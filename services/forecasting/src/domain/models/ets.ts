@@ -207,7 +207,8 @@ export function ets(input: FitInput, specs: EtsSpec[], maxIter?: number): ModelO
     best =
       fitEts(y, fallback, period, maxIter) ?? fitEts(y, { error: 'A', trend: 'N', season: 'N' }, 1);
     warnings.push(
-      `${specs.map(etsName).join('/')} cannot fit ${y.length} points: used ${best ? etsName(best.spec) : 'ses'}`,
+      `${specs.map(etsName).join('/')} cannot fit ${y.length} points: ` +
+        `used ${best ? etsName(best.spec) : 'ses'}`,
     );
   }
   if (!best) throw new Error('ets(A,N,N) failed');
