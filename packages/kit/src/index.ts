@@ -13,8 +13,9 @@ export { fetchJson, forwardHeaders, UpstreamError } from './http';
 export { backoffDelay, retry, RetriesExhaustedError, type RetryOptions } from './retry';
 export {
   cleanText,
-  jsonDepth,
   MAX_JSON_DEPTH,
   parseJsonBodies,
+  scanJson,
   type BodyTextPolicy,
+  type JsonShape,
 } from './json-body';

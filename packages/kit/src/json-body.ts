@@ -67,30 +67,38 @@ export function badTextPath(value: unknown, path = ''): string | undefined {
   return undefined;
 }
 
-/**
- * How deep arrays and objects nest in a JSON text, counted without parsing it: brackets
- * inside strings do not count. Stops counting once `limit` is passed.
- */
-export function jsonDepth(text: string, limit = Infinity): number {
+/** What one pass over a JSON text tells before it is parsed. */
+export interface JsonShape {
+  /** How deep arrays and objects nest (brackets in strings aside), up to just past the limit. */
+  depth: number;
+  /** Whether a string holds a `\u` escape: the only way JSON can carry a control character. */
+  unicodeEscape: boolean;
+}
+
+/** Reads a JSON text's nesting and escapes in one pass, stopping once `limit` is passed. */
+export function scanJson(text: string, limit = Infinity): JsonShape {
   let depth = 0;
   let deepest = 0;
+  let unicodeEscape = false;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
+      if (c === 0x5c) {
+        // A backslash: note a `\u`, and skip the escaped character.
+        if (text.charCodeAt(i + 1) === 0x75) unicodeEscape = true;
+        i++;
+      } else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       depth++;
       if (depth > deepest) {
         deepest = depth;
-        if (deepest > limit) return deepest;
+        if (deepest > limit) break;
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
-  return deepest;
+  return { depth: deepest, unicodeEscape };
 }
 
 /** Requests whose body may hold a string that validation coerces to a non-finite number. */
@@ -122,7 +130,8 @@ export function parseJsonBodies(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    const shape = scanJson(text, MAX_JSON_DEPTH);
+    if (shape.depth > MAX_JSON_DEPTH) {
       done(
         CommonErrors.VALIDATION_FAILED(`the body nests deeper than ${MAX_JSON_DEPTH} levels`),
         undefined,
@@ -136,7 +145,7 @@ export function parseJsonBodies(app: FastifyInstance): void {
       }
       if (/Infinity|[eE][+]?\d{3}/.test(text)) mayHoldNonFinite.add(request);
       const policy = policyOf(request);
-      if (policy === 'keep' || !text.includes('\\u')) {
+      if (policy === 'keep' || !shape.unicodeEscape) {
         done(null, value);
         return;
       }

@@ -4,6 +4,7 @@ import {
   createServiceApp,
   defineErrors,
   errorResponses,
+  scanJson,
   type ServiceApp,
 } from '../src';
 
@@ -251,5 +252,14 @@ describe('readiness', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('scanJson', () => {
+  it('counts nesting outside strings and tells a \\u escape from an escaped backslash', () => {
+    expect(scanJson('{"a": [1, {"b": "[[["}]}')).toEqual({ depth: 3, unicodeEscape: false });
+    expect(scanJson('{"a": "x\\u0000"}').unicodeEscape).toBe(true);
+    expect(scanJson('{"a": "x\\\\u0000"}').unicodeEscape).toBe(false);
+    expect(scanJson('[[[[[[', 3).depth).toBe(4);
   });
 });
