@@ -186,6 +186,15 @@ describe('gateway keys, scopes and limits', () => {
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('lets browser code read a refusal for a missing or unknown key', async () => {
+    for (const key of [undefined, 'qm_not-a-real-key']) {
+      const response = await call(key, { origin: 'https://shop.example' });
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
+      expect(response.headers.vary).toContain('Origin');
+    }
+  });
+
   it('answers a CORS preflight without a key', async () => {
     const response = await gateway.inject({
       method: 'OPTIONS',

@@ -19,6 +19,17 @@ function pathOf(request: FastifyRequest): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/**
+ * A call without a known key is refused readably for browser code too: no key means no origin
+ * list to check, and the refusal tells nothing that a preflight (answered for any origin) does
+ * not, while without the header a storefront with a mistyped key sees only a network error.
+ */
+function refuseUnknown(request: FastifyRequest, reply: FastifyReply, error: AppError): AppError {
+  const origin = request.headers.origin;
+  if (origin !== undefined) allowOrigin(reply, origin);
+  return error;
+}
+
 /** Why a request with this key may not go on, if it may not; else it is let in. */
 function admit(
   request: FastifyRequest,
@@ -26,7 +37,7 @@ function admit(
   access: Access,
   record: KeyRecord | undefined,
 ): AppError | undefined {
-  if (record === undefined) return GatewayErrors.INVALID_API_KEY();
+  if (record === undefined) return refuseUnknown(request, reply, GatewayErrors.INVALID_API_KEY());
 
   // Set first, so that browser code can also read why its call was refused.
   const origin = request.headers.origin;
@@ -62,7 +73,8 @@ export function authenticate(app: FastifyInstance, resolver: KeyResolver): void 
     if (access.kind === 'public') return done();
 
     const key = keyFromHeaders(request.headers['x-api-key'], request.headers.authorization);
-    if (key === undefined) return done(GatewayErrors.MISSING_API_KEY());
+    if (key === undefined)
+      return done(refuseUnknown(request, reply, GatewayErrors.MISSING_API_KEY()));
 
     const known = resolver.known(key);
     if (known !== undefined) return done(admit(request, reply, access, known.record));
