@@ -12,6 +12,7 @@ export {
   timestampMs,
 } from '@bufbuild/protobuf/wkt';
 export { deadLetterTopic, topicName, Topics, type TopicKey } from './topics';
+export { clickEventProblem, productProblem, saleLineProblem } from './problems';
 
 /** Encodes a message to its wire bytes as a Buffer, ready for Kafka. */
 export function encode<D extends DescMessage>(schema: D, message: MessageShape<D>): Buffer {

@@ -19,6 +19,5 @@ export {
   type OrderLineFact,
 } from './queries';
 export { storeClickEvents, storeProducts, storeSaleLines } from './store';
-export { clickEventProblem, productProblem, saleLineProblem } from './validate';
 export { clickTypeName, saleKindName } from './rows';
 export { consumerLag, topicSize } from './lag';

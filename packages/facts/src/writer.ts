@@ -9,10 +9,12 @@ import {
   type ClickEvent,
   type ProductUpsert,
   type SaleLine,
+  clickEventProblem,
+  productProblem,
+  saleLineProblem,
 } from '@qm/contracts';
 import type { ConsumerHandle, ConsumerSpec, IncomingEvent } from '@qm/events';
 import { storeClickEvents, storeProducts, storeSaleLines } from './store';
-import { clickEventProblem, productProblem, saleLineProblem } from './validate';
 
 /** The part of the event bus the writer uses. */
 export interface ConsumerRunner {
@@ -86,7 +88,7 @@ export async function startFactsWriter(options: FactsWriterOptions): Promise<Fac
     groupId: factsGroupId('sales', topicPrefix),
     topic: topicName('sales', topicPrefix),
     decode: (bytes) => decode(SaleLineSchema, bytes),
-    validate: saleLineProblem,
+    validate: (line) => saleLineProblem(line),
     handle: (events) => storeSaleLines(pool, values(events)),
   };
   const clicks: ConsumerSpec<ClickEvent> = {
@@ -94,7 +96,7 @@ export async function startFactsWriter(options: FactsWriterOptions): Promise<Fac
     groupId: factsGroupId('clickstream', topicPrefix),
     topic: topicName('clickstream', topicPrefix),
     decode: (bytes) => decode(ClickEventSchema, bytes),
-    validate: clickEventProblem,
+    validate: (click) => clickEventProblem(click),
     handle: (events) => storeClickEvents(pool, values(events)),
   };
   const products: ConsumerSpec<ProductUpsert> = {
@@ -102,7 +104,7 @@ export async function startFactsWriter(options: FactsWriterOptions): Promise<Fac
     groupId: factsGroupId('products', topicPrefix),
     topic: topicName('products', topicPrefix),
     decode: (bytes) => decode(ProductUpsertSchema, bytes),
-    validate: productProblem,
+    validate: (product) => productProblem(product),
     handle: (events) => storeProducts(pool, values(events)),
   };
 

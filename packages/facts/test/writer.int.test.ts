@@ -7,6 +7,7 @@ import {
   deadLetterTopic,
   encode,
   timestampFromDate,
+  saleLineProblem,
 } from '@qm/contracts';
 import { readOnlineRetail, resolveDataDir } from '@qm/datasets';
 import { createEventBus, Headers, type EventBus } from '@qm/events';
@@ -17,7 +18,6 @@ import {
   countFacts,
   getOrder,
   migrateFacts,
-  saleLineProblem,
   startFactsWriter,
   topicSize,
   type FactsWriter,

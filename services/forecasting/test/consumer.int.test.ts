@@ -28,6 +28,7 @@ const updates: ForecastUpdated[] = [];
 function line(eventId: string, sku: string, quantity: number, day: string, kind = SaleKind.SALE) {
   const value = create(SaleLineSchema, {
     eventId,
+    currency: 'GBP',
     orderId: `o-${eventId}`,
     sku,
     quantity,

@@ -1,4 +1,4 @@
-import { create, SaleKind, SaleLineSchema } from '@qm/contracts';
+import { create, SaleKind, SaleLineSchema, timestampFromDate } from '@qm/contracts';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { createLogger } from '@qm/kit';
@@ -44,11 +44,14 @@ describe('sale lines for velocity', () => {
   const line = (unitPrice: number, quantity = 1) =>
     create(SaleLineSchema, {
       eventId: 'e-1',
+      currency: 'GBP',
       orderId: 'o-1',
+      sku: 'SKU-1',
+      occurredAt: timestampFromDate(new Date(at)),
       quantity,
       unitPrice,
       customerId: 'c-1',
-      kind: SaleKind.SALE,
+      kind: quantity < 0 ? SaleKind.RETURN : SaleKind.SALE,
     });
 
   it.each([

@@ -31,6 +31,7 @@ function sale(eventId: string, sku: string, quantity: number, day: string) {
     SaleLineSchema,
     create(SaleLineSchema, {
       eventId,
+      currency: 'GBP',
       orderId: `o-${eventId}`,
       sku,
       quantity,

@@ -37,6 +37,7 @@ function sale(eventId: string, sku: string, quantity: number, price: number, day
     SaleLineSchema,
     create(SaleLineSchema, {
       eventId,
+      currency: 'GBP',
       orderId: `o-${eventId}`,
       sku,
       quantity,

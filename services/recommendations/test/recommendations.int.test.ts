@@ -32,6 +32,7 @@ function sale(eventId: string, customerId: string, sku: string): Buffer {
     SaleLineSchema,
     create(SaleLineSchema, {
       eventId,
+      currency: 'GBP',
       orderId: `o-${eventId}`,
       sku,
       quantity: 1,

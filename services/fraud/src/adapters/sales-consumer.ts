@@ -1,8 +1,15 @@
-import { decode, SaleKind, SaleLineSchema, timestampMs, type SaleLine } from '@qm/contracts';
+import {
+  decode,
+  SaleKind,
+  saleLineProblem,
+  SaleLineSchema,
+  timestampMs,
+  type SaleLine,
+} from '@qm/contracts';
 import { claimEvents, type ConsumerSpec } from '@qm/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { saleLineProblem, saleObservations } from '../domain/sales';
+import { implausibleLine, saleObservations } from '../domain/sales';
 import type { VelocityStore } from '../domain/velocity';
 
 /**
@@ -25,7 +32,7 @@ export function salesConsumer(deps: {
     groupId: `${deps.groupPrefix ?? ''}fraud.sales`,
     topic: deps.topic,
     decode: (value) => decode(SaleLineSchema, value),
-    validate: (line) => (line.eventId === '' ? 'eventId is empty' : saleLineProblem(line)),
+    validate: (line) => saleLineProblem(line) ?? implausibleLine(line),
     async handle(events) {
       const client = await deps.pool.connect();
       try {

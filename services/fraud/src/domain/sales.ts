@@ -13,7 +13,7 @@ export interface SaleFact {
 }
 
 /** Why a sale line cannot be counted: a quantity, price or value no order has; else undefined. */
-export function saleLineProblem(
+export function implausibleLine(
   line: Pick<SaleFact, 'quantity' | 'unitPrice'>,
 ): string | undefined {
   if (!Number.isFinite(line.quantity)) return `quantity ${line.quantity} is not finite`;
@@ -33,7 +33,7 @@ export function saleObservations(lines: SaleFact[]): Observation[] {
   const orders = new Map<string, Observation>();
   for (const line of lines) {
     if (!line.isSale || line.quantity <= 0 || line.customerId === '') continue;
-    if (saleLineProblem(line) !== undefined || !Number.isFinite(line.at)) continue;
+    if (implausibleLine(line) !== undefined || !Number.isFinite(line.at)) continue;
     const amount = line.quantity * line.unitPrice;
     if (amount < 0) continue;
     const id = `sale:${line.orderId}`;

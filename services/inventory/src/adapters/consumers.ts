@@ -1,4 +1,4 @@
-import { topicName } from '@qm/contracts';
+import { saleLineProblem, topicName } from '@qm/contracts';
 import type { ConsumerHandle, EventBus } from '@qm/events';
 import type { Inventory } from '../inventory';
 import {
@@ -10,7 +10,6 @@ import {
   saleMovement,
   validateForecast,
   validateMovement,
-  validateSale,
 } from './messages';
 
 /**
@@ -28,7 +27,7 @@ export async function startConsumers(
       groupId: `${groupPrefix}inventory.sales`,
       topic: topicName('sales', prefix),
       decode: decodeSale,
-      validate: validateSale,
+      validate: (event) => saleLineProblem(event),
       handle: async (events) => {
         await inventory.applyMovements(
           events.map((e) => saleMovement(e.value)),

@@ -46,16 +46,6 @@ export const decodeMovement = (value: Buffer): InventoryMovement =>
 export const decodeForecast = (value: Buffer): ForecastUpdated =>
   decode(ForecastUpdatedSchema, value);
 
-export function validateSale(line: SaleLine): string | undefined {
-  if (!line.eventId) return 'no event id';
-  if (!line.sku) return 'no sku';
-  if (line.kind === SaleKind.UNSPECIFIED) return 'no kind';
-  if (line.occurredAt && !plausibleMovementTime(timestampDate(line.occurredAt))) {
-    return 'occurredAt is not between 1970 and a year from now';
-  }
-  return undefined;
-}
-
 /** A sale line as a ledger movement: sales out, returns and cancellations back in. */
 export function saleMovement(line: SaleLine): MovementInput {
   const kind =

@@ -1,4 +1,4 @@
-import { topicName } from '@qm/contracts';
+import { clickEventProblem, productProblem, saleLineProblem, topicName } from '@qm/contracts';
 import type { ConsumerHandle, EventBus } from '@qm/events';
 import type { Pool } from '@qm/kit';
 import type { Experiments } from '../experiments';
@@ -9,9 +9,6 @@ import {
   decodeSale,
   productInput,
   saleInput,
-  validateClick,
-  validateProduct,
-  validateSale,
 } from './messages';
 import { applyProducts, applySales, inTransaction, type ClickInput } from './store';
 
@@ -30,7 +27,7 @@ export async function startConsumers(
       groupId: `${groupPrefix}pricing.sales`,
       topic: topicName('sales', prefix),
       decode: decodeSale,
-      validate: validateSale,
+      validate: (event) => saleLineProblem(event),
       handle: async (events) => {
         const lines = events.map((e) => saleInput(e.value));
         await inTransaction(deps.pool, (client) => applySales(client, lines));
@@ -40,7 +37,7 @@ export async function startConsumers(
       groupId: `${groupPrefix}pricing.products`,
       topic: topicName('products', prefix),
       decode: decodeProduct,
-      validate: validateProduct,
+      validate: (event) => productProblem(event),
       handle: async (events) => {
         const products = events.map((e) => productInput(e.value));
         await inTransaction(deps.pool, (client) => applyProducts(client, products));
@@ -50,7 +47,7 @@ export async function startConsumers(
       groupId: `${groupPrefix}pricing.clickstream`,
       topic: topicName('clickstream', prefix),
       decode: decodeClick,
-      validate: validateClick,
+      validate: (event) => clickEventProblem(event),
       handle: async (events) => {
         const clicks = events
           .map((e) => clickInput(e.value))

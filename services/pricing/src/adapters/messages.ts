@@ -20,12 +20,6 @@ export const decodeSale = (value: Buffer): SaleLine => decode(SaleLineSchema, va
 export const decodeProduct = (value: Buffer): ProductUpsert => decode(ProductUpsertSchema, value);
 export const decodeClick = (value: Buffer): ClickEvent => decode(ClickEventSchema, value);
 
-export function validateSale(line: SaleLine): string | undefined {
-  if (!line.eventId) return 'no event id';
-  if (!line.sku) return 'no sku';
-  return undefined;
-}
-
 /** Only sales are demand; returns and cancellations keep their id so replays stay no-ops. */
 export function saleInput(line: SaleLine): SaleInput {
   return {
@@ -36,10 +30,6 @@ export function saleInput(line: SaleLine): SaleInput {
     unitPrice: line.unitPrice,
     occurredAt: line.occurredAt ? timestampDate(line.occurredAt) : new Date(),
   };
-}
-
-export function validateProduct(p: ProductUpsert): string | undefined {
-  return p.sku ? undefined : 'no sku';
 }
 
 /** Product events carry no id: the SKU and update time identify one. */
@@ -54,11 +44,6 @@ export function productInput(p: ProductUpsert): ProductInput {
     currency: p.currency,
     updatedAt,
   };
-}
-
-export function validateClick(c: ClickEvent): string | undefined {
-  if (!c.eventId) return 'no event id';
-  return undefined;
 }
 
 /** Views are exposures and purchases are conversions; other clicks are not used. */

@@ -1,4 +1,4 @@
-import { topicName } from '@qm/contracts';
+import { clickEventProblem, saleLineProblem, topicName } from '@qm/contracts';
 import type { ConsumerHandle, EventBus } from '@qm/events';
 import { type Recommendations } from '../recommendations';
 import {
@@ -8,8 +8,6 @@ import {
   decodeSale,
   productInfo,
   saleInteraction,
-  validateClick,
-  validateSale,
 } from './messages';
 import { type StoredInteraction } from './store';
 
@@ -27,7 +25,7 @@ export async function startConsumers(
       groupId: `${groupPrefix}recommendations.sales`,
       topic: topicName('sales', prefix),
       decode: decodeSale,
-      validate: validateSale,
+      validate: (event) => saleLineProblem(event),
       handle: async (events) => {
         await recs.applyInteractions(events.map((e) => saleInteraction(e.value)).filter(present));
       },
@@ -36,7 +34,7 @@ export async function startConsumers(
       groupId: `${groupPrefix}recommendations.clickstream`,
       topic: topicName('clickstream', prefix),
       decode: decodeClick,
-      validate: validateClick,
+      validate: (event) => clickEventProblem(event),
       handle: async (events) => {
         await recs.applyInteractions(events.map((e) => clickInteraction(e.value)).filter(present));
       },

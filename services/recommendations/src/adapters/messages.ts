@@ -60,15 +60,3 @@ export function productInfo(product: ProductUpsert): ProductInfo {
     category: product.category,
   };
 }
-
-export function validateSale(sale: SaleLine): string | undefined {
-  if (sale.eventId === '') return 'eventId is empty';
-  if (sale.sku === '') return 'sku is empty';
-  return undefined;
-}
-
-export function validateClick(click: ClickEvent): string | undefined {
-  if (click.eventId === '') return 'eventId is empty';
-  if (click.userId === '' && click.sessionId === '') return 'neither userId nor sessionId is set';
-  return undefined;
-}

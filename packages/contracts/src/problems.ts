@@ -1,16 +1,25 @@
-import {
-  ClickType,
-  SaleKind,
-  timestampMs,
-  type ClickEvent,
-  type ProductUpsert,
-  type SaleLine,
-} from '@qm/contracts';
+/**
+ * The rules every event must keep, whichever service consumes it: a line one consumer
+ * dead-letters is dead-lettered by all, so no two services hold different stories of the
+ * same sales. Consumers add their own rules after these.
+ */
+import { timestampMs } from '@bufbuild/protobuf/wkt';
+import { ClickType, type ClickEvent } from './gen/quartermaster/events/v1/clickstream_pb';
+import type { ProductUpsert } from './gen/quartermaster/events/v1/catalog_pb';
+import { SaleKind, type SaleLine } from './gen/quartermaster/events/v1/sales_pb';
 
 type Timestamp = NonNullable<SaleLine['occurredAt']>;
 
-function badTime(at: Timestamp | undefined): boolean {
-  return at === undefined || !Number.isFinite(timestampMs(at));
+const YEAR_MS = 365 * 86_400_000;
+
+/**
+ * Times run from 1970 to a year from now: a line dated far out would stretch every daily
+ * history to that day, and one before 1970 is a unit mistake.
+ */
+function timeProblem(field: string, at: Timestamp | undefined, now: number): string | undefined {
+  if (at === undefined) return `missing ${field}`;
+  const t = timestampMs(at);
+  return t >= 0 && t <= now + YEAR_MS ? undefined : `${field} before 1970 or over a year ahead`;
 }
 
 function badAmount(value: number): boolean {
@@ -18,11 +27,12 @@ function badAmount(value: number): boolean {
 }
 
 /** Why a sale line cannot be stored as a fact, or undefined when it can. */
-export function saleLineProblem(line: SaleLine): string | undefined {
+export function saleLineProblem(line: SaleLine, now = Date.now()): string | undefined {
   if (line.eventId.trim() === '') return 'missing eventId';
   if (line.orderId.trim() === '') return 'missing orderId';
   if (line.sku.trim() === '') return 'empty sku';
-  if (badTime(line.occurredAt)) return 'missing occurredAt';
+  const time = timeProblem('occurredAt', line.occurredAt, now);
+  if (time !== undefined) return time;
   if (line.currency.trim() === '') return 'missing currency';
   if (badAmount(line.unitPrice)) return 'negative or non-finite unitPrice';
   if (line.quantity === 0) return 'zero quantity';
@@ -39,7 +49,7 @@ export function saleLineProblem(line: SaleLine): string | undefined {
 }
 
 /** Why a click event cannot be stored, or undefined when it can. */
-export function clickEventProblem(click: ClickEvent): string | undefined {
+export function clickEventProblem(click: ClickEvent, now = Date.now()): string | undefined {
   if (click.eventId.trim() === '') return 'missing eventId';
   if (!(click.type in ClickType) || click.type === ClickType.UNSPECIFIED) return 'unknown type';
   if (click.userId.trim() === '' && click.sessionId.trim() === '') {
@@ -50,15 +60,17 @@ export function clickEventProblem(click: ClickEvent): string | undefined {
   } else if (click.itemId.trim() === '') {
     return 'missing itemId';
   }
-  if (badTime(click.occurredAt)) return 'missing occurredAt';
+  const time = timeProblem('occurredAt', click.occurredAt, now);
+  if (time !== undefined) return time;
   if (badAmount(click.price)) return 'negative or non-finite price';
   return undefined;
 }
 
 /** Why a product upsert cannot be stored, or undefined when it can. */
-export function productProblem(product: ProductUpsert): string | undefined {
+export function productProblem(product: ProductUpsert, now = Date.now()): string | undefined {
   if (product.sku.trim() === '') return 'empty sku';
-  if (badTime(product.updatedAt)) return 'missing updatedAt';
+  const time = timeProblem('updatedAt', product.updatedAt, now);
+  if (time !== undefined) return time;
   if (badAmount(product.price)) return 'negative or non-finite price';
   if (badAmount(product.cost)) return 'negative or non-finite cost';
   return undefined;

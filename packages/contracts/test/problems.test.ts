@@ -6,8 +6,10 @@ import {
   SaleLineSchema,
   create,
   timestampFromDate,
-} from '@qm/contracts';
-import { clickEventProblem, productProblem, saleLineProblem } from '../src';
+  clickEventProblem,
+  productProblem,
+  saleLineProblem,
+} from '../src';
 
 const at = timestampFromDate(new Date('2010-12-01T08:26:00Z'));
 
@@ -35,6 +37,15 @@ describe('fact validation', () => {
   it.each([
     [{ sku: ' ' }, 'empty sku'],
     [{ occurredAt: undefined }, 'missing occurredAt'],
+    [
+      { occurredAt: timestampFromDate(new Date(-1)) },
+      'occurredAt before 1970 or over a year ahead',
+    ],
+    [
+      { occurredAt: timestampFromDate(new Date(Date.now() + 400 * 86_400_000)) },
+      'occurredAt before 1970 or over a year ahead',
+    ],
+    [{ currency: ' ' }, 'missing currency'],
     [{ orderId: '' }, 'missing orderId'],
     [{ quantity: 0 }, 'zero quantity'],
     [{ quantity: -3 }, 'negative quantity on a sale'],
