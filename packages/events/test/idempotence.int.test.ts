@@ -69,12 +69,9 @@ async function applyLines(events: IncomingEvent<SaleLine>[]): Promise<void> {
     const fresh = await claimEvents(
       client,
       `${schema}.processed_events`,
-      events.map((e) => e.value.eventId),
+      events.map((e) => e.value),
     );
-    const applied = new Set<string>();
-    for (const { value } of events) {
-      if (!fresh.has(value.eventId) || applied.has(value.eventId)) continue;
-      applied.add(value.eventId);
+    for (const value of fresh) {
       await client.query(
         `INSERT INTO ${schema}.units_sold (sku, units) VALUES ($1, $2)
          ON CONFLICT (sku) DO UPDATE SET units = units_sold.units + EXCLUDED.units`,

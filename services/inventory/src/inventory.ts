@@ -150,12 +150,7 @@ export function createInventory(deps: InventoryDeps) {
     requestId?: string,
   ): Promise<AppliedMovements> {
     const result = await inTransaction(pool, async (client) => {
-      const fresh = await claimEvents(
-        client,
-        store.processedTable,
-        movements.map((m) => m.eventId),
-      );
-      const todo = movements.filter((m) => fresh.delete(m.eventId));
+      const todo = await claimEvents(client, store.processedTable, movements);
       if (todo.length === 0) return { applied: 0, duplicates: movements.length };
       const keys = new Map<string, [string, string]>();
       for (const m of todo) {

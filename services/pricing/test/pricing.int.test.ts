@@ -15,6 +15,8 @@ import {
 } from '@qm/contracts';
 import { Cache, createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
+import { saleInput } from '../src/adapters/messages';
+import { applySales, inTransaction } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createEstimator } from '../src/estimates';
 import { createExperiments } from '../src/experiments';
@@ -110,6 +112,14 @@ afterAll(async () => {
 }, 60_000);
 
 describe('pricing service on the real stack', () => {
+  it('counts a sale delivered twice within one batch once', async () => {
+    const line = decode(SaleLineSchema, sale('twice', 'JUG', 7, 3, '2011-04-01'));
+    const batch = [saleInput(line), saleInput(line), saleInput(line)];
+    await inTransaction(stack.pool, (client) => applySales(client, batch));
+    await inTransaction(stack.pool, (client) => applySales(client, batch.slice(0, 1)));
+    expect(await unitsStored('JUG')).toBe(7);
+  });
+
   it('stores each sale once; approving a recommendation makes one price-change event', async () => {
     // 90 days of demand 100 · p^-0.5 at four prices: inelastic, so the price goes up a step.
     const prices = [2, 2.2, 2.5, 2.8];

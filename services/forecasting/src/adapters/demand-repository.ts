@@ -26,15 +26,9 @@ export class DemandRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const fresh = await claimEvents(
-        client,
-        `${this.schema}.processed_events`,
-        events.map((e) => e.eventId),
-      );
+      const fresh = await claimEvents(client, `${this.schema}.processed_events`, events);
       const sums = new Map<string, { sku: string; day: string; units: number }>();
-      for (const e of events) {
-        if (!fresh.has(e.eventId)) continue;
-        fresh.delete(e.eventId);
+      for (const e of fresh) {
         const key = `${e.sku}\u0000${e.day}`;
         const row = sums.get(key) ?? { sku: e.sku, day: e.day, units: 0 };
         row.units += e.quantity;

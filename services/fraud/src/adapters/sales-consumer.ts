@@ -38,23 +38,17 @@ export function salesConsumer(deps: {
       try {
         await client.query('begin');
         const lines = events.map((e) => e.value);
-        const fresh = await claimEvents(
-          client,
-          table,
-          lines.map((l) => l.eventId),
-        );
+        const fresh = await claimEvents(client, table, lines);
         const observations = saleObservations(
-          lines
-            .filter((l) => fresh.has(l.eventId))
-            .map((l) => ({
-              eventId: l.eventId,
-              orderId: l.orderId,
-              customerId: l.customerId,
-              quantity: l.quantity,
-              unitPrice: l.unitPrice,
-              isSale: l.kind === SaleKind.SALE,
-              at: l.occurredAt ? timestampMs(l.occurredAt) : Date.now(),
-            })),
+          fresh.map((l) => ({
+            eventId: l.eventId,
+            orderId: l.orderId,
+            customerId: l.customerId,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            isSale: l.kind === SaleKind.SALE,
+            at: l.occurredAt ? timestampMs(l.occurredAt) : Date.now(),
+          })),
         );
         for (const o of observations) await deps.velocity.observe(o, 'add');
         await client.query('commit');

@@ -103,12 +103,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Applies new sale lines: customer segments, daily points and the latest observed price. */
 export async function applySales(client: PoolClient, lines: SaleInput[]): Promise<number> {
-  const fresh = await claimEvents(
-    client,
-    'processed_events',
-    lines.map((l) => l.eventId),
-  );
-  const sales = lines.filter((l) => fresh.has(l.eventId) && l.quantity > 0 && l.unitPrice > 0);
+  const fresh = await claimEvents(client, 'processed_events', lines);
+  const sales = fresh.filter((l) => l.quantity > 0 && l.unitPrice > 0);
   if (sales.length === 0) return 0;
 
   const customerIds = [...new Set(sales.map((s) => s.customerId).filter((c) => c !== ''))].sort();
@@ -197,14 +193,8 @@ export async function upsertObservedPrices(
 
 /** Applies new product events: category and unit cost, and the list price as an observation. */
 export async function applyProducts(client: PoolClient, products: ProductInput[]): Promise<number> {
-  const fresh = await claimEvents(
-    client,
-    'processed_events',
-    products.map((p) => p.eventId),
-  );
-  const list = products
-    .filter((p) => fresh.has(p.eventId))
-    .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  const fresh = await claimEvents(client, 'processed_events', products);
+  const list = fresh.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   for (const p of list) {
     await client.query(
       `INSERT INTO skus (sku, category, unit_cost, currency) VALUES ($1, $2, $3, $4)
@@ -230,12 +220,7 @@ export async function applyClicks(
   // Most clicks concern no experiment: only the others are claimed and applied.
   const running = await runningExperiments(client, [...new Set(clicks.map((c) => c.sku))]);
   const relevant = clicks.filter((c) => c.unitId !== '' && running.some((e) => e.sku === c.sku));
-  const fresh = await claimEvents(
-    client,
-    'processed_events',
-    relevant.map((c) => c.eventId),
-  );
-  const list = relevant.filter((c) => fresh.has(c.eventId));
+  const list = await claimEvents(client, 'processed_events', relevant);
   const touched = new Set<string>();
   for (const click of list) {
     for (const exp of running.filter((e) => e.sku === click.sku)) {

@@ -39,15 +39,7 @@ export function createStore(pool: Pool, schema: string): InteractionStore {
     async record(events) {
       if (events.length === 0) return [];
       return inTransaction(async (client) => {
-        const fresh = await claimEvents(
-          client,
-          table('processed_events'),
-          events.map((e) => e.eventId),
-        );
-        const unique = new Map<string, StoredInteraction>();
-        for (const e of events)
-          if (fresh.has(e.eventId) && !unique.has(e.eventId)) unique.set(e.eventId, e);
-        const rows = [...unique.values()];
+        const rows = await claimEvents(client, table('processed_events'), events);
         if (rows.length > 0) {
           await client.query(
             `INSERT INTO ${table('interactions')}
