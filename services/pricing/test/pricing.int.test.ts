@@ -15,8 +15,8 @@ import {
 } from '@qm/contracts';
 import { Cache, createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
-import { saleInput } from '../src/adapters/messages';
-import { applySales, inTransaction } from '../src/adapters/store';
+import { productInput, saleInput } from '../src/adapters/messages';
+import { applyProducts, applySales, inTransaction } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createEstimator } from '../src/estimates';
 import { createExperiments } from '../src/experiments';
@@ -112,6 +112,23 @@ afterAll(async () => {
 }, 60_000);
 
 describe('pricing service on the real stack', () => {
+  it('keeps the newest of two price updates of one SKU within one batch', async () => {
+    const product = (price: number, day: string) =>
+      productInput(
+        create(ProductUpsertSchema, {
+          sku: 'BOWL',
+          price,
+          cost: 1,
+          currency: 'GBP',
+          updatedAt: timestampFromDate(new Date(`${day}T12:00:00Z`)),
+        }),
+      );
+    const batch = [product(4.5, '2011-04-02'), product(3.5, '2011-04-01')];
+    await inTransaction(stack.pool, (client) => applyProducts(client, batch));
+    const { rows } = await stack.pool.query('SELECT price FROM skus WHERE sku = $1', ['BOWL']);
+    expect(rows).toEqual([{ price: 4.5 }]);
+  });
+
   it('counts a sale delivered twice within one batch once', async () => {
     const line = decode(SaleLineSchema, sale('twice', 'JUG', 7, 3, '2011-04-01'));
     const batch = [saleInput(line), saleInput(line), saleInput(line)];

@@ -179,7 +179,13 @@ export async function upsertObservedPrices(
   prices: { sku: string; price: number; at: Date }[],
 ): Promise<void> {
   if (prices.length === 0) return;
-  const sorted = [...prices].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  // One row per SKU: a statement may not update the same row twice.
+  const newest = new Map<string, { sku: string; price: number; at: Date }>();
+  for (const p of prices) {
+    const seen = newest.get(p.sku);
+    if (seen === undefined || seen.at <= p.at) newest.set(p.sku, p);
+  }
+  const sorted = [...newest.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   await db.query(
     `INSERT INTO skus (sku, price, price_observed_at)
      SELECT * FROM unnest($1::text[], $2::float8[], $3::timestamptz[])
