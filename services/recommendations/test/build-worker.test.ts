@@ -2,41 +2,18 @@ import { join } from 'node:path';
 import { createLogger } from '@qm/kit';
 import { workerSnapshotBuilder } from '../src/adapters/build-worker';
 import { buildApp } from '../src/app';
-import {
-  boughtTogether,
-  popularItems,
-  recommendForUser,
-  sessionItems,
-  similarItems,
-  type Snapshot,
-} from '../src/domain/recommender';
+import { recommendForUser } from '../src/domain/recommender';
 import {
   createRecommendations,
   inProcessBuilder,
   type SnapshotBuilder,
 } from '../src/recommendations';
-import { busyShop, MemoryLive, MemoryStore } from './fixtures';
+import { busyShop, everyList, MemoryLive, MemoryStore } from './fixtures';
 
 const log = createLogger('recommendations-test', 'silent');
 
 function service(store: MemoryStore, builder: SnapshotBuilder) {
   return createRecommendations({ store, live: new MemoryLive(), log, historyDays: 3650, builder });
-}
-
-/** Every kind of list the snapshot answers, for each customer and item of the shop. */
-function everyList(snapshot: Snapshot): unknown[] {
-  const users = snapshot.data.users.ids;
-  const items = snapshot.data.items.ids;
-  const options = { limit: 10 };
-  return [
-    ...users.map((u) => recommendForUser(snapshot, u, [], options)),
-    ...users.map((u) => recommendForUser(snapshot, u, [], { ...options, excludePurchased: false })),
-    ...items.map((i) => similarItems(snapshot, i, options)),
-    ...items.map((i) => boughtTogether(snapshot, i, options)),
-    ...items.map((i, n) => sessionItems(snapshot, [i, items[(n + 3) % items.length]], options)),
-    popularItems(snapshot, 7, options),
-    popularItems(snapshot, 30, options),
-  ];
 }
 
 describe('rebuilds in a worker thread', () => {

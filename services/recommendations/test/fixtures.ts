@@ -1,6 +1,14 @@
 import { type SeenEvent } from '../src/adapters/live';
 import { type InteractionStore, type StoredInteraction } from '../src/adapters/store';
 import { type LiveState } from '../src/recommendations';
+import {
+  boughtTogether,
+  popularItems,
+  recommendForUser,
+  sessionItems,
+  similarItems,
+  type Snapshot,
+} from '../src/domain/recommender';
 import { type Interaction, type ProductInfo, DAY_MS } from '../src/domain/types';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -77,6 +85,22 @@ export function busyShop(seed = 1): { interactions: Interaction[]; products: Pro
     }
   }
   return { interactions, products };
+}
+
+/** Every kind of list the snapshot answers, for each customer and item of the shop. */
+export function everyList(snapshot: Snapshot): unknown[] {
+  const users = snapshot.data.users.ids;
+  const items = snapshot.data.items.ids;
+  const options = { limit: 10 };
+  return [
+    ...users.map((u) => recommendForUser(snapshot, u, [], options)),
+    ...users.map((u) => recommendForUser(snapshot, u, [], { ...options, excludePurchased: false })),
+    ...items.map((i) => similarItems(snapshot, i, options)),
+    ...items.map((i) => boughtTogether(snapshot, i, options)),
+    ...items.map((i, n) => sessionItems(snapshot, [i, items[(n + 3) % items.length]], options)),
+    popularItems(snapshot, 7, options),
+    popularItems(snapshot, 30, options),
+  ];
 }
 
 /** Live state kept in memory, for tests that need no Redis. */
