@@ -18,7 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { PaceFigures } from '../../../gateway/bench/pace';
 import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
-import type { LoadRequest } from './serving';
+import type { LoadRequest, RebuildFigures } from './serving';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -52,6 +52,13 @@ function offer(loader: ChildProcess, request: LoadRequest): Promise<PaceFigures>
     loader.on('message', listen);
     loader.send({ load: request });
   });
+}
+
+/** What the service child sends once it is listening; `buildMs` is its first build's time. */
+interface ServiceInfo {
+  url: string;
+  users: string[];
+  buildMs: number;
 }
 
 interface Path {
@@ -102,6 +109,48 @@ function median(runs: Figures[]): Figures {
   };
 }
 
+/** Asks the service to rebuild its models; resolves with its figures once the rebuild is in. */
+function rebuildOf(service: ChildProcess): Promise<RebuildFigures> {
+  return new Promise((resolve) => {
+    const listen = (message: { rebuilt?: RebuildFigures }) => {
+      if (message.rebuilt === undefined) return;
+      service.off('message', listen);
+      resolve(message.rebuilt);
+    };
+    service.on('message', listen);
+    service.send('rebuild');
+  });
+}
+
+/**
+ * Calls offered while the service rebuilds its models. The load lasts 80% of the time the
+ * service's first build took, so that every call falls inside the rebuild; CPU figures are
+ * not asked for, as a service busy building would answer them late.
+ */
+async function rebuildUnderLoad(
+  loader: ChildProcess,
+  service: ChildProcess,
+  path: Path,
+  buildMs: number,
+): Promise<string> {
+  const rebuilt = rebuildOf(service);
+  const seconds = Math.max(1, (0.8 * buildMs) / 1000);
+  const calls = await offer(loader, {
+    url: path.url,
+    paths: path.paths,
+    headers: path.headers,
+    seconds,
+    rate: RATE,
+    connections: CONNECTIONS,
+  });
+  const { ms, maxDelayMs } = await rebuilt;
+  return (
+    `rebuild ${(ms / 1000).toFixed(1)} s, event loop held at most ${maxDelayMs.toFixed(0)} ms; ` +
+    `calls in its first ${seconds.toFixed(1)} s: p50 ${calls.p50.toFixed(1)} ms, ` +
+    `p99 ${calls.p99.toFixed(1)} ms, max ${calls.max.toFixed(0)} ms, ${calls.failed} errors`
+  );
+}
+
 /** Fetches every list once, so the measured calls are all answered from the cache. */
 async function warm(base: string, paths: string[], headers: Record<string, string>) {
   for (const path of paths) {
@@ -129,7 +178,7 @@ const busy = (): string =>
 export async function benchLatency(): Promise<void> {
   const started: ChildProcess[] = [];
   try {
-    const svc = await child<{ url: string; users: string[] }>('service', '', started);
+    const svc = await child<ServiceInfo>('service', 'worker', started);
     const service = started[0];
     const gw = await child<{ url: string; key: string }>('gateway', svc.url, started);
     const gateway = started[1];
@@ -175,6 +224,18 @@ export async function benchLatency(): Promise<void> {
         `first call through the gateway (list and key not cached) ${missMs.toFixed(1)} ms`,
     );
     console.log(`  ${cpus().length} cores, load average before ${before}, after ${busy()}`);
+
+    // Last, as a rebuild leaves every cached list stale.
+    const inWorker = await rebuildUnderLoad(loader, service, direct, svc.buildMs);
+    await stopChildren([gateway, service]);
+    const inProcess = await child<ServiceInfo>('service', 'in-process', started);
+    const onLoop = started[3];
+    await warm(inProcess.url, paths, {});
+    const onLoopPath: Path = { ...direct, url: inProcess.url, serving: { service: onLoop } };
+    const inLoop = await rebuildUnderLoad(loader, onLoop, onLoopPath, inProcess.buildMs);
+    console.log(`Rebuild of the models with ${RATE} calls/s offered direct to the service:`);
+    console.log(`  in a worker thread (the server's way) ${inWorker}`);
+    console.log(`  on the event loop ${inLoop}`);
   } finally {
     await stopChildren(started);
   }

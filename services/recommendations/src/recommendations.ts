@@ -11,7 +11,7 @@ import {
   type Snapshot,
   type SnapshotOptions,
 } from './domain/recommender';
-import { type ProductInfo } from './domain/types';
+import { type Interaction, type ProductInfo } from './domain/types';
 import { type SeenEvent } from './adapters/live';
 import { type InteractionStore, type StoredInteraction } from './adapters/store';
 
@@ -25,12 +25,33 @@ export interface LiveState {
   cache(key: string, value: unknown): Promise<void>;
 }
 
+/** Trains a snapshot from loaded data; `timings` (ms) go into the rebuild's log line. */
+export interface SnapshotBuilder {
+  build(
+    interactions: readonly Interaction[],
+    products: readonly ProductInfo[],
+    options: SnapshotOptions | undefined,
+  ): Promise<{ snapshot: Snapshot; timings: Record<string, number> }>;
+  /** Stops a build in progress (it fails). */
+  close?(): Promise<void>;
+}
+
+/** Builds on the calling thread: simple, but holds the event loop for the whole build. */
+export const inProcessBuilder: SnapshotBuilder = {
+  build: async (interactions, products, options) => ({
+    snapshot: buildSnapshot(interactions, products, options),
+    timings: {},
+  }),
+};
+
 export interface RecommendationsDeps {
   store: InteractionStore;
   live: LiveState;
   log: Logger;
   historyDays: number;
   snapshotOptions?: SnapshotOptions;
+  /** Where snapshots are trained: `inProcessBuilder` unless given (the server uses a worker). */
+  builder?: SnapshotBuilder;
 }
 
 export interface UserListOptions extends ListOptions {
@@ -47,9 +68,20 @@ export interface Recommendations {
   /** Stores new interactions once each; the users concerned see them on their next call. */
   applyInteractions(events: StoredInteraction[]): Promise<number>;
   applyProducts(products: ProductInfo[]): Promise<void>;
-  /** Rebuilds every model from the stored interactions. */
+  /**
+   * Rebuilds every model from the stored interactions; answers keep coming from the current
+   * models until the new ones are in. A call while a rebuild runs shares that rebuild.
+   */
   retrain(): Promise<Snapshot>;
   current(): Snapshot;
+}
+
+/** The models answers come from, with what the cache keys of their answers need. */
+interface Models {
+  snapshot: Snapshot;
+  /** When the snapshot's data was read: events seen later are live, not trained. */
+  loadedAt: number;
+  version: number;
 }
 
 function optionsKey(o: ListOptions): string {
@@ -59,30 +91,55 @@ function optionsKey(o: ListOptions): string {
 
 /** Builds the service over its store and Redis state; starts with empty models. */
 export function createRecommendations(deps: RecommendationsDeps): Recommendations {
-  let snapshot = buildSnapshot([], [], deps.snapshotOptions);
-  // The time the data of the current snapshot was read: later events are live, not trained.
-  let loadedAt = 0;
-  let version = 0;
+  const builder = deps.builder ?? inProcessBuilder;
+  // Swapped whole by a rebuild, so a call that awaits in between keeps one consistent set.
+  let models: Models = {
+    snapshot: buildSnapshot([], [], deps.snapshotOptions),
+    loadedAt: 0,
+    version: 0,
+  };
+  let rebuilding: Promise<Snapshot> | undefined;
 
   async function cachedList(
     key: string,
     compute: (s: Snapshot) => RecommendationList,
   ): Promise<RecommendationList> {
-    const full = `v${version}:${key}`;
+    const m = models;
+    const full = `v${m.version}:${key}`;
     const hit = await deps.live.cached<RecommendationList>(full);
     if (hit !== undefined) return hit;
-    const list = compute(snapshot);
+    const list = compute(m.snapshot);
     await deps.live.cache(full, list);
     return list;
   }
 
+  async function rebuild(): Promise<Snapshot> {
+    const started = Date.now();
+    const { interactions, products } = await deps.store.load(deps.historyDays);
+    const built = await builder.build(interactions, products, deps.snapshotOptions);
+    const next = built.snapshot;
+    models = { snapshot: next, loadedAt: started, version: next.builtAt };
+    deps.log.info(
+      {
+        interactions: interactions.length,
+        users: next.data.users.size,
+        items: next.data.items.size,
+        ms: Date.now() - started,
+        ...built.timings,
+      },
+      'models rebuilt',
+    );
+    return next;
+  }
+
   return {
     async forUser(userId, options) {
-      const field = `v${version}|${optionsKey(options)}`;
+      const m = models;
+      const field = `v${m.version}|${optionsKey(options)}`;
       const hit = await deps.live.cachedForUser<RecommendationList>(userId, field);
       if (hit !== undefined) return hit;
-      const live = (await deps.live.recent(userId)).filter((e) => e.seenAt >= loadedAt);
-      const list = recommendForUser(snapshot, userId, live, options);
+      const live = (await deps.live.recent(userId)).filter((e) => e.seenAt >= m.loadedAt);
+      const list = recommendForUser(m.snapshot, userId, live, options);
       await deps.live.cacheForUser(userId, field, list);
       return list;
     },
@@ -103,7 +160,7 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
       ),
 
     // Session answers depend on every item of the session, so they are computed each time.
-    session: async (items, options) => sessionItems(snapshot, items, options),
+    session: async (items, options) => sessionItems(models.snapshot, items, options),
 
     async applyInteractions(events) {
       const fresh = await deps.store.record(events);
@@ -120,27 +177,11 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
 
     applyProducts: (products) => deps.store.upsertProducts(products),
 
-    async retrain() {
-      const started = Date.now();
-      const { interactions, products } = await deps.store.load(deps.historyDays);
-      // Training runs on the event loop: on Online Retail's scale it holds it for several
-      // seconds per rebuild. A worker thread would need the models in transferable form.
-      const next = buildSnapshot(interactions, products, deps.snapshotOptions);
-      snapshot = next;
-      loadedAt = started;
-      version = next.builtAt;
-      deps.log.info(
-        {
-          interactions: interactions.length,
-          users: next.data.users.size,
-          items: next.data.items.size,
-          ms: Date.now() - started,
-        },
-        'models rebuilt',
-      );
-      return next;
+    retrain() {
+      rebuilding ??= rebuild().finally(() => (rebuilding = undefined));
+      return rebuilding;
     },
 
-    current: () => snapshot,
+    current: () => models.snapshot,
   };
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { openConnections } from '@qm/events';
 import { createLogger, listen } from '@qm/kit';
+import { workerSnapshotBuilder } from './adapters/build-worker';
 import { startConsumers } from './adapters/consumers';
 import { LIVE_REDIS_OPTIONS, LiveStore } from './adapters/live';
 import { createStore } from './adapters/store';
@@ -28,11 +29,15 @@ async function main(): Promise<void> {
     config.QM_CACHE_TTL_SECONDS,
     config.QM_RECS_RECENT_EVENTS,
   );
+  // Rebuilds train in a worker thread: a storefront calls on every page view, and a rebuild
+  // on the event loop held every call for seconds.
+  const builder = workerSnapshotBuilder();
   const recommendations = createRecommendations({
     store: createStore(pool, 'recommendations'),
     live,
     log: log.child({ component: 'models' }),
     historyDays: config.QM_RECS_HISTORY_DAYS,
+    builder,
   });
   const app = await buildApp({
     recommendations,
@@ -51,6 +56,7 @@ async function main(): Promise<void> {
   );
 
   app.addHook('onClose', async () => {
+    await builder.close();
     await schedule.stop();
     await connections.close();
   });

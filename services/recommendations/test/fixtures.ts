@@ -1,6 +1,14 @@
 import { type SeenEvent } from '../src/adapters/live';
 import { type InteractionStore, type StoredInteraction } from '../src/adapters/store';
 import { type LiveState } from '../src/recommendations';
+import {
+  boughtTogether,
+  popularItems,
+  recommendForUser,
+  sessionItems,
+  similarItems,
+  type Snapshot,
+} from '../src/domain/recommender';
 import { type Interaction, type ProductInfo, DAY_MS } from '../src/domain/types';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -37,6 +45,62 @@ export function shop(): { interactions: Interaction[]; products: ProductInfo[] }
     { itemId: 'lamp', title: '', description: '', category: 'home' },
   ];
   return { interactions, products };
+}
+
+/**
+ * A generated shop with enough customers, orders and sessions for every model to learn
+ * something: 120 customers over 40 items, whole days as times (so many events tie), views
+ * in sessions of their own and some orders bought again. Deterministic for a given seed.
+ */
+export function busyShop(seed = 1): { interactions: Interaction[]; products: ProductInfo[] } {
+  let state = seed;
+  const random = (): number => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const pick = (n: number): number => Math.floor(random() * n);
+  const items = Array.from({ length: 40 }, (_, n) => `sku-${n}`);
+  const products: ProductInfo[] = items.map((itemId, n) => ({
+    itemId,
+    title: `${['blue', 'red', 'white'][n % 3]} ${['mug', 'plate', 'candle', 'lamp'][n % 4]}`,
+    description: n % 5 === 0 ? '' : `set number ${n}`,
+    category: n % 2 === 0 ? 'kitchen' : 'home',
+  }));
+  const interactions: Interaction[] = [];
+  for (let u = 0; u < 120; u++) {
+    const userId = `c${u}`;
+    // Each customer keeps to a neighbourhood of items, so co-purchases carry a signal.
+    const near = (): string => items[(u + pick(8)) % items.length];
+    for (let o = 0; o < 1 + pick(4); o++) {
+      const at = T0 + pick(90) * DAY_MS;
+      const basketId = `o${u}-${o}`;
+      for (let k = 0; k < 1 + pick(4); k++) {
+        interactions.push({ userId, itemId: near(), at, kind: 'purchase', basketId });
+      }
+    }
+    const sessionAt = T0 + pick(90) * DAY_MS;
+    for (let k = 0; k < 3; k++) {
+      const kind = k === 2 ? 'cart' : 'view';
+      interactions.push({ userId, itemId: near(), at: sessionAt, kind, basketId: `s${u}` });
+    }
+  }
+  return { interactions, products };
+}
+
+/** Every kind of list the snapshot answers, for each customer and item of the shop. */
+export function everyList(snapshot: Snapshot): unknown[] {
+  const users = snapshot.data.users.ids;
+  const items = snapshot.data.items.ids;
+  const options = { limit: 10 };
+  return [
+    ...users.map((u) => recommendForUser(snapshot, u, [], options)),
+    ...users.map((u) => recommendForUser(snapshot, u, [], { ...options, excludePurchased: false })),
+    ...items.map((i) => similarItems(snapshot, i, options)),
+    ...items.map((i) => boughtTogether(snapshot, i, options)),
+    ...items.map((i, n) => sessionItems(snapshot, [i, items[(n + 3) % items.length]], options)),
+    popularItems(snapshot, 7, options),
+    popularItems(snapshot, 30, options),
+  ];
 }
 
 /** Live state kept in memory, for tests that need no Redis. */

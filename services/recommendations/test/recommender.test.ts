@@ -13,7 +13,7 @@ import { ruleFigures } from '../src/domain/cooccurrence';
 import { listQuality } from '../src/domain/metrics';
 import { largest, type ScoreMap } from '../src/domain/types';
 import { blend, type Component, COMPONENTS } from '../src/domain/user-models';
-import { shop } from './fixtures';
+import { busyShop, everyList, shop } from './fixtures';
 
 const CATALOGUE = ['mug', 'teapot', 'saucer', 'candle', 'matches', 'lamp'];
 
@@ -192,6 +192,29 @@ describe('session recommendations', () => {
   it('falls back to popular items for an empty or unknown session', () => {
     expect(sessionItems(snapshot, [], { limit: 3 }).items).toHaveLength(3);
     expect(sessionItems(snapshot, ['nope'], { limit: 3 }).strategy).toBe('popular');
+  });
+});
+
+describe('training', () => {
+  /** `list` in an order of its own, the same for the same seed. */
+  function shuffled<T>(list: readonly T[], seed: number): T[] {
+    const out = [...list];
+    let state = seed;
+    for (let i = out.length - 1; i > 0; i--) {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      const j = state % (i + 1);
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
+  it('gives the same lists whatever order the interactions and catalogue arrive in', () => {
+    const { interactions, products } = busyShop();
+    const first = buildSnapshot(shuffled(interactions, 1), shuffled(products, 1));
+    const second = buildSnapshot(shuffled(interactions, 2), shuffled(products, 2));
+    expect(second.data.users.ids).toEqual(first.data.users.ids);
+    expect(second.data.items.ids).toEqual(first.data.items.ids);
+    expect(everyList(second)).toEqual(everyList(first));
   });
 });
 

@@ -49,16 +49,32 @@ export interface TrainingData {
   now: number;
 }
 
-/** Indexes interactions. Items named in `catalogue` get an index even without interactions. */
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Time order, ties broken by every other field, so that no two orders of input differ. */
+function chronological(a: Interaction, b: Interaction): number {
+  return (
+    a.at - b.at ||
+    compareIds(a.userId, b.userId) ||
+    compareIds(a.basketId, b.basketId) ||
+    compareIds(a.itemId, b.itemId) ||
+    compareIds(a.kind, b.kind)
+  );
+}
+
+/**
+ * Indexes interactions. Items named in `catalogue` get an index even without interactions.
+ * Indexes, and with them every model's tie-breaks, depend only on the data, not on the order
+ * a database returned it in: items are numbered as they first appear in time order (so a tie
+ * between scores goes to the item seen first), then the catalogue's other items by id.
+ */
 export function buildTrainingData(
   interactions: readonly Interaction[],
   catalogue: Iterable<string> = [],
 ): TrainingData {
   const items = new IdIndex();
   const users = new IdIndex();
-  for (const id of catalogue) items.add(id);
-
-  const sorted = [...interactions].sort((a, b) => a.at - b.at);
+  const sorted = [...interactions].sort(chronological);
   const perUser: Interaction[][] = [];
   const basketOrder = new Map<string, { items: number[]; at: number }>();
   let now = 0;
@@ -78,6 +94,7 @@ export function buildTrainingData(
       basket.items.push(item);
     }
   }
+  for (const id of [...catalogue].sort(compareIds)) items.add(id);
 
   const histories = perUser.map((events) => ({
     items: Int32Array.from(events, (e) => items.get(e.itemId) ?? 0),

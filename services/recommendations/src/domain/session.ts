@@ -29,7 +29,9 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
 export class SessionModel {
   private readonly byItem: Int32Array[];
   private readonly sets: Int32Array[];
-  private readonly successors: Map<number, number>[];
+  /** Per item, the items that followed it and their weighted counts, in first-seen order. */
+  private readonly successorItems: Int32Array[];
+  private readonly successorCounts: Float64Array[];
   private readonly idf: Float64Array;
 
   constructor(
@@ -43,17 +45,21 @@ export class SessionModel {
     const inverted = invertSets(this.sets, nItems);
     this.byItem = inverted.map((list) => list.sort((a, b) => times[b] - times[a] || b - a));
     this.idf = Float64Array.from(inverted, (l) => Math.log(1 + sequences.length / (1 + l.length)));
-    this.successors = Array.from({ length: nItems }, () => new Map<number, number>());
+    const successors = Array.from({ length: nItems }, () => new Map<number, number>());
     for (const seq of sequences) {
       for (let i = 0; i < seq.length; i++) {
         for (let d = 1; d <= options.lookahead && i + d < seq.length; d++) {
           const next = seq[i + d];
           if (next === seq[i]) continue;
-          const row = this.successors[seq[i]];
+          const row = successors[seq[i]];
           row.set(next, (row.get(next) ?? 0) + 1 / d);
         }
       }
     }
+    // Typed arrays rather than maps: snapshots move between threads (`transfer.ts`), and the
+    // receiving thread would rebuild some 370,000 map entries on its event loop.
+    this.successorItems = successors.map((row) => Int32Array.from(row.keys()));
+    this.successorCounts = successors.map((row) => Float64Array.from(row.values()));
   }
 
   /** Candidate next items for a session's clicks so far (item indexes, oldest first). */
@@ -62,7 +68,11 @@ export class SessionModel {
     const knn = this.knn(known);
     const successors: ScoreMap = new Map();
     const last = known[known.length - 1];
-    if (last !== undefined) for (const [j, c] of this.successors[last]) successors.set(j, c);
+    if (last !== undefined) {
+      const items = this.successorItems[last];
+      for (let n = 0; n < items.length; n++)
+        successors.set(items[n], this.successorCounts[last][n]);
+    }
     return { knn, successors };
   }
 
