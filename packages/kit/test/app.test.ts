@@ -255,6 +255,51 @@ describe('readiness', () => {
   });
 });
 
+describe('Retry-After', () => {
+  const Busy = defineErrors({
+    WORKERS_BUSY: [503, 'the workers are busy'],
+    TOO_MANY: [429, 'too many requests'],
+  });
+  let app: ServiceApp;
+
+  beforeAll(async () => {
+    app = await createServiceApp({ name: 'test', logger: createLogger('test', 'silent') });
+    app.get('/estimate', async () => {
+      throw Busy.WORKERS_BUSY(undefined, { retryAfter: 2.2 });
+    });
+    app.get('/unknown', async () => {
+      throw Busy.WORKERS_BUSY();
+    });
+    app.get('/limited', async () => {
+      throw Busy.TOO_MANY(undefined, { retryAfter: 30 });
+    });
+    app.get('/moment', async () => {
+      throw Busy.WORKERS_BUSY(undefined, { retryAfter: 0.01 });
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("sends the error's own estimate, rounded up to whole seconds", async () => {
+    expect((await app.inject('/estimate')).headers['retry-after']).toBe('3');
+    expect((await app.inject('/moment')).headers['retry-after']).toBe('1');
+  });
+
+  it('falls back to a default for a 503 that has no estimate', async () => {
+    const res = await app.inject('/unknown');
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+  });
+
+  it('sends the wait on other statuses when the error states one', async () => {
+    const res = await app.inject('/limited');
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('30');
+  });
+});
+
 describe('scanJson', () => {
   it('counts nesting outside strings and tells a \\u escape from an escaped backslash', () => {
     expect(scanJson('{"a": [1, {"b": "[[["}]}')).toEqual({ depth: 3, unicodeEscape: false });
