@@ -148,6 +148,21 @@ describe('service app', () => {
     expect(ok.json()).toEqual({ limit: 5 });
   });
 
+  it('takes a query integer only in plain decimal digits, not as hex, exponent or padded', async () => {
+    for (const limit of ['0x10', '1e1', '%205', '5%20', '0b11', '+5', '5.0', '']) {
+      const res = await app.inject({ method: 'GET', url: `/v1/things?limit=${limit}` });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' });
+      expect(res.json().message).toContain('querystring.limit');
+    }
+    expect((await app.inject({ method: 'GET', url: '/v1/things?limit=016' })).json()).toEqual({
+      limit: 16,
+    });
+    const negative = await app.inject({ method: 'GET', url: '/v1/things?limit=-3' });
+    expect(negative.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' });
+    expect(negative.json().message).toContain('>= 1');
+  });
+
   it('rejects a body string that validation would turn into Infinity', async () => {
     const res = await post('{"horizon": "Infinity"}');
     expect(res.statusCode).toBe(400);
