@@ -71,7 +71,7 @@ export function createBatchStore(schema = 'inventory') {
       if (list.length === 0) return;
       await db.query(
         `INSERT INTO ${t('daily_demand')} (sku, warehouse, day, units)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::int[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[])
          ON CONFLICT (sku, warehouse, day)
          DO UPDATE SET units = daily_demand.units + excluded.units`,
         [
@@ -128,8 +128,10 @@ export function createBatchStore(schema = 'inventory') {
       const out = new Map<string, number[]>();
       for (const [sku, w] of keys) out.set(keyOf(sku, w), new Array<number>(days).fill(0));
       if (keys.length === 0) return out;
+      // Units are bigint, which pg hands over as text; float8 arrives as a number.
       const { rows } = await db.query(
-        `SELECT d.sku, d.warehouse, ($3::date - d.day) AS age, d.units FROM ${t('daily_demand')} d
+        `SELECT d.sku, d.warehouse, ($3::date - d.day) AS age, d.units::float8 AS units
+         FROM ${t('daily_demand')} d
          JOIN unnest($1::text[], $2::text[]) AS k(sku, warehouse) USING (sku, warehouse)
          WHERE d.day > $3::date - $4::int AND d.day <= $3::date`,
         [column(keys, (k) => k[0]), column(keys, (k) => k[1]), asOf, days],
