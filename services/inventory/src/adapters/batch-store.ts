@@ -1,7 +1,8 @@
 import type { ForecastPath } from '../domain/demand';
 import type { LedgerDelta, MovementKind, StockLevel } from '../domain/ledger';
 import type { Policy, SkuSettings } from '../domain/policy';
-import type { Db, StoredForecast } from './store';
+import type { Db } from '@qm/kit';
+import type { StoredForecast } from './store';
 
 /** A movement as stored, with the deltas it made. */
 export interface MovementRow {

@@ -1,31 +1,9 @@
-import type { Pool, PoolClient } from '@qm/kit';
+import type { Db } from '@qm/kit';
 import type { Policy, SkuSettings } from '../domain/policy';
 import type { StockLevel } from '../domain/ledger';
 import { createBatchStore } from './batch-store';
 import type { ForecastPath } from '../domain/demand';
 import type { RestockSignal } from '../domain/signals';
-
-/** A query runner: the pool, or a client inside a transaction. */
-export type Db = Pick<Pool | PoolClient, 'query'>;
-
-/** Runs `work` in one transaction on one client. */
-export async function inTransaction<T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 export interface StoredForecast extends ForecastPath {
   startDay: string;
