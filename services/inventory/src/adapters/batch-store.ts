@@ -24,6 +24,34 @@ export interface DemandRow {
 }
 
 const keyOf = (sku: string, warehouse: string) => `${sku}\u0000${warehouse}`;
+
+/** A row of the `settings` table (pg hands integer and double precision over as numbers). */
+interface SettingsRow {
+  lead_time_days: number;
+  lead_time_sd_days: number;
+  review_period_days: number;
+  service_level: number;
+  min_order_quantity: number;
+  pack_size: number;
+  unit_cost: number | null;
+  order_cost: number | null;
+  holding_rate: number;
+}
+
+/** A row of `settings` as the policy reads it. */
+export function settingsOf(r: SettingsRow): SkuSettings {
+  return {
+    leadTimeDays: r.lead_time_days,
+    leadTimeSdDays: r.lead_time_sd_days,
+    reviewPeriodDays: r.review_period_days,
+    serviceLevel: r.service_level,
+    minOrderQuantity: r.min_order_quantity,
+    packSize: r.pack_size,
+    unitCost: r.unit_cost,
+    orderCost: r.order_cost,
+    holdingRate: r.holding_rate,
+  };
+}
 const column = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick);
 
 /**
@@ -106,22 +134,7 @@ export function createBatchStore(schema = 'inventory') {
 
     async settingsFor(db: Db, skus: string[]): Promise<Map<string, SkuSettings>> {
       const { rows } = await db.query(`SELECT * FROM ${t('settings')} WHERE sku = ANY($1)`, [skus]);
-      return new Map(
-        rows.map((r) => [
-          r.sku as string,
-          {
-            leadTimeDays: r.lead_time_days,
-            leadTimeSdDays: r.lead_time_sd_days,
-            reviewPeriodDays: r.review_period_days,
-            serviceLevel: r.service_level,
-            minOrderQuantity: r.min_order_quantity,
-            packSize: r.pack_size,
-            unitCost: r.unit_cost,
-            orderCost: r.order_cost,
-            holdingRate: r.holding_rate,
-          },
-        ]),
-      );
+      return new Map(rows.map((r) => [r.sku as string, settingsOf(r)]));
     },
 
     /** Daily units over the `days` days ending `asOf` for each SKU and warehouse, oldest first. */

@@ -1,7 +1,7 @@
 import type { Db } from '@qm/kit';
 import type { Policy, SkuSettings } from '../domain/policy';
 import type { StockLevel } from '../domain/ledger';
-import { createBatchStore } from './batch-store';
+import { createBatchStore, settingsOf } from './batch-store';
 import type { ForecastPath } from '../domain/demand';
 import type { RestockSignal } from '../domain/signals';
 
@@ -57,19 +57,7 @@ export function createStore(schema = 'inventory') {
 
     async settings(db: Db, sku: string): Promise<SkuSettings | null> {
       const { rows } = await db.query(`SELECT * FROM ${t('settings')} WHERE sku = $1`, [sku]);
-      if (rows.length === 0) return null;
-      const r = rows[0];
-      return {
-        leadTimeDays: r.lead_time_days,
-        leadTimeSdDays: r.lead_time_sd_days,
-        reviewPeriodDays: r.review_period_days,
-        serviceLevel: r.service_level,
-        minOrderQuantity: r.min_order_quantity,
-        packSize: r.pack_size,
-        unitCost: r.unit_cost,
-        orderCost: r.order_cost,
-        holdingRate: r.holding_rate,
-      };
+      return rows.length === 0 ? null : settingsOf(rows[0]);
     },
 
     async putSettings(db: Db, sku: string, s: SkuSettings): Promise<void> {
