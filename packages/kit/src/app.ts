@@ -16,6 +16,7 @@ import { healthRoutes, type ReadinessCheck } from './health';
 import { createMetricsRegistry, metricsRoutes } from './metrics';
 import { CommonErrors } from './errors';
 import { mayHoldNonFinite, nonFinitePath, parseJsonBodies } from './json-body';
+import { integerFields, nonDecimalField } from './text-integers';
 
 /** A Fastify instance whose routes take TypeBox schemas. */
 export type ServiceApp = FastifyInstance<
@@ -74,6 +75,11 @@ function nonFiniteField(values: unknown, where: string): BadField | undefined {
   return undefined;
 }
 
+function textField(values: unknown, schema: unknown, where: string): BadField | undefined {
+  const name = nonDecimalField(values, integerFields(schema));
+  return name === undefined ? undefined : { where, name };
+}
+
 function bodyField(path: string | undefined): BadField | undefined {
   return path === undefined ? undefined : { where: 'body', name: path };
 }
@@ -108,6 +114,19 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   });
 
   parseJsonBodies(app);
+  app.addHook('preValidation', async (request) => {
+    // Checked before Ajv coerces the text, which would read `0x10` or `1e1` as a number.
+    const schema = request.routeOptions.schema;
+    const field =
+      textField(request.query, schema?.querystring, 'querystring') ??
+      textField(request.params, schema?.params, 'params');
+    if (field !== undefined) {
+      throw CommonErrors.VALIDATION_FAILED(
+        `${field.where}.${field.name} must be an integer in decimal digits`,
+        { field: field.name },
+      );
+    }
+  });
   app.addHook('preHandler', async (request) => {
     // Ajv turns `"Infinity"` or `1e400` into Infinity and then skips the range checks.
     const field =

@@ -1,8 +1,11 @@
-import { Client, Pool, type PoolConfig } from 'pg';
+import { Client, Pool, type PoolClient, type PoolConfig } from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
 
 export type { Pool, PoolClient } from 'pg';
+
+/** A query runner: the pool, or a client inside a transaction. */
+export type Db = Pick<Pool | PoolClient, 'query'>;
 
 /** A PostgreSQL pool whose idle-client errors are logged instead of crashing the process. */
 export function createPool(connectionString: string, log: Logger, extra: PoolConfig = {}): Pool {
@@ -69,6 +72,32 @@ async function migrateLocked(client: Client, options: MigrateOptions): Promise<s
   if (names.length > 0)
     options.log.info({ schema: options.schema, applied: names }, 'migrations applied');
   return names;
+}
+
+/**
+ * Runs `work` in one transaction on one client of the pool: committed when it resolves, rolled
+ * back when it throws, and its error rethrown. A client whose rollback fails as well is
+ * discarded rather than handed back to the pool in a state the next caller cannot use.
+ */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Readiness check for PostgreSQL. */

@@ -114,12 +114,29 @@ export function toErrorBody(error: unknown): ErrorBody {
   };
 }
 
+/** Seconds a 503 asks the caller to wait when the error does not know better. */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The `Retry-After` value for an error: the error's own estimate, rounded up to whole
+ * seconds, or the default for a 503 without one. Other errors send none.
+ */
+function retryAfterFor(error: unknown, statusCode: number): string | undefined {
+  if (!(error instanceof AppError)) return undefined;
+  const seconds = error.retryAfter;
+  if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0) {
+    return String(Math.max(1, Math.ceil(seconds)));
+  }
+  return statusCode === 503 ? String(DEFAULT_RETRY_AFTER_SECONDS) : undefined;
+}
+
 /** The shared Fastify error handler: one JSON shape, 5xx logged at error, 4xx at info. */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = toErrorBody(error);
   body.requestId = request.id;
   if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: body.code, field: body.field }, 'request rejected');
-  if (body.statusCode === 503 && error instanceof AppError) void reply.header('retry-after', '5');
+  const retryAfter = retryAfterFor(error, body.statusCode);
+  if (retryAfter !== undefined) void reply.header('retry-after', retryAfter);
   void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
 }

@@ -16,6 +16,8 @@ export interface AppErrorOptions {
   field?: string;
   details?: unknown;
   cause?: unknown;
+  /** Seconds the caller should wait before trying again, sent as `Retry-After`. */
+  retryAfter?: number;
 }
 
 /** An error with a stable code and the HTTP status it maps to. */
@@ -24,6 +26,7 @@ export class AppError extends Error {
   readonly statusCode: number;
   readonly field?: string;
   readonly details?: unknown;
+  readonly retryAfter?: number;
 
   constructor(code: string, statusCode: number, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +35,7 @@ export class AppError extends Error {
     this.statusCode = statusCode;
     this.field = options.field;
     this.details = options.details;
+    this.retryAfter = options.retryAfter;
   }
 }
 

@@ -5,7 +5,15 @@ export { fieldFromPath, handleError, toErrorBody } from './error-handler';
 export { healthRoutes, type ReadinessCheck } from './health';
 export { createMetricsRegistry, metricsRoutes } from './metrics';
 export { createLogger, loggerOptions, type Logger } from './logger';
-export { createPool, migrate, postgresCheck, type Pool, type PoolClient } from './db';
+export {
+  createPool,
+  inTransaction,
+  migrate,
+  postgresCheck,
+  type Db,
+  type Pool,
+  type PoolClient,
+} from './db';
 export { Cache, Redis, createRedis, dropKeys, redisCheck, ttlSeconds } from './cache';
 export { ErrorResponse, errorResponses } from './schemas';
 export { listen, type ListenOptions } from './server';

@@ -148,6 +148,21 @@ describe('service app', () => {
     expect(ok.json()).toEqual({ limit: 5 });
   });
 
+  it('takes a query integer only in plain decimal digits, not as hex, exponent or padded', async () => {
+    for (const limit of ['0x10', '1e1', '%205', '5%20', '0b11', '+5', '5.0', '']) {
+      const res = await app.inject({ method: 'GET', url: `/v1/things?limit=${limit}` });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' });
+      expect(res.json().message).toContain('querystring.limit');
+    }
+    expect((await app.inject({ method: 'GET', url: '/v1/things?limit=016' })).json()).toEqual({
+      limit: 16,
+    });
+    const negative = await app.inject({ method: 'GET', url: '/v1/things?limit=-3' });
+    expect(negative.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'limit' });
+    expect(negative.json().message).toContain('>= 1');
+  });
+
   it('rejects a body string that validation would turn into Infinity', async () => {
     const res = await post('{"horizon": "Infinity"}');
     expect(res.statusCode).toBe(400);
@@ -252,6 +267,51 @@ describe('readiness', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('Retry-After', () => {
+  const Busy = defineErrors({
+    WORKERS_BUSY: [503, 'the workers are busy'],
+    TOO_MANY: [429, 'too many requests'],
+  });
+  let app: ServiceApp;
+
+  beforeAll(async () => {
+    app = await createServiceApp({ name: 'test', logger: createLogger('test', 'silent') });
+    app.get('/estimate', async () => {
+      throw Busy.WORKERS_BUSY(undefined, { retryAfter: 2.2 });
+    });
+    app.get('/unknown', async () => {
+      throw Busy.WORKERS_BUSY();
+    });
+    app.get('/limited', async () => {
+      throw Busy.TOO_MANY(undefined, { retryAfter: 30 });
+    });
+    app.get('/moment', async () => {
+      throw Busy.WORKERS_BUSY(undefined, { retryAfter: 0.01 });
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("sends the error's own estimate, rounded up to whole seconds", async () => {
+    expect((await app.inject('/estimate')).headers['retry-after']).toBe('3');
+    expect((await app.inject('/moment')).headers['retry-after']).toBe('1');
+  });
+
+  it('falls back to a default for a 503 that has no estimate', async () => {
+    const res = await app.inject('/unknown');
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+  });
+
+  it('sends the wait on other statuses when the error states one', async () => {
+    const res = await app.inject('/limited');
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('30');
   });
 });
 

@@ -1,2 +1,2 @@
-export { seededRandom, shuffled } from './random';
+export { mulberry32, seededRandom, shuffled } from './random';
 export { tfReady } from './tensorflow';

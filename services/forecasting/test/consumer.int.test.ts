@@ -120,6 +120,17 @@ describe('sales consumer on the real stack', () => {
     expect(stored?.mean).toEqual(update.mean);
   }, 60_000);
 
+  it("keeps a day's demand beyond 32 bits exact", async () => {
+    const big = 2 ** 31 - 1;
+    await repo.apply([
+      { eventId: 'big-1', sku: 'SKU-BIG', day: '2011-06-05', quantity: big },
+      { eventId: 'big-2', sku: 'SKU-BIG', day: '2011-06-05', quantity: big },
+    ]);
+    await repo.apply([{ eventId: 'big-3', sku: 'SKU-BIG', day: '2011-06-05', quantity: big }]);
+    expect(await unitsOf('SKU-BIG')).toEqual({ '2011-06-05': 3 * big });
+    expect((await repo.history('SKU-BIG'))?.y.at(-1)).toBe(3 * big);
+  });
+
   it('drops a sale dated centuries ahead and keeps each history within 20,000 days', async () => {
     await stack.bus.publisher.publish(stack.bus.topic('sales'), [
       line('far-1', 'SKU-FAR', 1, '3000-01-01'),

@@ -1,5 +1,5 @@
 import { createLogger, type ServiceApp } from '@qm/kit';
-import { ForecastPool } from '../src/adapters/forecast-pool';
+import { drainSeconds, ForecastPool } from '../src/adapters/forecast-pool';
 import { buildApp } from '../src/app';
 
 const batch = (n: number, length: number) => ({
@@ -19,6 +19,17 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+describe('drainSeconds', () => {
+  it('divides the queued values by the rate the workers fitted at while busy', () => {
+    expect(drainSeconds(3_000, 6_000, 2_000)).toBe(1);
+    expect(drainSeconds(30_000, 1_000, 500)).toBe(15);
+  });
+
+  it('has no estimate before the workers have fitted anything', () => {
+    expect(drainSeconds(3_000, 0, 0)).toBeUndefined();
+  });
+});
 
 describe('forecast worker pool under load', () => {
   let app: ServiceApp;
@@ -47,6 +58,19 @@ describe('forecast worker pool under load', () => {
 
     expect((await first).statusCode).toBe(200);
     expect(pool.queuedValues).toBe(0);
+  });
+
+  it('asks for a Retry-After measured from how fast the workers fitted earlier batches', async () => {
+    expect((await post(batch(16, 200))).statusCode).toBe(200);
+    const first = post(batch(16, 200));
+    await waitFor(() => pool.queuedValues > 0);
+
+    const shed = await post(batch(16, 200));
+    expect(shed.statusCode).toBe(503);
+    const estimate = shed.json().details.retryAfterSeconds as number;
+    expect(estimate).toBeGreaterThan(0);
+    expect(shed.headers['retry-after']).toBe(String(Math.max(1, Math.ceil(estimate))));
+    expect((await first).statusCode).toBe(200);
   });
 
   it('still fits small batches on the calling thread while the workers are busy', async () => {

@@ -159,6 +159,17 @@ describe('forecast routes', () => {
     expect(body.mean.every((v: number) => v >= 0)).toBe(true);
   });
 
+  it('refuses a horizon written as hex or with an exponent instead of reading it as 16', async () => {
+    for (const horizon of ['0x10', '1.6e1']) {
+      const reply = await app.inject({
+        method: 'GET',
+        url: `/v1/forecasts/85123A?horizon=${horizon}`,
+      });
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'horizon' });
+    }
+  });
+
   it('answers 404 for a SKU without sales', async () => {
     const reply = await app.inject({ method: 'GET', url: '/v1/forecasts/NOPE' });
     expect(reply.statusCode).toBe(404);

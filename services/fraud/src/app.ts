@@ -1,4 +1,5 @@
 import { createServiceApp, type Logger, type ReadinessCheck, type ServiceApp } from '@qm/kit';
+import type { Registry } from 'prom-client';
 import { fraudDesk, type FraudDeskDeps } from './domain/fraud-desk';
 import { rulesRoutes } from './routes/rules';
 import { scoreRoutes } from './routes/score';
@@ -8,6 +9,8 @@ export interface FraudAppDeps {
   logger: Logger;
   bodyLimit?: number;
   readiness?: Record<string, ReadinessCheck>;
+  /** The registry `/metrics` serves, holding the service's own metrics too. */
+  metrics?: Registry;
 }
 
 /** The fraud service's HTTP app, from its dependencies. */
@@ -18,6 +21,7 @@ export async function buildApp(deps: FraudAppDeps): Promise<ServiceApp> {
     logger: deps.logger,
     bodyLimit: deps.bodyLimit,
     readiness: { model: () => deps.desk.models.check(), ...deps.readiness },
+    metrics: deps.metrics,
     tags: [
       { name: 'fraud', description: 'Scores, feedback and the model' },
       { name: 'fraud-rules', description: 'Block and allow lists, hard limits' },

@@ -13,6 +13,11 @@ export const FraudConfig = {
   QM_FRAUD_TRAIN_ON_START: Type.Boolean({ default: true }),
   /** How often decisions waiting in memory are written to PostgreSQL and published. */
   QM_FRAUD_FLUSH_MS: Type.Integer({ minimum: 10, default: 100 }),
+  /**
+   * Most bytes of decision rows waiting for PostgreSQL (128 MiB); beyond it the oldest are
+   * dropped. Typical rows are about 1.6 kB, so the bound of 100,000 decisions applies first.
+   */
+  QM_FRAUD_QUEUE_MAX_BYTES: Type.Integer({ minimum: 65_536, default: 134_217_728 }),
   /** How long rules are cached before PostgreSQL is read again (changes apply at once here). */
   QM_FRAUD_RULES_TTL_MS: Type.Integer({ minimum: 100, default: 5000 }),
 };

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { DecisionLog, type DecisionPublisher } from '../src/adapters/decision-log';
 import type { Order } from '../src/domain/order';
 import type { Decision } from '../src/domain/scorer';
@@ -64,6 +65,18 @@ function recordingPublisher() {
 }
 
 const dbError = (message: string, code?: string) => Object.assign(new Error(message), { code });
+
+/** Ids of one width, so that every row has the same size. */
+const ids = (count: number) => Array.from({ length: count }, (_, i) => `t-${i + 10_000}`);
+
+async function droppedCounts(registry: Registry): Promise<Record<string, number>> {
+  const metric = registry.getSingleMetric('qm_fraud_decisions_dropped_total');
+  const values = (await metric?.get())?.values ?? [];
+  return Object.fromEntries(values.map((v) => [String(v.labels.reason), v.value]));
+}
+
+const rowBytes = (rows: Row[]) =>
+  rows.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)), 0);
 
 describe('DecisionLog', () => {
   afterEach(() => {
@@ -188,7 +201,7 @@ describe('DecisionLog', () => {
     const { pool, stored } = fakePool((rows) => rows);
     const { publisher } = recordingPublisher();
     const { log, lines } = recordingLog();
-    const decisions = new DecisionLog(pool, publisher, log, 100, 'fraud', 3);
+    const decisions = new DecisionLog(pool, publisher, log, 100, { maxQueue: 3 });
 
     for (const id of ['t-1', 't-2', 't-3', 't-4', 't-5']) decisions.append(decision(id), order(id));
     await decisions.flush();
@@ -197,8 +210,103 @@ describe('DecisionLog', () => {
     expect(lines).toEqual([
       expect.objectContaining({
         msg: 'decision queue full, oldest dropped',
-        fields: { dropped: 2, waiting: 3 },
+        fields: { dropped: 2, waiting: 3, waitingBytes: expect.any(Number) },
       }),
     ]);
+  });
+
+  it('drops and counts the oldest of a flood whose rows pass the byte bound', async () => {
+    const { pool, inserts, stored } = fakePool((rows) => rows);
+    const { publisher } = recordingPublisher();
+    const { log, lines } = recordingLog();
+    const metrics = new Registry();
+    const maxQueueBytes = 20_000;
+    const decisions = new DecisionLog(pool, publisher, log, 100, { maxQueueBytes, metrics });
+    const flood = ids(5_000);
+
+    for (const id of flood) decisions.append(decision(id), order(id));
+    await decisions.flush();
+
+    const kept = inserts.flat();
+    const oneRow = rowBytes(kept.slice(0, 1));
+    expect(rowBytes(kept)).toBeLessThanOrEqual(maxQueueBytes);
+    expect(rowBytes(kept) + oneRow).toBeGreaterThan(maxQueueBytes);
+    expect([...stored]).toEqual(flood.slice(flood.length - kept.length));
+    expect(await droppedCounts(metrics)).toEqual({ queue_full: flood.length - kept.length });
+    expect(lines.map((l) => l.msg)).toEqual(['decision queue full, oldest dropped']);
+  });
+
+  it('keeps within the byte bound while PostgreSQL is down, newest kept', async () => {
+    let down = true;
+    const { pool, inserts, stored } = fakePool((rows) => {
+      if (down) throw dbError('connection refused');
+      return rows;
+    });
+    const { publisher } = recordingPublisher();
+    const metrics = new Registry();
+    const maxQueueBytes = 20_000;
+    const decisions = new DecisionLog(pool, publisher, recordingLog().log, 100, {
+      maxQueueBytes,
+      metrics,
+    });
+    const all = ids(400);
+
+    for (const id of all.slice(0, 200)) decisions.append(decision(id), order(id));
+    await decisions.flush();
+    for (const id of all.slice(200)) decisions.append(decision(id), order(id));
+    down = false;
+    await decisions.flush();
+
+    const kept = inserts.at(-1) ?? [];
+    expect(rowBytes(kept)).toBeLessThanOrEqual(maxQueueBytes);
+    expect([...stored]).toEqual(all.slice(all.length - kept.length));
+    expect(await droppedCounts(metrics)).toEqual({ queue_full: all.length - kept.length });
+  });
+
+  it('loses nothing in normal flow and counts no drops', async () => {
+    jest.useFakeTimers();
+    const { pool, stored } = fakePool((rows) => rows);
+    const { publisher, published } = recordingPublisher();
+    const { log, lines } = recordingLog();
+    const metrics = new Registry();
+    const decisions = new DecisionLog(pool, publisher, log, 100, {
+      maxQueue: 1_000,
+      maxQueueBytes: 1_000_000,
+      metrics,
+    });
+    const all = ids(4_000);
+    decisions.start();
+
+    // 400 decisions per interval, well within both bounds between two flushes.
+    for (let tick = 0; tick < 10; tick++) {
+      for (const id of all.slice(tick * 400, (tick + 1) * 400)) {
+        decisions.append(decision(id), order(id));
+      }
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    await decisions.stop();
+
+    expect(stored.size).toBe(all.length);
+    expect(published.sort()).toEqual(all);
+    expect(await droppedCounts(metrics)).toEqual({});
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('counts the decisions it drops as unserialisable or refused', async () => {
+    const { pool } = fakePool((rows) => {
+      if (rows.some((r) => r.transaction_id === 't-2')) throw dbError('bad escape', '22P05');
+      return rows;
+    });
+    const { publisher } = recordingPublisher();
+    const metrics = new Registry();
+    const decisions = new DecisionLog(pool, publisher, recordingLog().log, 100, { metrics });
+    const cyclic = { ...order('t-bad') } as Order & { self?: unknown };
+    cyclic.self = cyclic;
+
+    decisions.append(decision('t-bad'), cyclic);
+    for (const id of ['t-1', 't-2', 't-3']) decisions.append(decision(id), order(id));
+    await decisions.flush();
+
+    expect(await droppedCounts(metrics)).toEqual({ not_serialisable: 1, refused: 1 });
   });
 });

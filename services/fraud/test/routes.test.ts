@@ -1,4 +1,6 @@
-import type { ServiceApp } from '@qm/kit';
+import { createMetricsRegistry, type ServiceApp } from '@qm/kit';
+import type { Pool } from 'pg';
+import { DecisionLog } from '../src/adapters/decision-log';
 import { buildApp } from '../src/app';
 import { fakeDeps, type Fakes } from './fakes';
 
@@ -261,6 +263,24 @@ describe('fraud routes without a model', () => {
       const ready = await app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(503);
       expect(ready.json().checks.model).toContain('rules-only');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('fraud metrics', () => {
+  it("serves the decision log's drop count on /metrics", async () => {
+    const fakes = fakeDeps();
+    const metrics = createMetricsRegistry('fraud');
+    const pool = { query: async () => ({ rows: [] }) } as unknown as Pool;
+    const publisher = { publish: async () => undefined };
+    new DecisionLog(pool, publisher, fakes.deps.logger, 100, { metrics });
+    const app = await buildApp({ ...fakes.deps, metrics });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('# TYPE qm_fraud_decisions_dropped_total counter');
     } finally {
       await app.close();
     }

@@ -75,7 +75,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
       kafkaDecisionPublisher(bus.publisher, bus.topic('fraudDecisions')),
       log,
       20,
-      schema,
+      { schema },
     );
     decisions.start();
     app = await buildApp({

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Pool } from '@qm/kit';
+import { inTransaction, type Db, type Pool } from '@qm/kit';
 import { claimEvents, type Publisher } from '@qm/events';
 import { applyMovement, type MovementKind, type StockLevel } from './domain/ledger';
 import { computePolicy, DEFAULT_SETTINGS, type Policy, type SkuSettings } from './domain/policy';
 import { DEFAULT_EMPIRICAL, type ForecastPath } from './domain/demand';
 import { restockSignal, signalFingerprint } from './domain/signals';
-import { inTransaction, type Db, type Store, type StoredForecast } from './adapters/store';
+import type { Store, StoredForecast } from './adapters/store';
 import type { DemandRow, MovementRow } from './adapters/batch-store';
 import { encodeSignal } from './adapters/messages';
 import { InventoryErrors } from './errors';

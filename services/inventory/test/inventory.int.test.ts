@@ -267,6 +267,19 @@ describe('inventory service on the real stack', () => {
     expect(await movementCount('RUNAWAY')).toBe(1);
   });
 
+  it("sums a day's demand beyond 32 bits and reads it back as a number", async () => {
+    const store = createStore(stack.schema);
+    const big = 2 ** 31 - 1;
+    const row = { sku: 'BULK', warehouse: 'main', day: '2011-06-02', units: big };
+    await store.addDemand(stack.pool, [row, row]);
+    await store.addDemand(stack.pool, [row]);
+
+    const histories = await store.histories(stack.pool, [['BULK', 'main']], '2011-06-02', 3);
+    expect(histories.get('BULK\u0000main')).toEqual([0, 0, 3 * big]);
+    const history = await store.history(stack.pool, 'BULK', null, '2011-06-02', 3);
+    expect(history).toEqual([0, 0, 3 * big]);
+  });
+
   it('answers 409 and stores nothing when movements would leave the ledger range', async () => {
     const post = (eventId: string, kind: string) =>
       app.inject({

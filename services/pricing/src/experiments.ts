@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
-import type { Pool } from '@qm/kit';
+import { inTransaction, type Pool } from '@qm/kit';
 import {
   applyClicks,
   armTotals,
   experimentById,
-  inTransaction,
   insertExperiment,
   runningExperiments,
   stopArms,

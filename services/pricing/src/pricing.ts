@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
-import { CommonErrors, type Cache, type Pool } from '@qm/kit';
+import { CommonErrors, inTransaction, type Cache, type Db, type Pool } from '@qm/kit';
 import type { Publisher } from '@qm/events';
 import { encodePriceChange } from './adapters/messages';
 import type { StockLookup } from './adapters/stock';
 import {
   guardrailsFor,
   hasNewerRecommendation,
-  inTransaction,
   insertRecommendation,
   lockSkuApprovals,
   lowestCompetitorPrice,
@@ -16,7 +15,6 @@ import {
   recommendationById,
   recordApproval,
   skuRow,
-  type Db,
   type StoredRecommendation,
   upsertCompetitorPrices,
   upsertObservedPrices,

@@ -13,10 +13,10 @@ import {
   timestampFromDate,
   topicName,
 } from '@qm/contracts';
-import { Cache, createLogger, type ServiceApp } from '@qm/kit';
+import { Cache, createLogger, inTransaction, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
 import { productInput, saleInput } from '../src/adapters/messages';
-import { applyProducts, applySales, inTransaction } from '../src/adapters/store';
+import { applyProducts, applySales } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createEstimator } from '../src/estimates';
 import { createExperiments } from '../src/experiments';

@@ -7,11 +7,10 @@
  * matrix product, and updated in place.
  */
 import * as tf from '@tensorflow/tfjs';
-import { tfReady } from '@qm/learning';
+import { mulberry32, tfReady } from '@qm/learning';
 import { rawFeatures, type FeatureOptions } from './features';
 import { bagsOf, EmbeddingModel, type Bags } from './embedding-model';
 import { DEFAULT_EMBEDDING_TRAINING, type EmbeddingTrainOptions } from './embedding-options';
-import { seededRandom } from './softmax';
 
 /** Features seen in at least `minDf` of the texts, sorted. */
 function vocabulary(texts: string[], options: FeatureOptions, minDf = 2): string[] {
@@ -97,7 +96,7 @@ export async function trainEmbeddingModel(
   const index = new Map(features.map((f, i) => [f, i]));
   const bagPools: Bags[][] = pools.map((pool) => pool.map((t) => bagsOf(t, o.features, index)));
   const k = classes.length;
-  const random = seededRandom(o.seed);
+  const random = mulberry32(o.seed);
 
   const vectors = Float32Array.from(
     { length: features.length * o.dims },

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@qm/learning';
 import type { SparseVector } from './features';
 
 /** Weights of a multinomial logistic regression over sparse features. */
@@ -22,18 +23,6 @@ export const DEFAULT_TRAINING: SoftmaxTrainOptions = {
   l2: 1e-6,
   seed: 7,
 };
-
-/** A small deterministic PRNG (mulberry32), so training runs are repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Class scores (logits) of one vector. */
 export function logits(model: SoftmaxState, x: SparseVector, out?: Float64Array): Float64Array {
@@ -78,7 +67,7 @@ export function trainSoftmax(
     weights: new Float32Array(dims * k),
     bias: new Float32Array(k),
   };
-  const random = seededRandom(options.seed);
+  const random = mulberry32(options.seed);
   const z = new Float64Array(k);
   // L2 shrinkage is kept as one scale factor so that each step touches only active features.
   let scale = 1;

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@qm/learning';
 import { augment } from './augment';
 import { DEFAULT_EMBEDDING_TRAINING, type EmbeddingTrainOptions } from './embedding-options';
 import { DEFAULT_FEATURES, Vectoriser, type FeatureOptions, type SparseVector } from './features';
@@ -5,7 +6,6 @@ import { IntentModel, type EmbeddingPart } from './intent-model';
 import { paraphrases } from './paraphrases';
 import {
   DEFAULT_TRAINING,
-  seededRandom,
   trainSoftmax,
   type SoftmaxState,
   type SoftmaxTrainOptions,
@@ -50,7 +50,7 @@ interface Pools {
 }
 
 function buildPools(examples: LabelledText[], options: TrainOptions): Pools {
-  const random = seededRandom(options.softmax.seed + 1);
+  const random = mulberry32(options.softmax.seed + 1);
   const clean = examples.map((e) => ({ text: normalise(e.text), intent: e.intent }));
   const classes = [...new Set(clean.map((e) => e.intent))].sort();
   const classIndex = new Map(classes.map((c, i) => [c, i]));

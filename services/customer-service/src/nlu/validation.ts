@@ -1,4 +1,4 @@
-import { seededRandom } from './softmax';
+import { mulberry32 } from '@qm/learning';
 import { normalise } from './text';
 
 /**
@@ -73,7 +73,7 @@ export function nearDuplicateGroups(rows: SpannedText[], similarity = 0.7): numb
 
 /** Assigns whole groups to `k` folds at random (seeded); returns the fold of each row. */
 export function groupFolds(groups: number[], k: number, seed = 11): number[] {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const ids = [...new Set(groups)];
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,5 +1,5 @@
 import { claimEvents } from '@qm/events';
-import type { Pool } from '@qm/kit';
+import { inTransaction, type Pool } from '@qm/kit';
 import type { DemandHistory, SkuForecast } from '../domain/sku-forecasts';
 import { addSteps, MAX_SERIES_LENGTH } from '../domain/series';
 
@@ -23,9 +23,7 @@ export class DemandRepository {
    * delivered. Returns the SKUs whose demand changed.
    */
   async apply(events: DemandEvent[]): Promise<string[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const fresh = await claimEvents(client, `${this.schema}.processed_events`, events);
       const sums = new Map<string, { sku: string; day: string; units: number }>();
       for (const e of fresh) {
@@ -43,14 +41,8 @@ export class DemandRepository {
           [rows.map((r) => r.sku), rows.map((r) => r.day), rows.map((r) => r.units)],
         );
       }
-      await client.query('COMMIT');
       return [...new Set(rows.map((r) => r.sku))];
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

@@ -18,6 +18,15 @@ const INLINE_BELOW = 16;
 export const DEFAULT_MAX_QUEUED_VALUES = 1_000_000;
 
 /**
+ * Seconds until `queued` values are fitted, at the rate the workers reached while busy, or
+ * undefined before they have fitted anything.
+ */
+export function drainSeconds(queued: number, fitted: number, busyMs: number): number | undefined {
+  if (fitted <= 0 || busyMs <= 0) return undefined;
+  return queued / (fitted / (busyMs / 1000));
+}
+
+/**
  * Fits forecasts on worker threads so a batch of local fits uses every core. Each worker
  * loads the global model from the same file. Workers run TypeScript through tsx's register
  * hook, as the service itself does.
@@ -25,7 +34,9 @@ export const DEFAULT_MAX_QUEUED_VALUES = 1_000_000;
  * The values queued on the workers are bounded by `maxQueuedValues`: a batch that would go
  * beyond it while others run is refused with `FORECAST_OVERLOADED` (503) at once, rather than
  * queued behind work that would keep its caller waiting past any timeout. A batch larger than
- * the bound still runs when the workers are idle.
+ * the bound still runs when the workers are idle. The refusal carries the time the workers
+ * would take to fit what is queued, measured from the values they fitted while busy, as its
+ * `Retry-After`.
  */
 export class ForecastPool {
   private readonly workers: Worker[] = [];
@@ -33,6 +44,10 @@ export class ForecastPool {
   private nextId = 0;
   private nextWorker = 0;
   private queued = 0;
+  /** Values fitted on the workers and the time they were busy, for the drain estimate. */
+  private fitted = 0;
+  private busyMs = 0;
+  private busySince = 0;
 
   constructor(
     size: number,
@@ -82,12 +97,22 @@ export class ForecastPool {
     }
     const values = series.reduce((n, s) => n + s.y.length, 0);
     if (this.queued > 0 && this.queued + values > this.maxQueuedValues) {
+      const busyMs = this.busyMs + performance.now() - this.busySince;
+      const wait = drainSeconds(this.queued, this.fitted, busyMs);
       throw ForecastErrors.FORECAST_OVERLOADED(
         `the forecast workers have ${this.queued} values queued ` +
           `(at most ${this.maxQueuedValues}): retry later`,
-        { details: { queuedValues: this.queued, maxQueuedValues: this.maxQueuedValues } },
+        {
+          details: {
+            queuedValues: this.queued,
+            maxQueuedValues: this.maxQueuedValues,
+            ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
+          },
+          retryAfter: wait,
+        },
       );
     }
+    if (this.queued === 0) this.busySince = performance.now();
     this.queued += values;
     try {
       const chunks = Math.min(series.length, this.workers.length * 4);
@@ -96,9 +121,12 @@ export class ForecastPool {
       for (let i = 0; i < series.length; i += size) {
         parts.push(this.run(series.slice(i, i + size), options, withBacktest));
       }
-      return (await Promise.all(parts)).flat();
+      const results = (await Promise.all(parts)).flat();
+      this.fitted += values;
+      return results;
     } finally {
       this.queued -= values;
+      if (this.queued === 0) this.busyMs += performance.now() - this.busySince;
     }
   }
 

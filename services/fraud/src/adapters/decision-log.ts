@@ -1,23 +1,35 @@
 import { backoffDelay } from '@qm/kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { Counter, Registry } from 'prom-client';
 import type { Decision } from '../domain/scorer';
 import type { Order } from '../domain/order';
+import { DecisionQueue, type Pending } from './decision-queue';
 
 /** Sends stored decisions on; resolves once the broker has them. */
 export interface DecisionPublisher {
   publish(decisions: Decision[], requestId?: string): Promise<void>;
 }
 
-interface Pending {
-  /** Without its feature vector, which only the stored row needs. */
-  decision: Decision;
-  /** The row as JSON, made when the decision is queued. */
-  row: string;
+export interface DecisionLogOptions {
+  /** The PostgreSQL schema of the `decisions` table. */
+  schema?: string;
+  /** Beyond this many waiting decisions the oldest are dropped, with an error logged. */
+  maxQueue?: number;
+  /** Beyond this many bytes of waiting rows the oldest are dropped, likewise. */
+  maxQueueBytes?: number;
+  /** Where the count of dropped decisions is registered; a private registry when absent. */
+  metrics?: Registry;
 }
+
+/** Why a decision was dropped before it was stored, as the metric labels it. */
+type DropReason = 'queue_full' | 'not_serialisable' | 'refused';
 
 /** Longest wait between two attempts while PostgreSQL or Kafka keeps failing. */
 const MAX_BACKOFF_MS = 30_000;
+
+/** The service's default byte bound (`QM_FRAUD_QUEUE_MAX_BYTES`). */
+const DEFAULT_MAX_QUEUE_BYTES = 128 * 1024 * 1024;
 
 /** PostgreSQL's data exceptions and integrity violations: the row, not the database, is wrong. */
 function isRowError(error: unknown): boolean {
@@ -64,9 +76,11 @@ class RepeatedFailure {
  * halving the batch and dropped; any other failed insert keeps the queue, and the next
  * attempts back off up to `MAX_BACKOFF_MS`. A failed publish leaves rows unpublished, and they
  * are retried from PostgreSQL. What is lost on a crash is at most one interval of decisions.
+ * The queue is bounded by count and by bytes of rows; every decision dropped is counted in
+ * `qm_fraud_decisions_dropped_total` by reason.
  */
 export class DecisionLog {
-  private queue: Pending[] = [];
+  private readonly queue: DecisionQueue;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private retryUnpublished = true;
@@ -76,16 +90,27 @@ export class DecisionLog {
   private dropped = 0;
   private readonly storing: RepeatedFailure;
   private readonly publishing: RepeatedFailure;
+  private readonly droppedTotal: Counter<'reason'>;
+  private readonly schema: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly publisher: DecisionPublisher,
     private readonly log: Logger,
     private readonly flushMs: number,
-    private readonly schema = 'fraud',
-    /** Beyond this many waiting decisions the oldest are dropped, with an error logged. */
-    private readonly maxQueue = 100_000,
+    options: DecisionLogOptions = {},
   ) {
+    this.schema = options.schema ?? 'fraud';
+    this.queue = new DecisionQueue(
+      options.maxQueue ?? 100_000,
+      options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES,
+    );
+    this.droppedTotal = new Counter({
+      name: 'qm_fraud_decisions_dropped_total',
+      help: 'Decisions dropped before they were stored, by reason',
+      labelNames: ['reason'],
+      registers: [options.metrics ?? new Registry()],
+    });
     this.storing = new RepeatedFailure(
       log,
       'decisions not stored, will retry',
@@ -115,12 +140,12 @@ export class DecisionLog {
         { transactionId: decision.transactionId, reason },
         'decision not serialisable, dropped',
       );
+      this.countDropped('not_serialisable', 1);
       return;
     }
-    this.queue.push({ decision: { ...decision, features: [] }, row });
-    if (this.queue.length > this.maxQueue) {
-      this.dropped += this.queue.splice(0, this.queue.length - this.maxQueue).length;
-    }
+    const bytes = Buffer.byteLength(row);
+    const pending = { decision: { ...decision, features: [] }, row, bytes };
+    this.queueFull(this.queue.push(pending));
   }
 
   /**
@@ -139,6 +164,16 @@ export class DecisionLog {
     await this.flush();
   }
 
+  private countDropped(reason: DropReason, count: number): void {
+    if (count > 0) this.droppedTotal.inc({ reason }, count);
+  }
+
+  /** Counts decisions the queue dropped for its bounds; the log line waits for the flush. */
+  private queueFull(dropped: number): void {
+    this.dropped += dropped;
+    this.countDropped('queue_full', dropped);
+  }
+
   private run(timed: boolean): Promise<void> {
     this.flushing ??= this.flushOnce(timed).finally(() => {
       this.flushing = undefined;
@@ -150,8 +185,12 @@ export class DecisionLog {
   private async flushOnce(timed: boolean): Promise<void> {
     if (this.dropped > 0) {
       // One line per flush however many were dropped since the last one.
-      const waiting = this.queue.length;
-      this.log.error({ dropped: this.dropped, waiting }, 'decision queue full, oldest dropped');
+      const fields = {
+        dropped: this.dropped,
+        waiting: this.queue.length,
+        waitingBytes: this.queue.bytes,
+      };
+      this.log.error(fields, 'decision queue full, oldest dropped');
       this.dropped = 0;
     }
     const now = Date.now();
@@ -183,8 +222,7 @@ export class DecisionLog {
 
   /** Inserts the queue: the decisions that were new, or undefined when it stays queued. */
   private async storeQueue(): Promise<Decision[] | undefined> {
-    const batch = this.queue;
-    this.queue = [];
+    const batch = this.queue.takeAll();
     if (batch.length === 0) return [];
     try {
       const inserted = await this.store(batch);
@@ -192,7 +230,7 @@ export class DecisionLog {
       this.storing.succeeded({ waiting: this.queue.length });
       return inserted;
     } catch (err) {
-      this.queue = batch.concat(this.queue);
+      this.queueFull(this.queue.putBack(batch));
       // Part of the batch may be stored already: those rows are found again as unpublished.
       this.retryUnpublished = true;
       this.storing.failed(err, { waiting: this.queue.length });
@@ -220,6 +258,7 @@ export class DecisionLog {
           { transactionId, reason: messageOf(err) },
           'decision refused by PostgreSQL, dropped',
         );
+        this.countDropped('refused', 1);
         return [];
       }
       const half = Math.ceil(batch.length / 2);

@@ -1,3 +1,4 @@
+import { inTransaction } from '@qm/kit';
 import type { Pool } from 'pg';
 import {
   emptyRules,
@@ -82,9 +83,7 @@ export class RulesRepository {
     const allowed = [
       ...new Set(allow.map((v) => normaliseListValue(kind, v)).filter(Boolean)),
     ].filter((v) => !blocked.includes(v));
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`delete from ${this.schema}.list_entries where kind = $1`, [kind]);
       await client.query(
         `insert into ${this.schema}.list_entries (kind, value, action)
@@ -95,13 +94,7 @@ export class RulesRepository {
           [...blocked.map(() => 'block'), ...allowed.map(() => 'allow')],
         ],
       );
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return this.list(kind);
   }
 
@@ -112,22 +105,14 @@ export class RulesRepository {
   /** Replaces the hard limits; a limit left out is removed. */
   async replaceLimits(limits: Limits): Promise<Limits> {
     const names = LIMIT_NAMES.filter((n) => limits[n] !== undefined);
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`delete from ${this.schema}.limits`);
       await client.query(
         `insert into ${this.schema}.limits (name, value)
          select n, v from unnest($1::text[], $2::float8[]) as t(n, v)`,
         [names, names.map((n) => limits[n])],
       );
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return this.limits();
   }
 }

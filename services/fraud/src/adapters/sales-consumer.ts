@@ -7,6 +7,7 @@ import {
   type SaleLine,
 } from '@qm/contracts';
 import { claimEvents, type ConsumerSpec } from '@qm/events';
+import { inTransaction } from '@qm/kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { implausibleLine, saleObservations } from '../domain/sales';
@@ -34,10 +35,8 @@ export function salesConsumer(deps: {
     decode: (value) => decode(SaleLineSchema, value),
     validate: (line) => saleLineProblem(line) ?? implausibleLine(line),
     async handle(events) {
-      const client = await deps.pool.connect();
-      try {
-        await client.query('begin');
-        const lines = events.map((e) => e.value);
+      const lines = events.map((e) => e.value);
+      const orders = await inTransaction(deps.pool, async (client) => {
         const fresh = await claimEvents(client, table, lines);
         const observations = saleObservations(
           fresh.map((l) => ({
@@ -51,14 +50,9 @@ export function salesConsumer(deps: {
           })),
         );
         for (const o of observations) await deps.velocity.observe(o, 'add');
-        await client.query('commit');
-        deps.log.debug({ lines: lines.length, orders: observations.length }, 'sales applied');
-      } catch (error) {
-        await client.query('rollback');
-        throw error;
-      } finally {
-        client.release();
-      }
+        return observations.length;
+      });
+      deps.log.debug({ lines: lines.length, orders }, 'sales applied');
     },
   };
 }

@@ -3,6 +3,8 @@
  * Every node keeps its value so a prediction can be split into per-feature pushes along
  * the path it takes (the difference of node values at each split).
  */
+import { mulberry32 } from '@qm/learning';
+
 export interface TreeNode {
   /** Feature index; -1 for a leaf. */
   f: number;
@@ -40,17 +42,6 @@ function quantileEdges(values: number[], bins: number): number[] {
     if (edges.length === 0 || edge > edges[edges.length - 1]) edges.push(edge);
   }
   return edges;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fits boosted trees on rows `x` with labels `y` (0 or 1). */

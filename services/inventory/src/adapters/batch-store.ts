@@ -1,7 +1,8 @@
 import type { ForecastPath } from '../domain/demand';
 import type { LedgerDelta, MovementKind, StockLevel } from '../domain/ledger';
 import type { Policy, SkuSettings } from '../domain/policy';
-import type { Db, StoredForecast } from './store';
+import type { Db } from '@qm/kit';
+import type { StoredForecast } from './store';
 
 /** A movement as stored, with the deltas it made. */
 export interface MovementRow {
@@ -23,6 +24,34 @@ export interface DemandRow {
 }
 
 const keyOf = (sku: string, warehouse: string) => `${sku}\u0000${warehouse}`;
+
+/** A row of the `settings` table (pg hands integer and double precision over as numbers). */
+interface SettingsRow {
+  lead_time_days: number;
+  lead_time_sd_days: number;
+  review_period_days: number;
+  service_level: number;
+  min_order_quantity: number;
+  pack_size: number;
+  unit_cost: number | null;
+  order_cost: number | null;
+  holding_rate: number;
+}
+
+/** A row of `settings` as the policy reads it. */
+export function settingsOf(r: SettingsRow): SkuSettings {
+  return {
+    leadTimeDays: r.lead_time_days,
+    leadTimeSdDays: r.lead_time_sd_days,
+    reviewPeriodDays: r.review_period_days,
+    serviceLevel: r.service_level,
+    minOrderQuantity: r.min_order_quantity,
+    packSize: r.pack_size,
+    unitCost: r.unit_cost,
+    orderCost: r.order_cost,
+    holdingRate: r.holding_rate,
+  };
+}
 const column = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick);
 
 /**
@@ -71,7 +100,7 @@ export function createBatchStore(schema = 'inventory') {
       if (list.length === 0) return;
       await db.query(
         `INSERT INTO ${t('daily_demand')} (sku, warehouse, day, units)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::int[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[])
          ON CONFLICT (sku, warehouse, day)
          DO UPDATE SET units = daily_demand.units + excluded.units`,
         [
@@ -105,22 +134,7 @@ export function createBatchStore(schema = 'inventory') {
 
     async settingsFor(db: Db, skus: string[]): Promise<Map<string, SkuSettings>> {
       const { rows } = await db.query(`SELECT * FROM ${t('settings')} WHERE sku = ANY($1)`, [skus]);
-      return new Map(
-        rows.map((r) => [
-          r.sku as string,
-          {
-            leadTimeDays: r.lead_time_days,
-            leadTimeSdDays: r.lead_time_sd_days,
-            reviewPeriodDays: r.review_period_days,
-            serviceLevel: r.service_level,
-            minOrderQuantity: r.min_order_quantity,
-            packSize: r.pack_size,
-            unitCost: r.unit_cost,
-            orderCost: r.order_cost,
-            holdingRate: r.holding_rate,
-          },
-        ]),
-      );
+      return new Map(rows.map((r) => [r.sku as string, settingsOf(r)]));
     },
 
     /** Daily units over the `days` days ending `asOf` for each SKU and warehouse, oldest first. */
@@ -128,8 +142,10 @@ export function createBatchStore(schema = 'inventory') {
       const out = new Map<string, number[]>();
       for (const [sku, w] of keys) out.set(keyOf(sku, w), new Array<number>(days).fill(0));
       if (keys.length === 0) return out;
+      // Units are bigint, which pg hands over as text; float8 arrives as a number.
       const { rows } = await db.query(
-        `SELECT d.sku, d.warehouse, ($3::date - d.day) AS age, d.units FROM ${t('daily_demand')} d
+        `SELECT d.sku, d.warehouse, ($3::date - d.day) AS age, d.units::float8 AS units
+         FROM ${t('daily_demand')} d
          JOIN unnest($1::text[], $2::text[]) AS k(sku, warehouse) USING (sku, warehouse)
          WHERE d.day > $3::date - $4::int AND d.day <= $3::date`,
         [column(keys, (k) => k[0]), column(keys, (k) => k[1]), asOf, days],

@@ -1,31 +1,9 @@
-import type { Pool, PoolClient } from '@qm/kit';
+import type { Db } from '@qm/kit';
 import type { Policy, SkuSettings } from '../domain/policy';
 import type { StockLevel } from '../domain/ledger';
-import { createBatchStore } from './batch-store';
+import { createBatchStore, settingsOf } from './batch-store';
 import type { ForecastPath } from '../domain/demand';
 import type { RestockSignal } from '../domain/signals';
-
-/** A query runner: the pool, or a client inside a transaction. */
-export type Db = Pick<Pool | PoolClient, 'query'>;
-
-/** Runs `work` in one transaction on one client. */
-export async function inTransaction<T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 export interface StoredForecast extends ForecastPath {
   startDay: string;
@@ -79,19 +57,7 @@ export function createStore(schema = 'inventory') {
 
     async settings(db: Db, sku: string): Promise<SkuSettings | null> {
       const { rows } = await db.query(`SELECT * FROM ${t('settings')} WHERE sku = $1`, [sku]);
-      if (rows.length === 0) return null;
-      const r = rows[0];
-      return {
-        leadTimeDays: r.lead_time_days,
-        leadTimeSdDays: r.lead_time_sd_days,
-        reviewPeriodDays: r.review_period_days,
-        serviceLevel: r.service_level,
-        minOrderQuantity: r.min_order_quantity,
-        packSize: r.pack_size,
-        unitCost: r.unit_cost,
-        orderCost: r.order_cost,
-        holdingRate: r.holding_rate,
-      };
+      return rows.length === 0 ? null : settingsOf(rows[0]);
     },
 
     async putSettings(db: Db, sku: string, s: SkuSettings): Promise<void> {

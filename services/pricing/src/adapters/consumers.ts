@@ -1,6 +1,6 @@
 import { clickEventProblem, productProblem, saleLineProblem, topicName } from '@qm/contracts';
 import type { ConsumerHandle, EventBus } from '@qm/events';
-import type { Pool } from '@qm/kit';
+import { inTransaction, type Pool } from '@qm/kit';
 import type { Experiments } from '../experiments';
 import {
   clickInput,
@@ -10,7 +10,7 @@ import {
   productInput,
   saleInput,
 } from './messages';
-import { applyProducts, applySales, inTransaction, type ClickInput } from './store';
+import { applyProducts, applySales, type ClickInput } from './store';
 
 /**
  * Starts the three consumers: sales into daily price points, products into costs and

@@ -1,31 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { claimEvents } from '@qm/events';
-import type { Pool, PoolClient } from '@qm/kit';
+import type { Db, PoolClient } from '@qm/kit';
 import type { Arm, ArmTotals } from '../domain/experiments';
 import type { Guardrails } from '../domain/guardrails';
 import { countLine, segmentOf, type CustomerLines, type Segment } from '../domain/segments';
-
-/** A query runner: the pool, or a client inside a transaction. */
-export type Db = Pick<Pool | PoolClient, 'query'>;
-
-/** Runs `work` in one transaction on one client. */
-export async function inTransaction<T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /** One sale line as this service needs it. */
 export interface SaleInput {

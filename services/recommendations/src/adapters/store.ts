@@ -1,5 +1,5 @@
 import { claimEvents } from '@qm/events';
-import type { Pool, PoolClient } from '@qm/kit';
+import { inTransaction, type Pool } from '@qm/kit';
 import { type Interaction, type ProductInfo } from '../domain/types';
 
 /** An interaction with the id of the event that carried it. */
@@ -20,25 +20,10 @@ export interface InteractionStore {
 export function createStore(pool: Pool, schema: string): InteractionStore {
   const table = (name: string): string => `${schema}.${name}`;
 
-  async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
   return {
     async record(events) {
       if (events.length === 0) return [];
-      return inTransaction(async (client) => {
+      return inTransaction(pool, async (client) => {
         const rows = await claimEvents(client, table('processed_events'), events);
         if (rows.length > 0) {
           await client.query(
