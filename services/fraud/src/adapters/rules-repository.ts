@@ -23,7 +23,9 @@ export interface ListContents {
  */
 export class RulesRepository {
   private cached: { rules: RuleSet; at: number } | undefined;
-  private loading: Promise<RuleSet> | undefined;
+  private loading: { rules: Promise<RuleSet>; version: number } | undefined;
+  /** Counts committed writes: a load begun before one may miss it, so it is not shared. */
+  private version = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -43,13 +45,18 @@ export class RulesRepository {
   }
 
   private refresh(): Promise<RuleSet> {
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
-    });
-    return this.loading;
+    let loading = this.loading;
+    if (loading === undefined || loading.version !== this.version) {
+      const rules = this.load(this.version).finally(() => {
+        if (this.loading?.rules === rules) this.loading = undefined;
+      });
+      loading = { rules, version: this.version };
+      this.loading = loading;
+    }
+    return loading.rules;
   }
 
-  private async load(): Promise<RuleSet> {
+  private async load(version: number): Promise<RuleSet> {
     const [entries, limits] = await Promise.all([
       this.pool.query<{ kind: ListKind; value: string; action: ListAction }>(
         `select kind, value, action from ${this.schema}.list_entries`,
@@ -63,7 +70,7 @@ export class RulesRepository {
     const allow = rules.lists.allow as Record<ListKind, Set<string>>;
     for (const e of entries.rows) (e.action === 'block' ? block : allow)[e.kind].add(e.value);
     for (const l of limits.rows) if (LIMIT_NAMES.includes(l.name)) rules.limits[l.name] = l.value;
-    this.cached = { rules, at: Date.now() };
+    if (version === this.version) this.cached = { rules, at: Date.now() };
     return rules;
   }
 
@@ -96,6 +103,7 @@ export class RulesRepository {
         ],
       );
       await client.query('commit');
+      this.version += 1;
     } catch (error) {
       await client.query('rollback');
       throw error;
@@ -122,6 +130,7 @@ export class RulesRepository {
         [names, names.map((n) => limits[n])],
       );
       await client.query('commit');
+      this.version += 1;
     } catch (error) {
       await client.query('rollback');
       throw error;
