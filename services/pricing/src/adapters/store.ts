@@ -471,9 +471,15 @@ export async function insertExperiment(
   return result.rows[0];
 }
 
-export async function experimentById(db: Db, id: string): Promise<ExperimentRow | undefined> {
+/** An experiment; `forUpdate` holds off other stops until the transaction ends. */
+export async function experimentById(
+  db: Db,
+  id: string,
+  forUpdate = false,
+): Promise<ExperimentRow | undefined> {
   const result = await db.query<ExperimentRow>(
-    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE id = $1`,
+    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE id = $1
+     ${forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
   );
   return result.rows[0];
