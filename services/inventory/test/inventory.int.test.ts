@@ -15,6 +15,7 @@ import { Cache, createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
 import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
+import type { RestockSignal } from '../src/domain/signals';
 import { createInventory, type Inventory } from '../src/inventory';
 import { BROKERS, openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
 
@@ -174,6 +175,38 @@ describe('inventory service on the real stack', () => {
       })
     ).json();
     expect(changed.signals).toEqual([expect.objectContaining({ sku: 'SHORT', status: 'closed' })]);
+  });
+
+  it('numbers signal changes in commit order, so a cursor skips none of them', async () => {
+    const store = createStore(stack.schema);
+    const signal = (sku: string) => ({ sku, urgency: 'critical' }) as RestockSignal;
+    const page = (afterSeq: number) =>
+      store.signals(stack.pool, { afterSeq, includeClosed: true, limit: 100 });
+    const start = Math.max(0, ...(await page(0)).map((r) => r.seq));
+    const early = await stack.pool.connect();
+    const late = await stack.pool.connect();
+    try {
+      await early.query('BEGIN');
+      await late.query('BEGIN');
+      await store.saveSignal(early, 'ORDER-A', 'main', signal('ORDER-A'), 'a');
+      // The later change commits first, unless it has to wait for the earlier one.
+      const later = store
+        .saveSignal(late, 'ORDER-B', 'main', signal('ORDER-B'), 'b')
+        .then(() => late.query('COMMIT'));
+      await Promise.race([later, new Promise((resolve) => setTimeout(resolve, 300))]);
+      const first = await page(start);
+      await early.query('COMMIT');
+      await later;
+
+      const cursor = Math.max(start, ...first.map((r) => r.seq));
+      const seen = [...first, ...(await page(cursor))].map((r) => r.sku);
+      expect(seen.filter((sku) => sku.startsWith('ORDER-')).sort()).toEqual(['ORDER-A', 'ORDER-B']);
+    } finally {
+      await early.query('ROLLBACK').catch(() => undefined);
+      await late.query('ROLLBACK').catch(() => undefined);
+      early.release();
+      late.release();
+    }
   });
 
   it('answers a policy from history, then from a forecast, and 404 when unknown', async () => {

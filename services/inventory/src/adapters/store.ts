@@ -261,7 +261,12 @@ export function createStore(schema = 'inventory') {
       }));
     },
 
-    /** Stores the signal when it differs from the last one; true when it changed. */
+    /**
+     * Stores the signal when it differs from the last one; true when it changed. Changes are
+     * numbered in commit order: the first one of a transaction waits for any other
+     * transaction that numbered changes to end, or a reader paging by number could pass a
+     * number still uncommitted and never see it.
+     */
     async saveSignal(
       db: Db,
       sku: string,
@@ -270,8 +275,9 @@ export function createStore(schema = 'inventory') {
       fingerprint: string,
     ): Promise<boolean> {
       const { rows } = await db.query(
-        `INSERT INTO ${t('restock_signals')} (sku, warehouse, open, urgency, body, fingerprint, seq)
-         SELECT $1, $2, $3, $4, $5, $6, nextval('${t('signal_changes')}')
+        `WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended($7, 0)))
+         INSERT INTO ${t('restock_signals')} (sku, warehouse, open, urgency, body, fingerprint, seq)
+         SELECT $1, $2, $3, $4, $5, $6, nextval('${t('signal_changes')}') FROM turn
          WHERE $3 OR EXISTS (SELECT 1 FROM ${t('restock_signals')}
                              WHERE sku = $1 AND warehouse = $2 AND open)
          ON CONFLICT (sku, warehouse) DO UPDATE SET open = $3, urgency = $4, body = $5,
@@ -285,6 +291,7 @@ export function createStore(schema = 'inventory') {
           signal?.urgency ?? 'none',
           JSON.stringify(signal),
           fingerprint,
+          `qm-inventory-signals:${schema}`,
         ],
       );
       return rows.length > 0;
