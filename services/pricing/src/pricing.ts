@@ -69,10 +69,19 @@ export function createPricing(deps: PricingDeps) {
   const { pool, estimator } = deps;
 
   async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    return cachedWhile(key, async () => true, compute);
+  }
+
+  /** The cached value while `current` holds for it, else the computed one (then cached). */
+  async function cachedWhile<T>(
+    key: string,
+    current: (hit: NoInfer<T>) => Promise<boolean>,
+    compute: () => Promise<T>,
+  ): Promise<T> {
     if (!deps.cache) return compute();
     try {
       const hit = await deps.cache.get<T>(key);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined && (await current(hit))) return hit;
     } catch (err) {
       deps.log.warn({ err }, 'cache read failed');
     }
@@ -135,7 +144,9 @@ export function createPricing(deps: PricingDeps) {
 
   /**
    * A recommendation for all buyers, or for one segment: then that segment's elasticity and
-   * demand level are used (the price itself is one list price for everybody).
+   * demand level are used (the price itself is one list price for everybody). A cached one is
+   * answered only while it could be approved: sales move the price and categories' guardrails
+   * change without forgetting it.
    */
   async function recommendation(
     sku: string,
@@ -143,7 +154,10 @@ export function createPricing(deps: PricingDeps) {
     requestId: string,
     segment?: Segment,
   ) {
-    return cached(`recommendation:${objective}:${segment ?? 'all'}:${sku}`, async () => {
+    const key = `recommendation:${objective}:${segment ?? 'all'}:${sku}`;
+    const approvable = async (hit: { id: string } & RecommendationBody) =>
+      (await stalenessOf(pool, hit.id, sku, hit)) === undefined;
+    return cachedWhile(key, approvable, async () => {
       const ctx = await context(sku);
       const layers = await guardrailsFor(pool, sku, ctx.row?.category ?? null);
       const guardrails = mergeGuardrails(layers.category, layers.sku);
@@ -205,7 +219,7 @@ export function createPricing(deps: PricingDeps) {
   async function setGuardrails(scope: 'sku' | 'category', key: string, g: Partial<Guardrails>) {
     guardrailsError(g);
     await putGuardrails(pool, scope, key, g);
-    // Cached answers of the category's SKUs age out with the short cache TTL.
+    // The category's SKUs are many: their cached recommendations are checked when read.
     if (scope === 'sku') await forget(key);
     return { scope, key, guardrails: g, effective: mergeGuardrails(g) };
   }
@@ -231,20 +245,33 @@ export function createPricing(deps: PricingDeps) {
     return { accepted: list.length };
   }
 
-  /** Throws when a recommendation no longer describes its SKU's price and guardrails. */
-  async function checkCurrent(db: Db, rec: StoredRecommendation, body: RecommendationBody) {
-    const row = await skuRow(db, rec.sku, true);
-    const price =
-      row?.price ?? (await estimator.forSku(rec.sku, row?.category)).series.at(-1)?.price;
-    const layers = await guardrailsFor(db, rec.sku, row?.category ?? null);
-    const stale = staleness({
+  /**
+   * Why a recommendation no longer describes its SKU's price and guardrails, if it does not;
+   * `lock` holds off price observations of the SKU until the transaction ends.
+   */
+  async function stalenessOf(
+    db: Db,
+    id: string,
+    sku: string,
+    body: RecommendationBody,
+    lock = false,
+  ) {
+    const row = await skuRow(db, sku, lock);
+    const price = row?.price ?? (await estimator.forSku(sku, row?.category)).series.at(-1)?.price;
+    const layers = await guardrailsFor(db, sku, row?.category ?? null);
+    return staleness({
       madeAt: body,
       now: {
         price: price ?? undefined,
         guardrails: mergeGuardrails(layers.category, layers.sku),
-        superseded: await hasNewerRecommendation(db, rec.id),
+        superseded: await hasNewerRecommendation(db, id),
       },
     });
+  }
+
+  /** Throws when a recommendation no longer describes its SKU's price and guardrails. */
+  async function checkCurrent(db: Db, rec: StoredRecommendation, body: RecommendationBody) {
+    const stale = await stalenessOf(db, rec.id, rec.sku, body, true);
     if (stale) {
       throw PricingErrors.RECOMMENDATION_NOT_CURRENT(stale.message, {
         details: { reason: stale.reason },

@@ -137,6 +137,35 @@ describe('pricing service on the real stack', () => {
     expect(await unitsStored('JUG')).toBe(7);
   });
 
+  it('answers a new recommendation, not the cached one, once a sale moved the price', async () => {
+    const sell = (eventId: string, price: number) =>
+      inTransaction(stack.pool, (client) =>
+        applySales(client, [
+          saleInput(decode(SaleLineSchema, sale(eventId, 'VASE', 5, price, '2011-05-01'))),
+        ]),
+      );
+    const recommend = async () =>
+      (await app.inject({ method: 'GET', url: '/v1/pricing/VASE/recommendation' })).json<{
+        id: string;
+        currentPrice: number;
+      }>();
+    await sell('vase-1', 4);
+    const before = await recommend();
+    expect(before.currentPrice).toBe(4);
+
+    await sell('vase-2', 5);
+    const after = await recommend();
+
+    expect(after.id).not.toBe(before.id);
+    expect(after.currentPrice).toBe(5);
+    const approved = await app.inject({
+      method: 'POST',
+      url: `/v1/pricing/recommendations/${after.id}/approve`,
+      payload: { approvedBy: 'ana' },
+    });
+    expect(approved.statusCode).toBe(200);
+  });
+
   it('stores each sale once; approving a recommendation makes one price-change event', async () => {
     // 90 days of demand 100 · p^-0.5 at four prices: inelastic, so the price goes up a step.
     const prices = [2, 2.2, 2.5, 2.8];
