@@ -329,6 +329,46 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(await redis.hget(key, 'n')).toBe('1');
   });
 
+  it('counts each order once when its batch is tried again after Redis failed midway', async () => {
+    const memory = new MemoryVelocityStore();
+    let calls = 0;
+    const flaky = {
+      observe: async (o: Observation, mode: RecordMode) => {
+        calls += 1;
+        if (calls === 2) throw new Error('Connection is closed.');
+        return memory.observe(o, mode);
+      },
+    };
+    const consumer = salesConsumer({ pool, velocity: flaky, topic: 'sales', log, schema });
+    const customers = [`first-${id}`, `second-${id}`];
+    const events = customers.map((customerId, n) => ({
+      topic: 'sales',
+      partition: 0,
+      offset: String(n),
+      key: customerId,
+      headers: {},
+      value: create(SaleLineSchema, {
+        eventId: `midway-${id}-${n}`,
+        orderId: `midway-order-${id}-${n}`,
+        sku: 'sku-1',
+        quantity: 2,
+        unitPrice: 10,
+        currency: 'GBP',
+        customerId,
+        occurredAt: timestampFromDate(new Date('2026-03-01T09:00:00Z')),
+        kind: SaleKind.SALE,
+      }),
+    }));
+
+    await expect(consumer.handle(events)).rejects.toThrow('Connection is closed.');
+    await consumer.handle(events);
+
+    for (const customerId of customers) {
+      const probe = { transactionId: 'probe', customerId, amount: 1, at: 0, entities: {} };
+      expect(memory.observeNow(probe, 'read').history).toMatchObject({ count: 1, sum: 20 });
+    }
+  });
+
   it('dead-letters a sale line priced 1e300 and goes on counting the lines after it', async () => {
     const customer = `big-spender-${id}`;
     const line = (n: number, unitPrice: number) =>

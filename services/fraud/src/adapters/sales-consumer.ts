@@ -9,14 +9,16 @@ import {
 import { claimEvents, type ConsumerSpec } from '@qm/events';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { implausibleLine, saleObservations } from '../domain/sales';
+import { implausibleLine, saleObservationId, saleObservations } from '../domain/sales';
 import type { VelocityStore } from '../domain/velocity';
 
 /**
  * Sale lines update customers' velocity and history. New event ids are claimed in the same
- * transaction that waits for Redis, so a redelivered line adds nothing; if the commit itself
- * fails after Redis was written, the redelivered lines are added a second time. A line whose
- * numbers no order has (a price of 1e300) is dead-lettered before it reaches Redis.
+ * transaction that waits for Redis, so a redelivered line adds nothing. When Redis fails
+ * midway, the lines of the orders it counted stay claimed and only the others are given back,
+ * so the retry adds only those; if a commit itself fails after Redis was written, the
+ * redelivered lines are added a second time. A line whose numbers no order has (a price of
+ * 1e300) is dead-lettered before it reaches Redis.
  */
 export function salesConsumer(deps: {
   pool: Pool;
@@ -50,7 +52,21 @@ export function salesConsumer(deps: {
             at: l.occurredAt ? timestampMs(l.occurredAt) : Date.now(),
           })),
         );
-        for (const o of observations) await deps.velocity.observe(o, 'add');
+        let counted = 0;
+        try {
+          for (const o of observations) {
+            await deps.velocity.observe(o, 'add');
+            counted += 1;
+          }
+        } catch (error) {
+          const left = new Set(observations.slice(counted).map((o) => o.transactionId));
+          const unclaimed = fresh.filter((l) => left.has(saleObservationId(l.orderId)));
+          await client.query(`delete from ${table} where event_id = any($1::text[])`, [
+            unclaimed.map((l) => l.eventId),
+          ]);
+          await client.query('commit');
+          throw error;
+        }
         await client.query('commit');
         deps.log.debug({ lines: lines.length, orders: observations.length }, 'sales applied');
       } catch (error) {
