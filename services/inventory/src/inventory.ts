@@ -267,11 +267,14 @@ export function createInventory(deps: InventoryDeps) {
   }
 
   async function putSettings(sku: string, patch: Partial<SkuSettings>): Promise<SkuSettings> {
-    const settings = { ...(await settingsOf(pool, sku)), ...patch };
-    await inTransaction(pool, async (client) => {
-      await store.putSettings(client, sku, settings);
+    const settings = await inTransaction(pool, async (client) => {
+      // Read under the lock: a change of other fields sent at the same time is kept.
+      await store.lockSettings(client, sku);
+      const merged = { ...(await settingsOf(client, sku)), ...patch };
+      await store.putSettings(client, sku, merged);
       const keys = (await store.warehousesOf(client, sku)).map((w): [string, string] => [sku, w]);
       await refreshAll(client, keys);
+      return merged;
     });
     await flushSignals();
     log.info({ sku }, 'settings updated');

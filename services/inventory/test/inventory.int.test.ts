@@ -209,6 +209,21 @@ describe('inventory service on the real stack', () => {
     }
   });
 
+  it('keeps both of two settings changes to different fields sent at once', async () => {
+    const skus = ['BOTH-1', 'BOTH-2', 'BOTH-3'];
+    const put = (sku: string, payload: object) =>
+      app.inject({ method: 'PUT', url: `/v1/inventory/settings/${sku}`, payload });
+
+    await Promise.all(
+      skus.flatMap((sku) => [put(sku, { leadTimeDays: 21 }), put(sku, { packSize: 12 })]),
+    );
+
+    for (const sku of skus) {
+      const res = await app.inject({ method: 'GET', url: `/v1/inventory/settings/${sku}` });
+      expect(res.json()).toMatchObject({ leadTimeDays: 21, packSize: 12 });
+    }
+  });
+
   it('answers a policy from history, then from a forecast, and 404 when unknown', async () => {
     const days = Array.from({ length: 60 }, (_, i) =>
       new Date(Date.UTC(2011, 3, 1 + i)).toISOString().slice(0, 10),

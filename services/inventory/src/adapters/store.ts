@@ -94,6 +94,13 @@ export function createStore(schema = 'inventory') {
       };
     },
 
+    /** Holds off other changes of a SKU's settings, stored or not, until the transaction ends. */
+    async lockSettings(db: Db, sku: string): Promise<void> {
+      await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `qm-inventory-settings:${schema}:${sku}`,
+      ]);
+    },
+
     async putSettings(db: Db, sku: string, s: SkuSettings): Promise<void> {
       await db.query(
         `INSERT INTO ${t('settings')} (sku, lead_time_days, lead_time_sd_days, review_period_days,
