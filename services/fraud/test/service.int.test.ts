@@ -223,6 +223,33 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(body.reasons[0].code).toBe('BLOCKLIST_DEVICE');
   });
 
+  it('replaces a list sent twice at once with one of the two, and answers both', async () => {
+    const put = (block: string[]) =>
+      app.inject({ method: 'PUT', url: '/v1/fraud/lists/email', payload: { block, allow: [] } });
+    const first = ['a@example.com', 'b@example.com'];
+    const second = ['b@example.com', 'c@example.com'];
+
+    const answers = await Promise.all([put(first), put(second), put(first), put(second)]);
+
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200]);
+    const list = await app.inject({ method: 'GET', url: '/v1/fraud/lists/email' });
+    expect([first, second]).toContainEqual(list.json<{ block: string[] }>().block);
+  });
+
+  it('replaces the limits sent twice at once with one of the two, and answers both', async () => {
+    const put = (limits: object) =>
+      app.inject({ method: 'PUT', url: '/v1/fraud/rules', payload: { limits } });
+    // Far above any order of these tests, so the ones after it score as before.
+    const first = { maxAmount: 1_000_000 };
+    const second = { maxAmount: 2_000_000, maxOrdersPerIpPerHour: 1_000_000 };
+
+    const answers = await Promise.all([put(first), put(second), put(first), put(second)]);
+
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200]);
+    const rules = await app.inject({ method: 'GET', url: '/v1/fraud/rules' });
+    expect([first, second]).toContainEqual(rules.json<{ limits: object }>().limits);
+  });
+
   it('scores the fifth order from one device in a minute higher than the first', async () => {
     const device = `dev-burst-${id}`;
     const scores: number[] = [];

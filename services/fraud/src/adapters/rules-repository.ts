@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import {
   emptyRules,
   LIMIT_NAMES,
@@ -74,6 +74,16 @@ export class RulesRepository {
     return rules;
   }
 
+  /**
+   * Makes replacements of the same rows wait for each other until the transaction ends: the
+   * second then deletes what the first inserted instead of adding to it (or failing on it).
+   */
+  private async lock(client: PoolClient, what: string): Promise<void> {
+    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `qm-fraud-rules:${this.schema}:${what}`,
+    ]);
+  }
+
   async list(kind: ListKind): Promise<ListContents> {
     const rules = await this.refresh();
     return {
@@ -92,6 +102,7 @@ export class RulesRepository {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
+      await this.lock(client, `lists:${kind}`);
       await client.query(`delete from ${this.schema}.list_entries where kind = $1`, [kind]);
       await client.query(
         `insert into ${this.schema}.list_entries (kind, value, action)
@@ -123,6 +134,7 @@ export class RulesRepository {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
+      await this.lock(client, 'limits');
       await client.query(`delete from ${this.schema}.limits`);
       await client.query(
         `insert into ${this.schema}.limits (name, value)
