@@ -129,6 +129,37 @@ describe('pricing service on the real stack', () => {
     expect(rows).toEqual([{ price: 4.5 }]);
   });
 
+  it('keeps the newer category and cost of a SKU when an older product event comes after', async () => {
+    const product = (sku: string, category: string, cost: number, day: string) =>
+      productInput(
+        create(ProductUpsertSchema, {
+          sku,
+          category,
+          cost,
+          currency: 'GBP',
+          updatedAt: timestampFromDate(new Date(`${day}T12:00:00Z`)),
+        }),
+      );
+    const facts = async (sku: string) =>
+      (await stack.pool.query('SELECT category, unit_cost FROM skus WHERE sku = $1', [sku])).rows;
+
+    await inTransaction(stack.pool, (c) =>
+      applyProducts(c, [product('PLATE', 'kitchen', 2, '2011-04-02')]),
+    );
+    await inTransaction(stack.pool, (c) =>
+      applyProducts(c, [product('PLATE', 'garden', 1, '2011-04-01')]),
+    );
+    await inTransaction(stack.pool, (c) =>
+      applyProducts(c, [
+        product('CUP', 'kitchen', 2, '2011-04-02'),
+        product('CUP', 'garden', 1, '2011-04-01'),
+      ]),
+    );
+
+    expect(await facts('PLATE')).toEqual([{ category: 'kitchen', unit_cost: 2 }]);
+    expect(await facts('CUP')).toEqual([{ category: 'kitchen', unit_cost: 2 }]);
+  });
+
   it('counts a sale delivered twice within one batch once', async () => {
     const line = decode(SaleLineSchema, sale('twice', 'JUG', 7, 3, '2011-04-01'));
     const batch = [saleInput(line), saleInput(line), saleInput(line)];

@@ -197,17 +197,23 @@ export async function upsertObservedPrices(
   );
 }
 
-/** Applies new product events: category and unit cost, and the list price as an observation. */
+/**
+ * Applies new product events: category and unit cost, and the list price as an observation.
+ * The newest event of a SKU wins, by its own time, whatever order they come in.
+ */
 export async function applyProducts(client: PoolClient, products: ProductInput[]): Promise<number> {
   const fresh = await claimEvents(client, 'processed_events', products);
   const list = fresh.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   for (const p of list) {
     await client.query(
-      `INSERT INTO skus (sku, category, unit_cost, currency) VALUES ($1, $2, $3, $4)
+      `INSERT INTO skus (sku, category, unit_cost, currency, product_updated_at)
+       VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (sku) DO UPDATE SET category = EXCLUDED.category,
          unit_cost = COALESCE(EXCLUDED.unit_cost, skus.unit_cost),
-         currency = EXCLUDED.currency`,
-      [p.sku, p.category || null, p.cost > 0 ? p.cost : null, p.currency || 'GBP'],
+         currency = EXCLUDED.currency, product_updated_at = EXCLUDED.product_updated_at
+       WHERE skus.product_updated_at IS NULL
+          OR skus.product_updated_at <= EXCLUDED.product_updated_at`,
+      [p.sku, p.category || null, p.cost > 0 ? p.cost : null, p.currency || 'GBP', p.updatedAt],
     );
   }
   await upsertObservedPrices(
