@@ -209,6 +209,15 @@ describe('inventory service on the real stack', () => {
     }
   });
 
+  it('answers 400 naming the cursor for a stock cursor holding a NUL, not 500', async () => {
+    const cursor = Buffer.from(JSON.stringify(['A\u0000', 'main'])).toString('base64url');
+
+    const res = await app.inject({ method: 'GET', url: `/v1/inventory/stock?cursor=${cursor}` });
+
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+  });
+
   it('keeps both of two settings changes to different fields sent at once', async () => {
     const skus = ['BOTH-1', 'BOTH-2', 'BOTH-3'];
     const put = (sku: string, payload: object) =>
