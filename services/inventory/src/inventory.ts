@@ -124,8 +124,19 @@ export function createInventory(deps: InventoryDeps) {
     return refresh(db, levels, asOf);
   }
 
-  /** Publishes signal changes not yet on Kafka, oldest first; safe to call at any time. */
-  async function flushSignals(requestId?: string): Promise<number> {
+  /**
+   * Publishes signal changes not yet on Kafka, oldest first; safe to call at any time. Calls
+   * run one after the other: two at once could read one signal's change each and publish the
+   * later one first, and a reader of the topic would keep the earlier.
+   */
+  let flushed: Promise<unknown> = Promise.resolve();
+  function flushSignals(requestId?: string): Promise<number> {
+    const run = flushed.then(() => publishSignals(requestId));
+    flushed = run.catch(() => undefined);
+    return run;
+  }
+
+  async function publishSignals(requestId?: string): Promise<number> {
     if (!deps.publisher) return 0;
     let sent = 0;
     for (;;) {

@@ -209,6 +209,50 @@ describe('inventory service on the real stack', () => {
     }
   });
 
+  it('publishes the changes of one signal in order when an earlier publish is slow', async () => {
+    const published: string[] = [];
+    let release: () => void = () => undefined;
+    let held: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    let slow: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve));
+    const own = createInventory({
+      pool: stack.pool,
+      store: createStore(stack.schema),
+      log,
+      publisher: {
+        async publish(_topic, messages) {
+          const wait = slow;
+          slow = undefined;
+          if (wait !== undefined) {
+            held();
+            await wait;
+          }
+          for (const m of messages) {
+            const signal = decode(RestockSignalSchema, m.value as Buffer);
+            if (signal.sku === 'SLOW') published.push(signal.urgency);
+          }
+        },
+      },
+      signalTopic: 'unused',
+      defaultWarehouse: 'main',
+      openingStock: 0,
+    });
+    const move = (eventId: string, kind: 'SALE' | 'RECEIPT', quantity: number) =>
+      own.applyMovements([
+        { eventId, sku: 'SLOW', kind, quantity, occurredAt: new Date('2011-06-02T10:00:00Z') },
+      ]);
+
+    const opened = move('slow-sale', 'SALE', 3);
+    await holding;
+    const closed = move('slow-refill', 'RECEIPT', 500);
+    // Time for the second change to go out, unless it waits for the first.
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 300))]);
+    release();
+    await Promise.all([opened, closed]);
+
+    expect(published).toEqual(['critical', 'none']);
+  });
+
   it('answers 400 naming the cursor for a stock cursor holding a NUL, not 500', async () => {
     const cursor = Buffer.from(JSON.stringify(['A\u0000', 'main'])).toString('base64url');
 
