@@ -18,6 +18,7 @@ import {
   skuRow,
   type Db,
   type StoredRecommendation,
+  unpublishedApprovals,
   upsertCompetitorPrices,
   upsertObservedPrices,
 } from './adapters/store';
@@ -280,12 +281,40 @@ export function createPricing(deps: PricingDeps) {
   }
 
   /**
-   * Applies a recommendation that is still current: the audit row and the price-change
-   * event, once. The row lock makes a second approval of it wait, then find it applied; the
-   * SKU's lock makes an approval of another recommendation wait, then find it stale.
+   * Publishes the price change of an approved recommendation unless it is out already. The
+   * row lock keeps two callers from publishing one change twice; should the mark fail to
+   * commit after the publish, the change goes out again, the same event.
+   */
+  async function publishApproved(id: string, requestId?: string): Promise<void> {
+    await inTransaction(pool, async (client) => {
+      const rec = await recommendationById(client, id, true);
+      if (rec === undefined || rec.publishedAt !== null) return;
+      if (rec.approvedBy === null || rec.approvedAt === null) return;
+      const body = rec.body as unknown as RecommendationBody;
+      const value = encodePriceChange({
+        recommendationId: id,
+        sku: rec.sku,
+        oldPrice: body.currentPrice,
+        newPrice: body.recommendedPrice,
+        currency: body.currency,
+        approvedBy: rec.approvedBy,
+        approvedAt: new Date(rec.approvedAt),
+        boundBy: body.boundBy,
+      });
+      await deps.publisher.publish(deps.priceTopic, [{ key: rec.sku, value }], { requestId });
+      await markPublished(client, id);
+    });
+  }
+
+  /**
+   * Applies a recommendation that is still current: the audit row, then, once that is
+   * stored, the price-change event. The row lock makes a second approval of it wait, then
+   * find it applied; the SKU's lock makes an approval of another recommendation wait, then
+   * find it stale. A change that cannot be published now is answered with `publishedAt`
+   * null and goes out with `publishPending`.
    */
   async function approve(id: string, approvedBy: string, requestId: string) {
-    const result = await inTransaction(pool, async (client) => {
+    const approved = await inTransaction(pool, async (client) => {
       const rec = await recommendationById(client, id, true);
       if (!rec) throw PricingErrors.RECOMMENDATION_NOT_FOUND(`no recommendation ${id}`);
       await lockSkuApprovals(client, rec.sku);
@@ -298,40 +327,36 @@ export function createPricing(deps: PricingDeps) {
           { id, sku: rec.sku, oldPrice: body.currentPrice, newPrice: body.recommendedPrice },
           approvedBy,
         );
-      }
-      const fresh = await recommendationById(client, id);
-      if (fresh && fresh.publishedAt === null) {
-        const value = encodePriceChange({
-          recommendationId: id,
-          sku: rec.sku,
-          oldPrice: body.currentPrice,
-          newPrice: body.recommendedPrice,
-          currency: body.currency,
-          approvedBy: fresh.approvedBy ?? approvedBy,
-          approvedAt: new Date(fresh.approvedAt ?? Date.now()),
-          boundBy: body.boundBy,
-        });
-        await deps.publisher.publish(deps.priceTopic, [{ key: rec.sku, value }], { requestId });
-        await markPublished(client, id);
         await upsertObservedPrices(client, [
           { sku: rec.sku, price: body.recommendedPrice, at: new Date() },
         ]);
       }
-      const done = (await recommendationById(client, id)) ?? fresh;
-      return {
-        id,
-        sku: rec.sku,
-        oldPrice: body.currentPrice,
-        newPrice: body.recommendedPrice,
-        approvedBy: done?.approvedBy ?? approvedBy,
-        approvedAt: done?.approvedAt ?? new Date().toISOString(),
-        publishedAt: done?.publishedAt ?? null,
-        alreadyApproved,
-      };
+      return { sku: rec.sku, body, alreadyApproved };
     });
+    await publishApproved(id, requestId).catch((err: unknown) => {
+      deps.log.warn({ err, id }, 'price change not published yet');
+    });
+    const done = await recommendationById(pool, id);
+    const result = {
+      id,
+      sku: approved.sku,
+      oldPrice: approved.body.currentPrice,
+      newPrice: approved.body.recommendedPrice,
+      approvedBy: done?.approvedBy ?? approvedBy,
+      approvedAt: done?.approvedAt ?? new Date().toISOString(),
+      publishedAt: done?.publishedAt ?? null,
+      alreadyApproved: approved.alreadyApproved,
+    };
     await forget(result.sku);
     deps.log.info({ id, sku: result.sku, alreadyApproved: result.alreadyApproved }, 'approved');
     return result;
+  }
+
+  /** Publishes the price changes of approvals stored while Kafka could not take them. */
+  async function publishPending(limit = 100): Promise<number> {
+    const ids = await unpublishedApprovals(pool, limit);
+    for (const id of ids) await publishApproved(id);
+    return ids.length;
   }
 
   async function history(sku: string) {
@@ -345,6 +370,7 @@ export function createPricing(deps: PricingDeps) {
     setGuardrails,
     competitorPrices,
     approve,
+    publishPending,
     history,
   };
 }

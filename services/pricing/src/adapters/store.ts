@@ -434,6 +434,16 @@ export async function recordApproval(
   );
 }
 
+/** Approved recommendations whose price change is not published yet, oldest first. */
+export async function unpublishedApprovals(db: Db, limit: number): Promise<string[]> {
+  const result = await db.query<{ id: string }>(
+    `SELECT id FROM recommendations WHERE approved_at IS NOT NULL AND published_at IS NULL
+     ORDER BY approved_at LIMIT $1`,
+    [limit],
+  );
+  return result.rows.map((r) => r.id);
+}
+
 export async function markPublished(db: Db, id: string): Promise<void> {
   await db.query(
     'UPDATE recommendations SET published_at = now() WHERE id = $1 AND published_at IS NULL',
