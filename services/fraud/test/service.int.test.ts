@@ -223,6 +223,33 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(body.reasons[0].code).toBe('BLOCKLIST_DEVICE');
   });
 
+  it('replaces a list sent twice at once with one of the two, and answers both', async () => {
+    const put = (block: string[]) =>
+      app.inject({ method: 'PUT', url: '/v1/fraud/lists/email', payload: { block, allow: [] } });
+    const first = ['a@example.com', 'b@example.com'];
+    const second = ['b@example.com', 'c@example.com'];
+
+    const answers = await Promise.all([put(first), put(second), put(first), put(second)]);
+
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200]);
+    const list = await app.inject({ method: 'GET', url: '/v1/fraud/lists/email' });
+    expect([first, second]).toContainEqual(list.json<{ block: string[] }>().block);
+  });
+
+  it('replaces the limits sent twice at once with one of the two, and answers both', async () => {
+    const put = (limits: object) =>
+      app.inject({ method: 'PUT', url: '/v1/fraud/rules', payload: { limits } });
+    // Far above any order of these tests, so the ones after it score as before.
+    const first = { maxAmount: 1_000_000 };
+    const second = { maxAmount: 2_000_000, maxOrdersPerIpPerHour: 1_000_000 };
+
+    const answers = await Promise.all([put(first), put(second), put(first), put(second)]);
+
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200]);
+    const rules = await app.inject({ method: 'GET', url: '/v1/fraud/rules' });
+    expect([first, second]).toContainEqual(rules.json<{ limits: object }>().limits);
+  });
+
   it('scores the fifth order from one device in a minute higher than the first', async () => {
     const device = `dev-burst-${id}`;
     const scores: number[] = [];
@@ -327,6 +354,46 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     const key = `${redisPrefix}fraud:h:${customer}`;
     await waitFor('the sale in the history', async () => (await redis.hget(key, 'sum')) === '40');
     expect(await redis.hget(key, 'n')).toBe('1');
+  });
+
+  it('counts each order once when its batch is tried again after Redis failed midway', async () => {
+    const memory = new MemoryVelocityStore();
+    let calls = 0;
+    const flaky = {
+      observe: async (o: Observation, mode: RecordMode) => {
+        calls += 1;
+        if (calls === 2) throw new Error('Connection is closed.');
+        return memory.observe(o, mode);
+      },
+    };
+    const consumer = salesConsumer({ pool, velocity: flaky, topic: 'sales', log, schema });
+    const customers = [`first-${id}`, `second-${id}`];
+    const events = customers.map((customerId, n) => ({
+      topic: 'sales',
+      partition: 0,
+      offset: String(n),
+      key: customerId,
+      headers: {},
+      value: create(SaleLineSchema, {
+        eventId: `midway-${id}-${n}`,
+        orderId: `midway-order-${id}-${n}`,
+        sku: 'sku-1',
+        quantity: 2,
+        unitPrice: 10,
+        currency: 'GBP',
+        customerId,
+        occurredAt: timestampFromDate(new Date('2026-03-01T09:00:00Z')),
+        kind: SaleKind.SALE,
+      }),
+    }));
+
+    await expect(consumer.handle(events)).rejects.toThrow('Connection is closed.');
+    await consumer.handle(events);
+
+    for (const customerId of customers) {
+      const probe = { transactionId: 'probe', customerId, amount: 1, at: 0, entities: {} };
+      expect(memory.observeNow(probe, 'read').history).toMatchObject({ count: 1, sum: 20 });
+    }
   });
 
   it('dead-letters a sale line priced 1e300 and goes on counting the lines after it', async () => {

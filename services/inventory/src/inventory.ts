@@ -124,8 +124,19 @@ export function createInventory(deps: InventoryDeps) {
     return refresh(db, levels, asOf);
   }
 
-  /** Publishes signal changes not yet on Kafka, oldest first; safe to call at any time. */
-  async function flushSignals(requestId?: string): Promise<number> {
+  /**
+   * Publishes signal changes not yet on Kafka, oldest first; safe to call at any time. Calls
+   * run one after the other: two at once could read one signal's change each and publish the
+   * later one first, and a reader of the topic would keep the earlier.
+   */
+  let flushed: Promise<unknown> = Promise.resolve();
+  function flushSignals(requestId?: string): Promise<number> {
+    const run = flushed.then(() => publishSignals(requestId));
+    flushed = run.catch(() => undefined);
+    return run;
+  }
+
+  async function publishSignals(requestId?: string): Promise<number> {
     if (!deps.publisher) return 0;
     let sent = 0;
     for (;;) {
@@ -267,11 +278,14 @@ export function createInventory(deps: InventoryDeps) {
   }
 
   async function putSettings(sku: string, patch: Partial<SkuSettings>): Promise<SkuSettings> {
-    const settings = { ...(await settingsOf(pool, sku)), ...patch };
-    await inTransaction(pool, async (client) => {
-      await store.putSettings(client, sku, settings);
+    const settings = await inTransaction(pool, async (client) => {
+      // Read under the lock: a change of other fields sent at the same time is kept.
+      await store.lockSettings(client, sku);
+      const merged = { ...(await settingsOf(client, sku)), ...patch };
+      await store.putSettings(client, sku, merged);
       const keys = (await store.warehousesOf(client, sku)).map((w): [string, string] => [sku, w]);
       await refreshAll(client, keys);
+      return merged;
     });
     await flushSignals();
     log.info({ sku }, 'settings updated');

@@ -15,6 +15,7 @@ import { Cache, createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
 import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
+import type { RestockSignal } from '../src/domain/signals';
 import { createInventory, type Inventory } from '../src/inventory';
 import { BROKERS, openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
 
@@ -174,6 +175,106 @@ describe('inventory service on the real stack', () => {
       })
     ).json();
     expect(changed.signals).toEqual([expect.objectContaining({ sku: 'SHORT', status: 'closed' })]);
+  });
+
+  it('numbers signal changes in commit order, so a cursor skips none of them', async () => {
+    const store = createStore(stack.schema);
+    const signal = (sku: string) => ({ sku, urgency: 'critical' }) as RestockSignal;
+    const page = (afterSeq: number) =>
+      store.signals(stack.pool, { afterSeq, includeClosed: true, limit: 100 });
+    const start = Math.max(0, ...(await page(0)).map((r) => r.seq));
+    const early = await stack.pool.connect();
+    const late = await stack.pool.connect();
+    try {
+      await early.query('BEGIN');
+      await late.query('BEGIN');
+      await store.saveSignal(early, 'ORDER-A', 'main', signal('ORDER-A'), 'a');
+      // The later change commits first, unless it has to wait for the earlier one.
+      const later = store
+        .saveSignal(late, 'ORDER-B', 'main', signal('ORDER-B'), 'b')
+        .then(() => late.query('COMMIT'));
+      await Promise.race([later, new Promise((resolve) => setTimeout(resolve, 300))]);
+      const first = await page(start);
+      await early.query('COMMIT');
+      await later;
+
+      const cursor = Math.max(start, ...first.map((r) => r.seq));
+      const seen = [...first, ...(await page(cursor))].map((r) => r.sku);
+      expect(seen.filter((sku) => sku.startsWith('ORDER-')).sort()).toEqual(['ORDER-A', 'ORDER-B']);
+    } finally {
+      await early.query('ROLLBACK').catch(() => undefined);
+      await late.query('ROLLBACK').catch(() => undefined);
+      early.release();
+      late.release();
+    }
+  });
+
+  it('publishes the changes of one signal in order when an earlier publish is slow', async () => {
+    const published: string[] = [];
+    let release: () => void = () => undefined;
+    let held: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    let slow: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve));
+    const own = createInventory({
+      pool: stack.pool,
+      store: createStore(stack.schema),
+      log,
+      publisher: {
+        async publish(_topic, messages) {
+          const wait = slow;
+          slow = undefined;
+          if (wait !== undefined) {
+            held();
+            await wait;
+          }
+          for (const m of messages) {
+            const signal = decode(RestockSignalSchema, m.value as Buffer);
+            if (signal.sku === 'SLOW') published.push(signal.urgency);
+          }
+        },
+      },
+      signalTopic: 'unused',
+      defaultWarehouse: 'main',
+      openingStock: 0,
+    });
+    const move = (eventId: string, kind: 'SALE' | 'RECEIPT', quantity: number) =>
+      own.applyMovements([
+        { eventId, sku: 'SLOW', kind, quantity, occurredAt: new Date('2011-06-02T10:00:00Z') },
+      ]);
+
+    const opened = move('slow-sale', 'SALE', 3);
+    await holding;
+    const closed = move('slow-refill', 'RECEIPT', 500);
+    // Time for the second change to go out, unless it waits for the first.
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 300))]);
+    release();
+    await Promise.all([opened, closed]);
+
+    expect(published).toEqual(['critical', 'none']);
+  });
+
+  it('answers 400 naming the cursor for a stock cursor holding a NUL, not 500', async () => {
+    const cursor = Buffer.from(JSON.stringify(['A\u0000', 'main'])).toString('base64url');
+
+    const res = await app.inject({ method: 'GET', url: `/v1/inventory/stock?cursor=${cursor}` });
+
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INVALID_CURSOR', field: 'cursor' });
+  });
+
+  it('keeps both of two settings changes to different fields sent at once', async () => {
+    const skus = ['BOTH-1', 'BOTH-2', 'BOTH-3'];
+    const put = (sku: string, payload: object) =>
+      app.inject({ method: 'PUT', url: `/v1/inventory/settings/${sku}`, payload });
+
+    await Promise.all(
+      skus.flatMap((sku) => [put(sku, { leadTimeDays: 21 }), put(sku, { packSize: 12 })]),
+    );
+
+    for (const sku of skus) {
+      const res = await app.inject({ method: 'GET', url: `/v1/inventory/settings/${sku}` });
+      expect(res.json()).toMatchObject({ leadTimeDays: 21, packSize: 12 });
+    }
   });
 
   it('answers a policy from history, then from a forecast, and 404 when unknown', async () => {

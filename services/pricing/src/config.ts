@@ -11,6 +11,8 @@ export const PricingConfig = {
   QM_PRICING_CACHE_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
   /** How often the pooled elasticity is recomputed from every SKU (seconds). */
   QM_PRICING_POOL_REFRESH_SECONDS: Type.Integer({ minimum: 10, default: 900 }),
+  /** How often approved price changes that could not be published are tried again (ms). */
+  QM_PRICING_PUBLISH_RETRY_MS: Type.Integer({ minimum: 100, default: 5_000 }),
   /** Where stock levels come from; an unreachable inventory service means "stock unknown". */
   QM_INVENTORY_URL: Type.String({ default: 'http://127.0.0.1:8083' }),
 };

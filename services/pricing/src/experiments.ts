@@ -37,6 +37,21 @@ function everyTreatmentStopped(exp: ExperimentRow, arms: string[]): boolean {
 export function createExperiments(deps: { pool: Pool; log: Logger }) {
   const { pool } = deps;
 
+  /**
+   * Stops arms of a running experiment, or all of it when `arms` is undefined. Whether that
+   * leaves no treatment arm running is decided on the locked row, so that concurrent stops of
+   * the last two arms stop the test.
+   */
+  async function stopRunning(id: string, arms: string[] | undefined): Promise<void> {
+    await inTransaction(pool, async (client) => {
+      const exp = await experimentById(client, id, true);
+      if (exp?.status !== 'running') return;
+      const toStop = arms ?? [];
+      const all = arms === undefined || everyTreatmentStopped(exp, toStop);
+      await stopArms(client, id, toStop, all);
+    });
+  }
+
   async function get(id: string): Promise<ExperimentRow> {
     const exp = await experimentById(pool, id);
     if (!exp) throw PricingErrors.EXPERIMENT_NOT_FOUND(`no experiment ${id}`, { field: 'id' });
@@ -81,7 +96,7 @@ export function createExperiments(deps: { pool: Pool; log: Logger }) {
       (name) => !exp.stoppedArms.includes(name),
     );
     if (exp.status === 'running' && losing.length > 0) {
-      await stopArms(pool, id, losing, everyTreatmentStopped(exp, losing));
+      await stopRunning(id, losing);
       deps.log.info({ experiment: id, losing }, 'losing arms stopped');
       exp = await get(id);
       arms = reportArms(exp.arms, await armTotals(pool, id));
@@ -118,11 +133,7 @@ export function createExperiments(deps: { pool: Pool; log: Logger }) {
         field: 'arms',
       });
     }
-    if (exp.status === 'running') {
-      const toStop = arms ?? [];
-      const all = arms === undefined || everyTreatmentStopped(exp, toStop);
-      await stopArms(pool, id, toStop, all);
-    }
+    await stopRunning(id, arms);
     return report(id);
   }
 

@@ -16,6 +16,7 @@ import {
   recordApproval,
   skuRow,
   type StoredRecommendation,
+  unpublishedApprovals,
   upsertCompetitorPrices,
   upsertObservedPrices,
 } from './adapters/store';
@@ -67,10 +68,19 @@ export function createPricing(deps: PricingDeps) {
   const { pool, estimator } = deps;
 
   async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    return cachedWhile(key, async () => true, compute);
+  }
+
+  /** The cached value while `current` holds for it, else the computed one (then cached). */
+  async function cachedWhile<T>(
+    key: string,
+    current: (hit: NoInfer<T>) => Promise<boolean>,
+    compute: () => Promise<T>,
+  ): Promise<T> {
     if (!deps.cache) return compute();
     try {
       const hit = await deps.cache.get<T>(key);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined && (await current(hit))) return hit;
     } catch (err) {
       deps.log.warn({ err }, 'cache read failed');
     }
@@ -133,7 +143,9 @@ export function createPricing(deps: PricingDeps) {
 
   /**
    * A recommendation for all buyers, or for one segment: then that segment's elasticity and
-   * demand level are used (the price itself is one list price for everybody).
+   * demand level are used (the price itself is one list price for everybody). A cached one is
+   * answered only while it could be approved: sales move the price and categories' guardrails
+   * change without forgetting it.
    */
   async function recommendation(
     sku: string,
@@ -141,7 +153,10 @@ export function createPricing(deps: PricingDeps) {
     requestId: string,
     segment?: Segment,
   ) {
-    return cached(`recommendation:${objective}:${segment ?? 'all'}:${sku}`, async () => {
+    const key = `recommendation:${objective}:${segment ?? 'all'}:${sku}`;
+    const approvable = async (hit: { id: string } & RecommendationBody) =>
+      (await stalenessOf(pool, hit.id, sku, hit)) === undefined;
+    return cachedWhile(key, approvable, async () => {
       const ctx = await context(sku);
       const layers = await guardrailsFor(pool, sku, ctx.row?.category ?? null);
       const guardrails = mergeGuardrails(layers.category, layers.sku);
@@ -203,7 +218,7 @@ export function createPricing(deps: PricingDeps) {
   async function setGuardrails(scope: 'sku' | 'category', key: string, g: Partial<Guardrails>) {
     guardrailsError(g);
     await putGuardrails(pool, scope, key, g);
-    // Cached answers of the category's SKUs age out with the short cache TTL.
+    // The category's SKUs are many: their cached recommendations are checked when read.
     if (scope === 'sku') await forget(key);
     return { scope, key, guardrails: g, effective: mergeGuardrails(g) };
   }
@@ -229,20 +244,33 @@ export function createPricing(deps: PricingDeps) {
     return { accepted: list.length };
   }
 
-  /** Throws when a recommendation no longer describes its SKU's price and guardrails. */
-  async function checkCurrent(db: Db, rec: StoredRecommendation, body: RecommendationBody) {
-    const row = await skuRow(db, rec.sku, true);
-    const price =
-      row?.price ?? (await estimator.forSku(rec.sku, row?.category)).series.at(-1)?.price;
-    const layers = await guardrailsFor(db, rec.sku, row?.category ?? null);
-    const stale = staleness({
+  /**
+   * Why a recommendation no longer describes its SKU's price and guardrails, if it does not;
+   * `lock` holds off price observations of the SKU until the transaction ends.
+   */
+  async function stalenessOf(
+    db: Db,
+    id: string,
+    sku: string,
+    body: RecommendationBody,
+    lock = false,
+  ) {
+    const row = await skuRow(db, sku, lock);
+    const price = row?.price ?? (await estimator.forSku(sku, row?.category)).series.at(-1)?.price;
+    const layers = await guardrailsFor(db, sku, row?.category ?? null);
+    return staleness({
       madeAt: body,
       now: {
         price: price ?? undefined,
         guardrails: mergeGuardrails(layers.category, layers.sku),
-        superseded: await hasNewerRecommendation(db, rec.id),
+        superseded: await hasNewerRecommendation(db, id),
       },
     });
+  }
+
+  /** Throws when a recommendation no longer describes its SKU's price and guardrails. */
+  async function checkCurrent(db: Db, rec: StoredRecommendation, body: RecommendationBody) {
+    const stale = await stalenessOf(db, rec.id, rec.sku, body, true);
     if (stale) {
       throw PricingErrors.RECOMMENDATION_NOT_CURRENT(stale.message, {
         details: { reason: stale.reason },
@@ -251,12 +279,40 @@ export function createPricing(deps: PricingDeps) {
   }
 
   /**
-   * Applies a recommendation that is still current: the audit row and the price-change
-   * event, once. The row lock makes a second approval of it wait, then find it applied; the
-   * SKU's lock makes an approval of another recommendation wait, then find it stale.
+   * Publishes the price change of an approved recommendation unless it is out already. The
+   * row lock keeps two callers from publishing one change twice; should the mark fail to
+   * commit after the publish, the change goes out again, the same event.
+   */
+  async function publishApproved(id: string, requestId?: string): Promise<void> {
+    await inTransaction(pool, async (client) => {
+      const rec = await recommendationById(client, id, true);
+      if (rec === undefined || rec.publishedAt !== null) return;
+      if (rec.approvedBy === null || rec.approvedAt === null) return;
+      const body = rec.body as unknown as RecommendationBody;
+      const value = encodePriceChange({
+        recommendationId: id,
+        sku: rec.sku,
+        oldPrice: body.currentPrice,
+        newPrice: body.recommendedPrice,
+        currency: body.currency,
+        approvedBy: rec.approvedBy,
+        approvedAt: new Date(rec.approvedAt),
+        boundBy: body.boundBy,
+      });
+      await deps.publisher.publish(deps.priceTopic, [{ key: rec.sku, value }], { requestId });
+      await markPublished(client, id);
+    });
+  }
+
+  /**
+   * Applies a recommendation that is still current: the audit row, then, once that is
+   * stored, the price-change event. The row lock makes a second approval of it wait, then
+   * find it applied; the SKU's lock makes an approval of another recommendation wait, then
+   * find it stale. A change that cannot be published now is answered with `publishedAt`
+   * null and goes out with `publishPending`.
    */
   async function approve(id: string, approvedBy: string, requestId: string) {
-    const result = await inTransaction(pool, async (client) => {
+    const approved = await inTransaction(pool, async (client) => {
       const rec = await recommendationById(client, id, true);
       if (!rec) throw PricingErrors.RECOMMENDATION_NOT_FOUND(`no recommendation ${id}`);
       await lockSkuApprovals(client, rec.sku);
@@ -269,40 +325,36 @@ export function createPricing(deps: PricingDeps) {
           { id, sku: rec.sku, oldPrice: body.currentPrice, newPrice: body.recommendedPrice },
           approvedBy,
         );
-      }
-      const fresh = await recommendationById(client, id);
-      if (fresh && fresh.publishedAt === null) {
-        const value = encodePriceChange({
-          recommendationId: id,
-          sku: rec.sku,
-          oldPrice: body.currentPrice,
-          newPrice: body.recommendedPrice,
-          currency: body.currency,
-          approvedBy: fresh.approvedBy ?? approvedBy,
-          approvedAt: new Date(fresh.approvedAt ?? Date.now()),
-          boundBy: body.boundBy,
-        });
-        await deps.publisher.publish(deps.priceTopic, [{ key: rec.sku, value }], { requestId });
-        await markPublished(client, id);
         await upsertObservedPrices(client, [
           { sku: rec.sku, price: body.recommendedPrice, at: new Date() },
         ]);
       }
-      const done = (await recommendationById(client, id)) ?? fresh;
-      return {
-        id,
-        sku: rec.sku,
-        oldPrice: body.currentPrice,
-        newPrice: body.recommendedPrice,
-        approvedBy: done?.approvedBy ?? approvedBy,
-        approvedAt: done?.approvedAt ?? new Date().toISOString(),
-        publishedAt: done?.publishedAt ?? null,
-        alreadyApproved,
-      };
+      return { sku: rec.sku, body, alreadyApproved };
     });
+    await publishApproved(id, requestId).catch((err: unknown) => {
+      deps.log.warn({ err, id }, 'price change not published yet');
+    });
+    const done = await recommendationById(pool, id);
+    const result = {
+      id,
+      sku: approved.sku,
+      oldPrice: approved.body.currentPrice,
+      newPrice: approved.body.recommendedPrice,
+      approvedBy: done?.approvedBy ?? approvedBy,
+      approvedAt: done?.approvedAt ?? new Date().toISOString(),
+      publishedAt: done?.publishedAt ?? null,
+      alreadyApproved: approved.alreadyApproved,
+    };
     await forget(result.sku);
     deps.log.info({ id, sku: result.sku, alreadyApproved: result.alreadyApproved }, 'approved');
     return result;
+  }
+
+  /** Publishes the price changes of approvals stored while Kafka could not take them. */
+  async function publishPending(limit = 100): Promise<number> {
+    const ids = await unpublishedApprovals(pool, limit);
+    for (const id of ids) await publishApproved(id);
+    return ids.length;
   }
 
   async function history(sku: string) {
@@ -316,6 +368,7 @@ export function createPricing(deps: PricingDeps) {
     setGuardrails,
     competitorPrices,
     approve,
+    publishPending,
     history,
   };
 }

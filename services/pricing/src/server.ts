@@ -59,8 +59,21 @@ async function main(): Promise<void> {
     estimator.refresh().catch((err: unknown) => log.warn({ err }, 'pooling failed'));
   }, config.QM_PRICING_POOL_REFRESH_SECONDS * 1000);
 
+  // Approvals are stored before their price change is published; what Kafka did not take
+  // then goes out from here.
+  let publishing = false;
+  const republisher = setInterval(() => {
+    if (publishing) return;
+    publishing = true;
+    pricing
+      .publishPending()
+      .catch((err: unknown) => log.warn({ err }, 'price changes not published'))
+      .finally(() => (publishing = false));
+  }, config.QM_PRICING_PUBLISH_RETRY_MS);
+
   app.addHook('onClose', async () => {
     clearInterval(pooling);
+    clearInterval(republisher);
     await connections.close();
   });
 

@@ -89,6 +89,23 @@ describe('stopping an experiment', () => {
     expect(res.json()).toMatchObject({ status: 'running', stoppedArms: ['b'], stoppedAt: null });
   });
 
+  it('stops the experiment when its two treatment arms are stopped at once', async () => {
+    const arms = [...twoArms, { name: 'c', price: 8 }];
+    const ids = await Promise.all(
+      ['AT-ONCE-1', 'AT-ONCE-2', 'AT-ONCE-3'].map(
+        async (sku) => (await create(sku, arms)).json<{ id: string }>().id,
+      ),
+    );
+
+    await Promise.all(ids.flatMap((id) => [stop(id, { arms: ['b'] }), stop(id, { arms: ['c'] })]));
+
+    for (const id of ids) {
+      const after = await app.inject({ method: 'GET', url: `/v1/pricing/experiments/${id}` });
+      expect(after.json()).toMatchObject({ status: 'stopped' });
+      expect(after.json<{ stoppedArms: string[] }>().stoppedArms.sort()).toEqual(['b', 'c']);
+    }
+  });
+
   it('refuses to stop the control by name, and changes nothing', async () => {
     const exp = (await create('CONTROL')).json<{ id: string }>();
 

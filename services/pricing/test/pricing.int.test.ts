@@ -129,12 +129,72 @@ describe('pricing service on the real stack', () => {
     expect(rows).toEqual([{ price: 4.5 }]);
   });
 
+  it('keeps the newer category and cost of a SKU when an older product event comes after', async () => {
+    const product = (sku: string, category: string, cost: number, day: string) =>
+      productInput(
+        create(ProductUpsertSchema, {
+          sku,
+          category,
+          cost,
+          currency: 'GBP',
+          updatedAt: timestampFromDate(new Date(`${day}T12:00:00Z`)),
+        }),
+      );
+    const facts = async (sku: string) =>
+      (await stack.pool.query('SELECT category, unit_cost FROM skus WHERE sku = $1', [sku])).rows;
+
+    await inTransaction(stack.pool, (c) =>
+      applyProducts(c, [product('PLATE', 'kitchen', 2, '2011-04-02')]),
+    );
+    await inTransaction(stack.pool, (c) =>
+      applyProducts(c, [product('PLATE', 'garden', 1, '2011-04-01')]),
+    );
+    await inTransaction(stack.pool, (c) =>
+      applyProducts(c, [
+        product('CUP', 'kitchen', 2, '2011-04-02'),
+        product('CUP', 'garden', 1, '2011-04-01'),
+      ]),
+    );
+
+    expect(await facts('PLATE')).toEqual([{ category: 'kitchen', unit_cost: 2 }]);
+    expect(await facts('CUP')).toEqual([{ category: 'kitchen', unit_cost: 2 }]);
+  });
+
   it('counts a sale delivered twice within one batch once', async () => {
     const line = decode(SaleLineSchema, sale('twice', 'JUG', 7, 3, '2011-04-01'));
     const batch = [saleInput(line), saleInput(line), saleInput(line)];
     await inTransaction(stack.pool, (client) => applySales(client, batch));
     await inTransaction(stack.pool, (client) => applySales(client, batch.slice(0, 1)));
     expect(await unitsStored('JUG')).toBe(7);
+  });
+
+  it('answers a new recommendation, not the cached one, once a sale moved the price', async () => {
+    const sell = (eventId: string, price: number) =>
+      inTransaction(stack.pool, (client) =>
+        applySales(client, [
+          saleInput(decode(SaleLineSchema, sale(eventId, 'VASE', 5, price, '2011-05-01'))),
+        ]),
+      );
+    const recommend = async () =>
+      (await app.inject({ method: 'GET', url: '/v1/pricing/VASE/recommendation' })).json<{
+        id: string;
+        currentPrice: number;
+      }>();
+    await sell('vase-1', 4);
+    const before = await recommend();
+    expect(before.currentPrice).toBe(4);
+
+    await sell('vase-2', 5);
+    const after = await recommend();
+
+    expect(after.id).not.toBe(before.id);
+    expect(after.currentPrice).toBe(5);
+    const approved = await app.inject({
+      method: 'POST',
+      url: `/v1/pricing/recommendations/${after.id}/approve`,
+      payload: { approvedBy: 'ana' },
+    });
+    expect(approved.statusCode).toBe(200);
   });
 
   it('stores each sale once; approving a recommendation makes one price-change event', async () => {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { topicName } from '@qm/contracts';
 import type { Publisher } from '@qm/events';
-import { Cache, createLogger, type ServiceApp } from '@qm/kit';
+import { Cache, createLogger, type Pool, type PoolClient, type ServiceApp } from '@qm/kit';
 import { buildApp } from '../src/app';
 import { createEstimator } from '../src/estimates';
 import { createExperiments } from '../src/experiments';
-import { createPricing } from '../src/pricing';
+import { createPricing, type Pricing } from '../src/pricing';
 import { openServiceTestStack, type ServiceTestStack } from '@qm/tests';
 
 const log = createLogger('pricing-test', 'silent');
@@ -13,6 +13,8 @@ const log = createLogger('pricing-test', 'silent');
 let stack: ServiceTestStack;
 let app: ServiceApp;
 let published: { sku: string }[] = [];
+let brokerDown = false;
+let pricing: Pricing;
 
 /**
  * 90 selling days of inelastic demand (100 · p^-0.5) at four prices up to `price`, which is
@@ -57,6 +59,38 @@ const approve = (id: string, approvedBy = 'ana') =>
 
 const publishedFor = (sku: string) => published.filter((m) => m.sku === sku).length;
 
+let commitsToFail = 0;
+
+/** The pool, except that its clients' next `commitsToFail` commits fail as a lost link would. */
+function failingCommits(pool: Pool): Pool {
+  const failing = (client: PoolClient) =>
+    new Proxy(client, {
+      get(target, name) {
+        if (name !== 'query') return Reflect.get(target, name, target);
+        return (sql: unknown, ...rest: unknown[]) => {
+          if (commitsToFail > 0 && typeof sql === 'string' && /^commit$/i.test(sql.trim())) {
+            commitsToFail -= 1;
+            return target.query('ROLLBACK').then(() => {
+              throw new Error('Connection terminated unexpectedly');
+            });
+          }
+          return (target.query as (...args: unknown[]) => unknown)(sql, ...rest);
+        };
+      },
+    });
+  return new Proxy(pool, {
+    get(target, name) {
+      if (name === 'connect') return async () => failing(await target.connect());
+      const value = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const approvedAt = async (id: string) =>
+  (await stack.pool.query('SELECT approved_at FROM recommendations WHERE id = $1', [id])).rows[0]
+    .approved_at;
+
 beforeAll(async () => {
   stack = await openServiceTestStack('pricing-recs', join(__dirname, '..', 'migrations'), {
     searchPath: true,
@@ -64,12 +98,13 @@ beforeAll(async () => {
   // Counts what approval publishes, then publishes it for real.
   const publisher: Publisher = {
     publish: async (topic, messages, options) => {
+      if (brokerDown) throw new Error('no broker answers');
       for (const m of messages) published.push({ sku: String(m.key) });
       await stack.bus.publisher.publish(topic, messages, options);
     },
   };
-  const pricing = createPricing({
-    pool: stack.pool,
+  pricing = createPricing({
+    pool: failingCommits(stack.pool),
     log,
     estimator: createEstimator({ pool: stack.pool, log, refreshSeconds: 1 }),
     cache: new Cache(stack.redis, `${stack.prefix}:`, 30),
@@ -84,6 +119,8 @@ beforeAll(async () => {
 
 afterEach(() => {
   published = [];
+  brokerDown = false;
+  commitsToFail = 0;
 });
 
 afterAll(async () => {
@@ -165,6 +202,39 @@ describe('approving recommendations', () => {
 
     expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     expect(publishedFor('RACE')).toBe(1);
+  });
+
+  it('publishes no price change for an approval whose commit failed', async () => {
+    await seedSku('LOST');
+    const rec = await recommend('LOST');
+    commitsToFail = 1;
+
+    const failed = await approve(rec.id);
+
+    expect(failed.statusCode).toBe(500);
+    expect(await approvedAt(rec.id)).toBeNull();
+    expect(publishedFor('LOST')).toBe(0);
+    expect((await approve(rec.id)).statusCode).toBe(200);
+    expect(publishedFor('LOST')).toBe(1);
+  });
+
+  it('keeps an approval made while Kafka is down and publishes it once Kafka is back', async () => {
+    await seedSku('LATER');
+    const rec = await recommend('LATER');
+    brokerDown = true;
+
+    const res = await approve(rec.id);
+
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ alreadyApproved: false, publishedAt: null });
+    expect(await approvedAt(rec.id)).not.toBeNull();
+    brokerDown = false;
+    expect(await pricing.publishPending()).toBe(1);
+    expect(await pricing.publishPending()).toBe(0);
+    expect(publishedFor('LATER')).toBe(1);
+    const again = await approve(rec.id);
+    expect(again.json()).toMatchObject({ alreadyApproved: true, publishedAt: expect.any(String) });
+    expect(publishedFor('LATER')).toBe(1);
   });
 
   it('publishes once when one current recommendation is approved 100 times at once', async () => {

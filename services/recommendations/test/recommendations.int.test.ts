@@ -4,6 +4,7 @@ import {
   ClickType,
   create,
   encode,
+  ProductUpsertSchema,
   SaleKind,
   SaleLineSchema,
   timestampFromDate,
@@ -131,6 +132,31 @@ describe('recommendations on PostgreSQL, Redis and Kafka', () => {
     expect(rows[0].n).toBe(1);
     const recent = await stack.redis.lrange(`${stack.prefix}:recent:u5`, 0, -1);
     expect(recent.filter((r) => r.includes('"teapot"'))).toHaveLength(1);
+  });
+
+  it('leaves out a product event the contracts refuse, like every other consumer', async () => {
+    const product = (sku: string, title: string, at: Date) => ({
+      key: sku,
+      value: encode(
+        ProductUpsertSchema,
+        create(ProductUpsertSchema, { sku, title, updatedAt: timestampFromDate(at) }),
+      ),
+    });
+    await stack.bus.publisher.publish(topicName('products', stack.bus.topicPrefix), [
+      product('far-ahead', 'Dated in 2999', new Date('2999-01-01T00:00:00Z')),
+      product('teapot', 'Teapot after the refused one', new Date('2024-03-01T00:00:00Z')),
+    ]);
+    await waitFor('the product after it', async () => {
+      const { rows } = await stack.pool.query(
+        `SELECT 1 FROM ${stack.schema}.products WHERE title = 'Teapot after the refused one'`,
+      );
+      return rows.length > 0 ? true : undefined;
+    });
+
+    const { rows } = await stack.pool.query(
+      `SELECT 1 FROM ${stack.schema}.products WHERE item_id = 'far-ahead'`,
+    );
+    expect(rows).toEqual([]);
   });
 
   it('changes a user list within a second of applying a view, without retraining', async () => {

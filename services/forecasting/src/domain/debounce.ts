@@ -16,7 +16,9 @@ export class RefreshScheduler {
   touch(skus: string[]): void {
     const at = Date.now() + this.quietMs;
     for (const sku of skus) this.due.set(sku, at);
-    if (skus.length > 0) this.arm(this.quietMs);
+    // A timer already set is due no later than these SKUs are; moving it on would keep
+    // postponing the SKUs due before them for as long as any other SKU is touched.
+    if (skus.length > 0 && this.timer === undefined) this.arm(this.quietMs);
   }
 
   private arm(ms: number): void {
@@ -26,6 +28,7 @@ export class RefreshScheduler {
   }
 
   private flush(): void {
+    this.timer = undefined;
     const now = Date.now();
     const ready = [...this.due].filter(([, at]) => at <= now).map(([sku]) => sku);
     for (const sku of ready) this.due.delete(sku);
@@ -38,7 +41,8 @@ export class RefreshScheduler {
 
   /** Refreshes everything still waiting, and waits for refreshes in flight. */
   async drain(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const rest = [...this.due.keys()];
     this.due.clear();
     if (rest.length > 0)

@@ -36,6 +36,12 @@ export interface SkuForecastDeps {
 
 const OPTIONS = { frequency: 'D', levels: [80, 95], model: 'auto' } as const;
 
+/** The longest horizon a SKU forecast may be asked for, in days. */
+export const MAX_HORIZON = 366;
+
+/** Every horizon a SKU forecast may be cached under. */
+const HORIZONS = Array.from({ length: MAX_HORIZON }, (_, i) => i + 1);
+
 /** Forecasts of SKUs whose daily demand comes from sales events. */
 export class SkuForecasts {
   constructor(private readonly deps: SkuForecastDeps) {}
@@ -84,7 +90,7 @@ export class SkuForecasts {
       const history = await this.deps.history(sku);
       if (!history || history.y.length === 0) continue;
       const forecast = await this.compute(sku, this.deps.defaultHorizon, false);
-      await this.deps.cache?.delete(...[7, 14, 28, 56].map((h) => this.key(sku, h)));
+      await this.deps.cache?.delete(...HORIZONS.map((h) => this.key(sku, h)));
       await this.deps.save?.(forecast);
       await this.deps.cache?.set(this.key(sku, this.deps.defaultHorizon), forecast);
       await this.deps.publish?.(forecast);

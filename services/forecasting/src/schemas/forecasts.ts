@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MODEL_NAMES } from '../domain/forecast';
+import { MAX_HORIZON } from '../domain/sku-forecasts';
 
 // One schema with both types, not a union: with type coercion on, a union would let Ajv turn
 // 0 into null (or null into 0) while trying the branches.
@@ -29,7 +30,7 @@ export const SeriesSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const Horizon = Type.Integer({ minimum: 1, maximum: 366, default: 28 });
+export const Horizon = Type.Integer({ minimum: 1, maximum: MAX_HORIZON, default: 28 });
 export const Model = Type.Union(
   MODEL_NAMES.map((m) => Type.Literal(m)),
   { default: 'auto' },

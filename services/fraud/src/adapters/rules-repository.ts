@@ -1,5 +1,5 @@
 import { inTransaction } from '@qm/kit';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import {
   emptyRules,
   LIMIT_NAMES,
@@ -24,7 +24,9 @@ export interface ListContents {
  */
 export class RulesRepository {
   private cached: { rules: RuleSet; at: number } | undefined;
-  private loading: Promise<RuleSet> | undefined;
+  private loading: { rules: Promise<RuleSet>; version: number } | undefined;
+  /** Counts committed writes: a load begun before one may miss it, so it is not shared. */
+  private version = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -44,13 +46,18 @@ export class RulesRepository {
   }
 
   private refresh(): Promise<RuleSet> {
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
-    });
-    return this.loading;
+    let loading = this.loading;
+    if (loading === undefined || loading.version !== this.version) {
+      const rules = this.load(this.version).finally(() => {
+        if (this.loading?.rules === rules) this.loading = undefined;
+      });
+      loading = { rules, version: this.version };
+      this.loading = loading;
+    }
+    return loading.rules;
   }
 
-  private async load(): Promise<RuleSet> {
+  private async load(version: number): Promise<RuleSet> {
     const [entries, limits] = await Promise.all([
       this.pool.query<{ kind: ListKind; value: string; action: ListAction }>(
         `select kind, value, action from ${this.schema}.list_entries`,
@@ -64,8 +71,18 @@ export class RulesRepository {
     const allow = rules.lists.allow as Record<ListKind, Set<string>>;
     for (const e of entries.rows) (e.action === 'block' ? block : allow)[e.kind].add(e.value);
     for (const l of limits.rows) if (LIMIT_NAMES.includes(l.name)) rules.limits[l.name] = l.value;
-    this.cached = { rules, at: Date.now() };
+    if (version === this.version) this.cached = { rules, at: Date.now() };
     return rules;
+  }
+
+  /**
+   * Makes replacements of the same rows wait for each other until the transaction ends: the
+   * second then deletes what the first inserted instead of adding to it (or failing on it).
+   */
+  private async lock(client: PoolClient, what: string): Promise<void> {
+    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `qm-fraud-rules:${this.schema}:${what}`,
+    ]);
   }
 
   async list(kind: ListKind): Promise<ListContents> {
@@ -84,6 +101,7 @@ export class RulesRepository {
       ...new Set(allow.map((v) => normaliseListValue(kind, v)).filter(Boolean)),
     ].filter((v) => !blocked.includes(v));
     await inTransaction(this.pool, async (client) => {
+      await this.lock(client, `lists:${kind}`);
       await client.query(`delete from ${this.schema}.list_entries where kind = $1`, [kind]);
       await client.query(
         `insert into ${this.schema}.list_entries (kind, value, action)
@@ -95,6 +113,7 @@ export class RulesRepository {
         ],
       );
     });
+    this.version += 1;
     return this.list(kind);
   }
 
@@ -106,6 +125,7 @@ export class RulesRepository {
   async replaceLimits(limits: Limits): Promise<Limits> {
     const names = LIMIT_NAMES.filter((n) => limits[n] !== undefined);
     await inTransaction(this.pool, async (client) => {
+      await this.lock(client, 'limits');
       await client.query(`delete from ${this.schema}.limits`);
       await client.query(
         `insert into ${this.schema}.limits (name, value)
@@ -113,6 +133,7 @@ export class RulesRepository {
         [names, names.map((n) => limits[n])],
       );
     });
+    this.version += 1;
     return this.limits();
   }
 }

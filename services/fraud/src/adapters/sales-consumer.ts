@@ -10,14 +10,16 @@ import { claimEvents, type ConsumerSpec } from '@qm/events';
 import { inTransaction } from '@qm/kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { implausibleLine, saleObservations } from '../domain/sales';
+import { implausibleLine, saleObservationId, saleObservations } from '../domain/sales';
 import type { VelocityStore } from '../domain/velocity';
 
 /**
  * Sale lines update customers' velocity and history. New event ids are claimed in the same
- * transaction that waits for Redis, so a redelivered line adds nothing; if the commit itself
- * fails after Redis was written, the redelivered lines are added a second time. A line whose
- * numbers no order has (a price of 1e300) is dead-lettered before it reaches Redis.
+ * transaction that waits for Redis, so a redelivered line adds nothing. When Redis fails
+ * midway, the lines of the orders it counted stay claimed and only the others are given back,
+ * so the retry adds only those; if a commit itself fails after Redis was written, the
+ * redelivered lines are added a second time. A line whose numbers no order has (a price of
+ * 1e300) is dead-lettered before it reaches Redis.
  */
 export function salesConsumer(deps: {
   pool: Pool;
@@ -36,7 +38,7 @@ export function salesConsumer(deps: {
     validate: (line) => saleLineProblem(line) ?? implausibleLine(line),
     async handle(events) {
       const lines = events.map((e) => e.value);
-      const orders = await inTransaction(deps.pool, async (client) => {
+      const { orders, failure } = await inTransaction(deps.pool, async (client) => {
         const fresh = await claimEvents(client, table, lines);
         const observations = saleObservations(
           fresh.map((l) => ({
@@ -49,9 +51,24 @@ export function salesConsumer(deps: {
             at: l.occurredAt ? timestampMs(l.occurredAt) : Date.now(),
           })),
         );
-        for (const o of observations) await deps.velocity.observe(o, 'add');
-        return observations.length;
+        let counted = 0;
+        try {
+          for (const o of observations) {
+            await deps.velocity.observe(o, 'add');
+            counted += 1;
+          }
+        } catch (error) {
+          const left = new Set(observations.slice(counted).map((o) => o.transactionId));
+          const unclaimed = fresh.filter((l) => left.has(saleObservationId(l.orderId)));
+          await client.query(`delete from ${table} where event_id = any($1::text[])`, [
+            unclaimed.map((l) => l.eventId),
+          ]);
+          return { orders: counted, failure: error };
+        }
+        return { orders: counted, failure: undefined };
       });
+      // Thrown after the commit, so the claims of what Redis did count are kept.
+      if (failure !== undefined) throw failure;
       deps.log.debug({ lines: lines.length, orders }, 'sales applied');
     },
   };

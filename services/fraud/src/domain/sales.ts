@@ -23,6 +23,9 @@ export function implausibleLine(
   return undefined;
 }
 
+/** The velocity id of a sold order. */
+export const saleObservationId = (orderId: string) => `sale:${orderId}`;
+
 /**
  * Sale lines of known customers, summed per order, as velocity observations. Their ids are
  * `sale:<order id>`, apart from scored transactions: an order that was scored and then sold
@@ -36,7 +39,7 @@ export function saleObservations(lines: SaleFact[]): Observation[] {
     if (implausibleLine(line) !== undefined || !Number.isFinite(line.at)) continue;
     const amount = line.quantity * line.unitPrice;
     if (amount < 0) continue;
-    const id = `sale:${line.orderId}`;
+    const id = saleObservationId(line.orderId);
     const current = orders.get(id);
     if (current) current.amount += amount;
     else {

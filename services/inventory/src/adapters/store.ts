@@ -60,6 +60,13 @@ export function createStore(schema = 'inventory') {
       return rows.length === 0 ? null : settingsOf(rows[0]);
     },
 
+    /** Holds off other changes of a SKU's settings, stored or not, until the transaction ends. */
+    async lockSettings(db: Db, sku: string): Promise<void> {
+      await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `qm-inventory-settings:${schema}:${sku}`,
+      ]);
+    },
+
     async putSettings(db: Db, sku: string, s: SkuSettings): Promise<void> {
       await db.query(
         `INSERT INTO ${t('settings')} (sku, lead_time_days, lead_time_sd_days, review_period_days,
@@ -227,7 +234,12 @@ export function createStore(schema = 'inventory') {
       }));
     },
 
-    /** Stores the signal when it differs from the last one; true when it changed. */
+    /**
+     * Stores the signal when it differs from the last one; true when it changed. Changes are
+     * numbered in commit order: the first one of a transaction waits for any other
+     * transaction that numbered changes to end, or a reader paging by number could pass a
+     * number still uncommitted and never see it.
+     */
     async saveSignal(
       db: Db,
       sku: string,
@@ -236,8 +248,9 @@ export function createStore(schema = 'inventory') {
       fingerprint: string,
     ): Promise<boolean> {
       const { rows } = await db.query(
-        `INSERT INTO ${t('restock_signals')} (sku, warehouse, open, urgency, body, fingerprint, seq)
-         SELECT $1, $2, $3, $4, $5, $6, nextval('${t('signal_changes')}')
+        `WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended($7, 0)))
+         INSERT INTO ${t('restock_signals')} (sku, warehouse, open, urgency, body, fingerprint, seq)
+         SELECT $1, $2, $3, $4, $5, $6, nextval('${t('signal_changes')}') FROM turn
          WHERE $3 OR EXISTS (SELECT 1 FROM ${t('restock_signals')}
                              WHERE sku = $1 AND warehouse = $2 AND open)
          ON CONFLICT (sku, warehouse) DO UPDATE SET open = $3, urgency = $4, body = $5,
@@ -251,6 +264,7 @@ export function createStore(schema = 'inventory') {
           signal?.urgency ?? 'none',
           JSON.stringify(signal),
           fingerprint,
+          `qm-inventory-signals:${schema}`,
         ],
       );
       return rows.length > 0;

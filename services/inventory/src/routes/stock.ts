@@ -20,10 +20,18 @@ function entry(row: StockRow) {
 const encodeKey = (row: StockRow) =>
   Buffer.from(JSON.stringify([row.sku, row.warehouse])).toString('base64url');
 
+/** No SKU or warehouse holds one; PostgreSQL refuses a NUL in text outright. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 function decodeKey(cursor: string): [string, string] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string')) {
+    if (
+      Array.isArray(key) &&
+      key.length === 2 &&
+      key.every((k) => typeof k === 'string' && !CONTROL.test(k))
+    ) {
       return [key[0] as string, key[1] as string];
     }
   } catch {

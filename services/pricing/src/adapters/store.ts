@@ -175,17 +175,23 @@ export async function upsertObservedPrices(
   );
 }
 
-/** Applies new product events: category and unit cost, and the list price as an observation. */
+/**
+ * Applies new product events: category and unit cost, and the list price as an observation.
+ * The newest event of a SKU wins, by its own time, whatever order they come in.
+ */
 export async function applyProducts(client: PoolClient, products: ProductInput[]): Promise<number> {
   const fresh = await claimEvents(client, 'processed_events', products);
   const list = fresh.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   for (const p of list) {
     await client.query(
-      `INSERT INTO skus (sku, category, unit_cost, currency) VALUES ($1, $2, $3, $4)
+      `INSERT INTO skus (sku, category, unit_cost, currency, product_updated_at)
+       VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (sku) DO UPDATE SET category = EXCLUDED.category,
          unit_cost = COALESCE(EXCLUDED.unit_cost, skus.unit_cost),
-         currency = EXCLUDED.currency`,
-      [p.sku, p.category || null, p.cost > 0 ? p.cost : null, p.currency || 'GBP'],
+         currency = EXCLUDED.currency, product_updated_at = EXCLUDED.product_updated_at
+       WHERE skus.product_updated_at IS NULL
+          OR skus.product_updated_at <= EXCLUDED.product_updated_at`,
+      [p.sku, p.category || null, p.cost > 0 ? p.cost : null, p.currency || 'GBP', p.updatedAt],
     );
   }
   await upsertObservedPrices(
@@ -406,6 +412,16 @@ export async function recordApproval(
   );
 }
 
+/** Approved recommendations whose price change is not published yet, oldest first. */
+export async function unpublishedApprovals(db: Db, limit: number): Promise<string[]> {
+  const result = await db.query<{ id: string }>(
+    `SELECT id FROM recommendations WHERE approved_at IS NOT NULL AND published_at IS NULL
+     ORDER BY approved_at LIMIT $1`,
+    [limit],
+  );
+  return result.rows.map((r) => r.id);
+}
+
 export async function markPublished(db: Db, id: string): Promise<void> {
   await db.query(
     'UPDATE recommendations SET published_at = now() WHERE id = $1 AND published_at IS NULL',
@@ -449,9 +465,15 @@ export async function insertExperiment(
   return result.rows[0];
 }
 
-export async function experimentById(db: Db, id: string): Promise<ExperimentRow | undefined> {
+/** An experiment; `forUpdate` holds off other stops until the transaction ends. */
+export async function experimentById(
+  db: Db,
+  id: string,
+  forUpdate = false,
+): Promise<ExperimentRow | undefined> {
   const result = await db.query<ExperimentRow>(
-    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE id = $1`,
+    `SELECT ${EXPERIMENT_COLUMNS} FROM experiments WHERE id = $1
+     ${forUpdate ? 'FOR UPDATE' : ''}`,
     [id],
   );
   return result.rows[0];

@@ -1,4 +1,4 @@
-import { clickEventProblem, saleLineProblem, topicName } from '@qm/contracts';
+import { clickEventProblem, productProblem, saleLineProblem, topicName } from '@qm/contracts';
 import type { ConsumerHandle, EventBus } from '@qm/events';
 import { type Recommendations } from '../recommendations';
 import {
@@ -43,6 +43,7 @@ export async function startConsumers(
       groupId: `${groupPrefix}recommendations.products`,
       topic: topicName('products', prefix),
       decode: decodeProduct,
+      validate: (event) => productProblem(event),
       handle: async (events) => {
         await recs.applyProducts(events.map((e) => productInfo(e.value)));
       },
