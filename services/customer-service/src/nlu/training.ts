@@ -36,7 +36,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   features: DEFAULT_FEATURES,
   softmax: DEFAULT_TRAINING,
   perClass: 500,
-  noisyCopies: 4,
+  noisyCopies: 8,
   runs: 3,
   paraphrases: true,
   embedding: { ...DEFAULT_EMBEDDING_TRAINING, weight: 0.5, temperature: 3 },
