@@ -90,6 +90,20 @@ describe('the intent model of TF-IDF and n-gram embeddings', () => {
     expect(served.temperature).toBe(CALIBRATION.temperature);
   });
 
+  it('keeps the synonym list off, once stored, when it was trained without it', async () => {
+    const bare = await trainIntentModel(EXAMPLES, {
+      ...SMALL,
+      lexicon: false,
+      embedding: undefined,
+    });
+    const path = join(dir, 'bare.json');
+    await bare.save(path);
+    const loaded = await IntentModel.load(path);
+    expect(loaded?.lexicon).toBe(false);
+    expect(loaded?.normalise('where is my parcel')).toBe(normalise('where is my parcel', false));
+    expect(normalise('where is my parcel', false)).not.toBe(normalise('where is my parcel'));
+  });
+
   it('reports a file of an older format as missing, so that a new model is trained', async () => {
     const path = join(dir, 'old.json');
     await writeFile(path, JSON.stringify({ format: 'qm-intent-v1' }));

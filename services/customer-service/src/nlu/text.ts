@@ -62,9 +62,9 @@ function stemOf(word: string): string {
 
 /**
  * Lower case, accents removed, entities masked, punctuation gone, repeats collapsed,
- * synonyms folded (see `lexicon.ts`); words are not stemmed.
+ * synonyms folded unless `lexicon` is false (see `lexicon.ts`); words are not stemmed.
  */
-export function surfaceForm(text: string): string {
+export function surfaceForm(text: string, lexicon = true): string {
   let t = stripControl(text)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -75,12 +75,12 @@ export function surfaceForm(text: string): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .replace(/([a-z])\1{2,}/g, '$1$1')
     .trim();
-  return canonicalWords(words(t)).join(' ');
+  return (lexicon ? canonicalWords(words(t)) : words(t)).join(' ');
 }
 
 /** The surface form with every word stemmed: the tokens both intent models see. */
-export function normalise(text: string): string {
-  return words(surfaceForm(text)).map(stemOf).join(' ');
+export function normalise(text: string, lexicon = true): string {
+  return words(surfaceForm(text, lexicon)).map(stemOf).join(' ');
 }
 
 /** Whitespace tokens of normalised text. */
