@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     orders: factsOrderLookup(pool),
     conversations: redisConversationStore(redis, prefix, 60),
     handoffs: { handOff: async () => undefined },
-    transcriber: { transcribe: async () => '' },
+    transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
     policies: { refund: 'refund policy', cancellation: 'cancellation policy' },
     escalateSentiment: config.QM_SUPPORT_ESCALATE_SENTIMENT,
     voiceLimitBytes: 1 << 20,

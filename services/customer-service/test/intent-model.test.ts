@@ -5,7 +5,7 @@ import pino from 'pino';
 import { DEFAULT_EMBEDDING_TRAINING } from '../src/nlu/embedding-options';
 import { IntentModel } from '../src/nlu/intent-model';
 import { CALIBRATION, loadOrTrainSupportModel } from '../src/nlu/support-model';
-import { normalise, TEXT_VERSION } from '../src/nlu/text';
+import { normalise, surfaceForm, TEXT_VERSION } from '../src/nlu/text';
 import { DEFAULT_TRAIN_OPTIONS, trainIntentModel, type TrainOptions } from '../src/nlu/training';
 
 jest.setTimeout(60_000);
@@ -90,6 +90,20 @@ describe('the intent model of TF-IDF and n-gram embeddings', () => {
     expect(served.temperature).toBe(CALIBRATION.temperature);
   });
 
+  it('keeps the synonym list off, once stored, when it was trained without it', async () => {
+    const bare = await trainIntentModel(EXAMPLES, {
+      ...SMALL,
+      lexicon: false,
+      embedding: undefined,
+    });
+    const path = join(dir, 'bare.json');
+    await bare.save(path);
+    const loaded = await IntentModel.load(path);
+    expect(loaded?.lexicon).toBe(false);
+    expect(loaded?.normalise('where is my parcel')).toBe(normalise('where is my parcel', false));
+    expect(normalise('where is my parcel', false)).not.toBe(normalise('where is my parcel'));
+  });
+
   it('reports a file of an older format as missing, so that a new model is trained', async () => {
     const path = join(dir, 'old.json');
     await writeFile(path, JSON.stringify({ format: 'qm-intent-v1' }));
@@ -103,6 +117,12 @@ describe('normalisation of templated entity placeholders', () => {
     expect(normalise('a refund of {{Currency Symbol}}{{Refund Amount}}')).toBe(
       'a refund of xamount',
     );
-    expect(normalise('delete my {{Account Type}} account')).toBe('delete my account');
+    expect(surfaceForm('delete my {{Account Type}} account')).toBe('delete my account');
+  });
+
+  it('stems words, so that inflections of a word share its features, but not the masks', () => {
+    expect(normalise('cancelling my payments')).toBe(normalise('cancel my payment'));
+    expect(normalise('troubles with the charges')).toBe(normalise('trouble with the charge'));
+    expect(normalise('refund of $15 for order 12345')).toBe('refund of xamount for order xnum');
   });
 });

@@ -49,7 +49,7 @@ describe('POST /v1/support/messages', () => {
       orders: memoryOrders([order]),
       conversations,
       handoffs,
-      transcriber: { transcribe: async () => '' },
+      transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,

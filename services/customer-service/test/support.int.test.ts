@@ -118,7 +118,7 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       orders: factsOrderLookup(db.pool),
       conversations: redisConversationStore(redis, redisPrefix, 60),
       handoffs: allSinks(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
-      transcriber: { transcribe: async () => '' },
+      transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
       voiceLimitBytes: 1 << 20,

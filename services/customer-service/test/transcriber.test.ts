@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pocketsphinxTranscriber } from '../src/adapters/transcriber';
+import { parseSegments, pocketsphinxTranscriber } from '../src/adapters/transcriber';
 import { wavFile } from './wav-files';
 
 describe('pocketsphinxTranscriber', () => {
@@ -39,11 +39,32 @@ describe('pocketsphinxTranscriber', () => {
     });
   });
 
-  it('joins the lines the recogniser prints', async () => {
+  it('takes the words and their mean posterior from the segments the recogniser prints', async () => {
+    const lines = [
+      'where is my order',
+      '<s> 0.000 0.020 0.999700',
+      'where 0.030 0.300 0.800000',
+      'is 0.310 0.400 0.600000',
+      '<sil> 0.410 0.500 0.900000',
+      'my(2) 0.510 0.700 1.000100',
+      '[NOISE] 0.710 0.800 0.500000',
+      'order 0.810 1.200 0.600000',
+      '</s> 1.210 1.500 1.000000',
+    ];
     const echo = pocketsphinxTranscriber(
-      script('echo.sh', 'printf "where is\\n\\nmy order\\n"'),
+      script('echo.sh', `printf '${lines.join('\\n')}\\n'`),
       5000,
     );
-    await expect(echo.transcribe(wavFile())).resolves.toBe('where is my order');
+    await expect(echo.transcribe(wavFile())).resolves.toEqual({
+      text: 'where is my order',
+      confidence: 0.75,
+    });
+  });
+
+  it('reports no words and no confidence when the recogniser heard none', () => {
+    expect(parseSegments('\n<s> 0.000 0.610 0.999800\n</s> 0.620 0.650 1.000000\n')).toEqual({
+      text: '',
+      confidence: 0,
+    });
   });
 });

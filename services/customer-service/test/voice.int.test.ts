@@ -7,6 +7,8 @@ import { resolveDataDir } from '@qm/datasets';
 import type { ServiceApp } from '@qm/kit';
 import { pocketsphinxTranscriber } from '../src/adapters/transcriber';
 import { buildApp } from '../src/app';
+import { encodeWav } from '../src/domain/wav';
+import { mulberry32 } from '@qm/learning';
 import { ensureSpeechModel, loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
 import { memoryConversations, memoryOrders, recordingHandoffs } from './fakes';
 
@@ -21,6 +23,20 @@ function speak(dir: string, text: string): Buffer {
   const file = join(dir, 'speech.wav');
   execFileSync('espeak-ng', ['-v', 'en-us', '-s', '130', '-w', file, text]);
   return readFileSync(file);
+}
+
+/**
+ * A sine tone at half of full scale, 16 kHz mono, with uniform noise of the given amplitude
+ * (seeded, so the recogniser sees the same samples on every run).
+ */
+function tone(hz: number, seconds: number, noise: number): Buffer {
+  const rate = 16_000;
+  const random = mulberry32(5);
+  const samples = Float32Array.from(
+    { length: seconds * rate },
+    (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate) + noise * (2 * random() - 1),
+  );
+  return encodeWav({ sampleRate: rate, samples });
 }
 
 describe('POST /v1/support/voice with PocketSphinx', () => {
@@ -80,6 +96,17 @@ describe('POST /v1/support/voice with PocketSphinx', () => {
     const res = await postWav(speak(dir, 'how can I get a refund'));
     expect(res.statusCode).toBe(200);
     expect(res.json().intent).toBe('get_refund');
+  });
+
+  it.each([
+    ['a pure tone', 0],
+    ['a tone under faint noise', 0.005],
+  ])('answers %s with fallback, asking to say it again or type', async (_case, noise) => {
+    const res = await postWav(tone(1000, 3, noise));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().intent).toBe('fallback');
+    expect(res.json().reply).toMatch(/say it again, or type/);
+    expect(res.json().escalate).toBe(false);
   });
 
   it('rejects a body that is not a WAV recording', async () => {

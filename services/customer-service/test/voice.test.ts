@@ -31,7 +31,9 @@ describe('POST /v1/support/voice', () => {
   let transcriber: Transcriber;
 
   beforeEach(async () => {
-    transcriber = { transcribe: async () => 'where is my order 536367' };
+    transcriber = {
+      transcribe: async () => ({ text: 'where is my order 536367', confidence: 0.9 }),
+    };
     app = await buildApp({
       log: silentLog,
       classifier: keywordClassifier([[/where/i, 'track_order']]),
@@ -67,6 +69,22 @@ describe('POST /v1/support/voice', () => {
     });
     expect(res.json().reply).toContain('278.73');
   });
+
+  it.each([
+    ['no words at all', '', 0],
+    ['function words only, however sure the recogniser was', 'where are you', 0.93],
+    ['words the recogniser was unsure of', 'where is my order 536367', 0.12],
+  ])(
+    'answers fallback, asking to say it again or type, for %s',
+    async (_case, text, confidence) => {
+      transcriber = { transcribe: async () => ({ text, confidence }) };
+      const res = await postWav(wav, '?customerId=13047');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ intent: 'fallback', transcript: text, escalate: false });
+      expect(res.json().reply).toMatch(/say it again, or type/);
+      expect(res.json().entities).toEqual([]);
+    },
+  );
 
   it('rejects an empty customerId in the query with a 400 naming the field', async () => {
     const res = await postWav(wav, '?customerId=');
@@ -109,7 +127,7 @@ describe('POST /v1/support/voice with the recogniser busy', () => {
       transcribe: () =>
         new Promise((resolve) => {
           started++;
-          finish.push(() => resolve('how do I get a refund'));
+          finish.push(() => resolve({ text: 'how do I get a refund', confidence: 0.9 }));
         }),
     };
     app = await buildApp({

@@ -5,9 +5,16 @@ import { join } from 'node:path';
 import { SupportErrors } from '../errors';
 import { decodeWav, encodeWav, resample } from '../domain/wav';
 
+/** What the recogniser made of a recording. */
+export interface Transcript {
+  text: string;
+  /** Mean posterior probability of the recognised words, from 0 to 1; 0 without words. */
+  confidence: number;
+}
+
 /** Turns a WAV recording into text. */
 export interface Transcriber {
-  transcribe(wav: Buffer): Promise<string>;
+  transcribe(wav: Buffer): Promise<Transcript>;
 }
 
 function run(command: string, args: string[], timeoutMs: number): Promise<string> {
@@ -22,11 +29,34 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
   });
 }
 
+// Silence, breath and noise markers (`<s>`, `<sil>`, `[NOISE]`, `++UH++`) are not words.
+const FILLER = /^[<[+]/;
+
+/**
+ * The words of `-time yes` output: a line `word start end posterior` per segment, the
+ * hypothesis of each utterance on a line of its own before them. A word the dictionary
+ * spells several ways carries its variant, as in `on(2)`.
+ */
+export function parseSegments(out: string): Transcript {
+  const words: string[] = [];
+  let sum = 0;
+  for (const line of out.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length !== 4 || !fields.slice(1).every((f) => /^[\d.]+$/.test(f))) continue;
+    if (FILLER.test(fields[0])) continue;
+    words.push(fields[0].replace(/\(\d+\)$/, ''));
+    sum += Math.min(1, Number(fields[3]));
+  }
+  const confidence = words.length === 0 ? 0 : Math.round((sum / words.length) * 1000) / 1000;
+  return { text: words.join(' '), confidence };
+}
+
 /**
  * Offline recognition with CMU PocketSphinx and its US English model (Debian packages
  * `pocketsphinx` and `pocketsphinx-en-us`). The model wants 16 kHz mono, so audio is
  * resampled here first. With `lmPath`, our model of shopper phrasing replaces the
- * general English language model.
+ * general English language model. The words come with their posterior probabilities, whose
+ * mean is the transcript's confidence.
  */
 export function pocketsphinxTranscriber(
   command: string,
@@ -41,12 +71,8 @@ export function pocketsphinxTranscriber(
       try {
         const file = join(dir, 'speech.wav');
         await writeFile(file, encodeWav(resample(pcm, 16_000)));
-        const out = await run(command, ['-infile', file, '-logfn', '/dev/null', ...lm], timeoutMs);
-        return out
-          .split('\n')
-          .map((l) => l.trim())
-          .filter((l) => l.length > 0)
-          .join(' ');
+        const args = ['-infile', file, '-logfn', '/dev/null', '-time', 'yes', ...lm];
+        return parseSegments(await run(command, args, timeoutMs));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -15,6 +15,7 @@ import {
   FALLBACK_REPLY,
   FOREIGN_REPLY,
   HANDOFF_REPLY,
+  UNHEARD_REPLY,
   askOrderReply,
   fixedReply,
   orderNotFoundReply,
@@ -44,6 +45,8 @@ export interface IncomingMessage {
   customerId?: string;
   text: string;
   requestId?: string;
+  /** A recording in which no speech was made out: answered fallback, asking again. */
+  unheard?: boolean;
 }
 
 export interface SupportAnswer {
@@ -168,14 +171,17 @@ async function handOff(
 
 /**
  * Understands one shopper message in its conversation, answers it, and decides whether a
- * person should take over. Control characters are stripped before anything is stored.
+ * person should take over. Control characters are stripped before anything is stored. An
+ * unheard recording counts as a message not understood; its transcript (maybe empty) is
+ * not classified, nor searched for entities, sentiment or language.
  */
 export async function answerMessage(
   deps: AssistantDeps,
   input: IncomingMessage,
 ): Promise<SupportAnswer> {
   const text = stripControl(input.text).trim();
-  if (text.length === 0) {
+  const unheard = input.unheard === true;
+  if (text.length === 0 && !unheard) {
     throw SupportErrors.TEXT_REQUIRED(undefined, { field: 'text' });
   }
 
@@ -184,9 +190,10 @@ export async function answerMessage(
   if (input.customerId && state.customerId && state.customerId !== input.customerId) {
     throw SupportErrors.CONVERSATION_OF_ANOTHER_CUSTOMER(undefined, { field: 'conversationId' });
   }
-  const entities = extractEntities(text);
-  const sentiment = scoreSentiment(text);
-  const language = detectLanguage(text);
+  const heard = unheard ? '' : text;
+  const entities = extractEntities(heard);
+  const sentiment = scoreSentiment(heard);
+  const language = unheard ? { language: 'und', english: true } : detectLanguage(text);
   const orderEntity = entities.find((e) => e.type === 'order_number');
 
   let intent: string;
@@ -200,7 +207,7 @@ export async function answerMessage(
     reason = 'not in English';
     reply = FOREIGN_REPLY;
   } else {
-    const hasWords = /\p{L}{2,}/u.test(text);
+    const hasWords = /\p{L}{2,}/u.test(heard);
     const c = hasWords ? deps.classifier.classify(text) : undefined;
     intent = c?.intent ?? 'fallback';
     confidence = c?.confidence ?? 0;
@@ -216,8 +223,9 @@ export async function answerMessage(
     reason = handoffReason(intent, sentiment, state.fallbacks, deps.escalateSentiment);
 
     if (intent === 'fallback') {
-      reply = FALLBACK_REPLY;
-      state.pendingIntent = undefined;
+      reply = unheard ? UNHEARD_REPLY : FALLBACK_REPLY;
+      // A question we asked stays open while the shopper says it again.
+      if (!unheard) state.pendingIntent = undefined;
     } else if (ORDER_INTENTS.has(intent)) {
       if (orderEntity) {
         reply = await replyForOrder(deps, intent, orderKey(orderEntity.value), state.customerId);

@@ -137,6 +137,10 @@ export const FALLBACK_REPLY =
   'Sorry, I did not quite get that. Could you say in a few words what you need, for ' +
   'example "where is my order 536365"?';
 
+export const UNHEARD_REPLY =
+  'Sorry, I could not make out any words in the recording. Could you say it again, or ' +
+  'type your message?';
+
 export const FOREIGN_REPLY =
   'For now I can only answer in English, so I am passing your message to a colleague who ' +
   'will reply. / Por ahora solo respondo en inglés; un compañero le contestará.';

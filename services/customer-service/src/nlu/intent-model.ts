@@ -56,6 +56,8 @@ interface ModelFile {
     weights: string;
     bias: number[];
   };
+  /** Absent in files written before it could be turned off. */
+  lexicon?: boolean;
   temperature: number;
   rule: DecisionRule;
   notes: Record<string, unknown>;
@@ -96,6 +98,8 @@ export class IntentModel {
     public rule: DecisionRule = { minConfidence: 0.3, minMargin: 0.05 },
     readonly notes: Record<string, unknown> = {},
     public embedding?: EmbeddingPart,
+    /** Whether texts have their synonyms folded (`lexicon.ts`) before features are drawn. */
+    readonly lexicon = true,
   ) {
     this.z = new Float64Array(softmax.classes.length);
     this.ze = new Float64Array(softmax.classes.length);
@@ -106,6 +110,11 @@ export class IntentModel {
 
   get classes(): string[] {
     return this.softmax.classes;
+  }
+
+  /** A text as this model's features see it. */
+  normalise(text: string): string {
+    return normalise(text, this.lexicon);
   }
 
   /** Calibrated probabilities of every intent for an already-normalised text. */
@@ -123,7 +132,7 @@ export class IntentModel {
   }
 
   classify(text: string): Classification {
-    const p = this.probabilities(normalise(text));
+    const p = this.probabilities(this.normalise(text));
     let first = 0;
     let second = p.length > 1 ? 1 : 0;
     if (p[second] > p[first]) [first, second] = [second, first];
@@ -166,6 +175,7 @@ export class IntentModel {
               bias: [...e.model.state.bias],
             },
           }),
+      lexicon: this.lexicon,
       temperature: this.temperature,
       rule: this.rule,
       notes: this.notes,
@@ -205,6 +215,14 @@ export class IntentModel {
               bias: Float32Array.from(e.bias),
             }),
           };
-    return new IntentModel(vectoriser, softmax, file.temperature, file.rule, file.notes, embedding);
+    return new IntentModel(
+      vectoriser,
+      softmax,
+      file.temperature,
+      file.rule,
+      file.notes,
+      embedding,
+      file.lexicon ?? true,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import stem from 'wink-porter2-stemmer';
 import { canonicalWords } from './lexicon';
 
 /**
@@ -18,7 +19,7 @@ export function stripControl(text: string): string {
 }
 
 /** Changes whenever normalisation changes, so that a model trained on older tokens is retrained. */
-export const TEXT_VERSION = 4;
+export const TEXT_VERSION = 5;
 
 /**
  * Templated samples write entities as placeholders (`{{Order Number}}`); numbers and
@@ -38,11 +39,32 @@ const MASKS: [RegExp, string][] = [
   [/#?\b[a-z]*\d[\w-]*/g, ' xnum '],
 ];
 
+const MASK_WORDS = new Set(['xnum', 'xamount', 'xemail', 'xurl']);
+
+// Shoppers' words repeat, so each word is stemmed once.
+const STEM_CACHE_LIMIT = 50_000;
+const stemCache = new Map<string, string>();
+
+/**
+ * The Porter (English, version 2) stem of a word: another writer says "payments",
+ * "cancelling" or "troubles" where the training sample said "payment", "cancel", "trouble".
+ */
+function stemOf(word: string): string {
+  if (MASK_WORDS.has(word)) return word;
+  let out = stemCache.get(word);
+  if (out === undefined) {
+    out = stem(word);
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemCache.set(word, out);
+  }
+  return out;
+}
+
 /**
  * Lower case, accents removed, entities masked, punctuation gone, repeats collapsed,
- * synonyms folded (see `lexicon.ts`).
+ * synonyms folded unless `lexicon` is false (see `lexicon.ts`); words are not stemmed.
  */
-export function normalise(text: string): string {
+export function surfaceForm(text: string, lexicon = true): string {
   let t = stripControl(text)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -53,7 +75,12 @@ export function normalise(text: string): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .replace(/([a-z])\1{2,}/g, '$1$1')
     .trim();
-  return canonicalWords(words(t)).join(' ');
+  return (lexicon ? canonicalWords(words(t)) : words(t)).join(' ');
+}
+
+/** The surface form with every word stemmed: the tokens both intent models see. */
+export function normalise(text: string, lexicon = true): string {
+  return words(surfaceForm(text, lexicon)).map(stemOf).join(' ');
 }
 
 /** Whitespace tokens of normalised text. */

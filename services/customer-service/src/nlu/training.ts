@@ -28,6 +28,8 @@ export interface TrainOptions {
   runs: number;
   /** Adds our own paraphrases of every intent (`paraphrases.ts`) to the examples. */
   paraphrases: boolean;
+  /** Folds synonyms and drops noise words (`lexicon.ts`) in training and serving. */
+  lexicon: boolean;
   /** The n-gram embedding classifier, or undefined for the TF-IDF model alone. */
   embedding?: EmbeddingTrainOptions & { weight: number; temperature: number };
 }
@@ -36,9 +38,10 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   features: DEFAULT_FEATURES,
   softmax: DEFAULT_TRAINING,
   perClass: 500,
-  noisyCopies: 4,
+  noisyCopies: 8,
   runs: 3,
   paraphrases: true,
+  lexicon: true,
   embedding: { ...DEFAULT_EMBEDDING_TRAINING, weight: 0.5, temperature: 3 },
 };
 
@@ -51,7 +54,10 @@ interface Pools {
 
 function buildPools(examples: LabelledText[], options: TrainOptions): Pools {
   const random = mulberry32(options.softmax.seed + 1);
-  const clean = examples.map((e) => ({ text: normalise(e.text), intent: e.intent }));
+  const clean = examples.map((e) => ({
+    text: normalise(e.text, options.lexicon),
+    intent: e.intent,
+  }));
   const classes = [...new Set(clean.map((e) => e.intent))].sort();
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const pools: string[][] = classes.map(() => []);
@@ -130,6 +136,7 @@ export async function trainIntentModel(
     undefined,
     { examples: examples.length, features: vectoriser.size },
     embedding,
+    options.lexicon,
   );
 }
 
@@ -138,7 +145,7 @@ export function fitTemperature(model: IntentModel, held: LabelledText[]): number
   const classIndex = new Map(model.classes.map((c, i) => [c, i]));
   const rows = held
     .filter((e) => classIndex.has(e.intent))
-    .map((e) => ({ text: normalise(e.text), y: classIndex.get(e.intent) ?? 0 }));
+    .map((e) => ({ text: model.normalise(e.text), y: classIndex.get(e.intent) ?? 0 }));
   let best = { t: 1, nll: Infinity };
   for (let t = 0.2; t <= 3.001; t += 0.1) {
     let nll = 0;

@@ -1,5 +1,5 @@
 import { mulberry32 } from '@qm/learning';
-import { normalise } from './text';
+import { surfaceForm } from './text';
 
 /**
  * Splits for validation that keep near-copies of one utterance on the same side. The
@@ -14,14 +14,17 @@ export interface SpannedText {
   entity?: { start: number; end: number };
 }
 
-/** The text with its entity span (when known) replaced by one placeholder, normalised. */
+/**
+ * The text with its entity span (when known) replaced by one placeholder, normalised but not
+ * stemmed, so that the folds stay those the settings were chosen on.
+ */
 export function templateOf(row: SpannedText): string {
   const { text, entity } = row;
   const masked =
     entity && entity.end > entity.start && entity.end <= text.length
       ? `${text.slice(0, entity.start)} xentity ${text.slice(entity.end)}`
       : text;
-  return normalise(masked);
+  return surfaceForm(masked);
 }
 
 function trigrams(text: string): Set<string> {

@@ -25,7 +25,7 @@ export function voiceRoutes(
         tags: ['support'],
         summary: 'Transcribe a WAV recording offline and answer it like a written message',
         querystring: VoiceQuery,
-        response: { 200: VoiceAnswer, ...errorResponses(400, 409, 413, 415, 422, 503) },
+        response: { 200: VoiceAnswer, ...errorResponses(400, 409, 413, 415, 503) },
       },
     },
     async (request) => {
