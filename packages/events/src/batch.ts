@@ -41,29 +41,48 @@ async function heartbeatThrough(heartbeat: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Runs a handler step with bounded retries of transient errors and heartbeats in between. */
+/** What a handler step may ask of the batch it is part of. */
+interface BatchControl {
+  heartbeat: () => Promise<void>;
+  /** False once the consumer stops or the partition went to another member. */
+  holds: () => boolean;
+}
+
+/**
+ * Runs a handler step, retrying transient errors with backoff and heartbeats in between.
+ * A dependency that stays down stops nothing: once a round of retries is spent, another
+ * begins for as long as this consumer holds the partition, so the service goes on by itself
+ * when PostgreSQL or Redis is back. Any other error stops the consumer.
+ */
 async function withRetries<T>(
   ctx: BatchContext<T>,
-  heartbeat: () => Promise<void>,
+  control: BatchControl,
   step: () => Promise<void>,
 ): Promise<void> {
-  try {
-    await retry(
-      async (attempt) => {
-        // A heartbeat between attempts keeps the group from dropping this member as it waits.
-        if (attempt > 0) await heartbeatThrough(heartbeat);
-        await step();
-      },
-      {
-        ...ctx.retry,
-        isRetriable: (e) => !(e instanceof KafkaPassthrough) && isTransientError(e),
-        onRetry: (err, attempt, delayMs) =>
-          ctx.log.warn({ err, attempt, delayMs }, 'handler failed, retrying'),
-      },
-    );
-  } catch (error) {
-    if (error instanceof KafkaPassthrough) throw error.inner;
-    throw new ConsumerFailedError(ctx.spec.groupId, ctx.spec.topic, error);
+  for (let round = 1; ; round += 1) {
+    try {
+      await retry(
+        async (attempt) => {
+          // A heartbeat between attempts keeps the group from dropping this member as it waits.
+          if (attempt > 0 || round > 1) await heartbeatThrough(control.heartbeat);
+          await step();
+        },
+        {
+          ...ctx.retry,
+          isRetriable: (e) => !(e instanceof KafkaPassthrough) && isTransientError(e),
+          onRetry: (err, attempt, delayMs) =>
+            ctx.log.warn({ err, attempt, delayMs }, 'handler failed, retrying'),
+        },
+      );
+      return;
+    } catch (error) {
+      if (error instanceof KafkaPassthrough) throw error.inner;
+      if (error instanceof RetriesExhaustedError && control.holds()) {
+        ctx.log.error({ err: error.cause, round }, 'handler still failing, retrying on');
+        continue;
+      }
+      throw new ConsumerFailedError(ctx.spec.groupId, ctx.spec.topic, error);
+    }
   }
 }
 
@@ -142,7 +161,7 @@ async function processChunk<T>(
   ctx: BatchContext<T>,
   batch: Batch,
   messages: KafkaMessage[],
-  heartbeat: () => Promise<void>,
+  control: BatchControl,
 ): Promise<ChunkCounts> {
   const { spec } = ctx;
   const source = { topic: batch.topic, partition: batch.partition, groupId: spec.groupId };
@@ -156,7 +175,7 @@ async function processChunk<T>(
   // a failed run that had been stored is harmless.
   const apply = async (run: IncomingEvent<T>[]): Promise<number> => {
     try {
-      await withRetries(ctx, heartbeat, () => spec.handle(run));
+      await withRetries(ctx, control, () => spec.handle(run));
       return run.length;
     } catch (error) {
       if (!(error instanceof ConsumerFailedError) || !isDataError(error.cause)) throw error;
@@ -183,7 +202,7 @@ async function processChunk<T>(
     if (message.value === null) {
       await flush();
       const { onTombstone } = spec;
-      if (onTombstone !== undefined) await withRetries(ctx, heartbeat, () => onTombstone(key));
+      if (onTombstone !== undefined) await withRetries(ctx, control, () => onTombstone(key));
       consumed += 1;
       continue;
     }
@@ -233,11 +252,15 @@ export async function processBatch<T>(
 ): Promise<void> {
   const { batch } = payload;
   let lastDone: string | undefined;
+  const control: BatchControl = {
+    heartbeat: payload.heartbeat,
+    holds: () => payload.isRunning() && !payload.isStale(),
+  };
 
   for (let start = 0; start < batch.messages.length; start += ctx.chunkSize) {
     if (!payload.isRunning() || payload.isStale()) break;
     const chunk = batch.messages.slice(start, start + ctx.chunkSize);
-    const counts = await processChunk(ctx, batch, chunk, payload.heartbeat);
+    const counts = await processChunk(ctx, batch, chunk, control);
 
     lastDone = chunk[chunk.length - 1].offset;
     payload.resolveOffset(lastDone);

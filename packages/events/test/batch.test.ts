@@ -226,7 +226,25 @@ describe('processBatch', () => {
     expect(sent).toEqual([]);
   });
 
-  it('gives up after the bounded retries of a transient error', async () => {
+  it('retries a transient error past a round of retries while it holds the partition', async () => {
+    let calls = 0;
+    const { ctx, handled } = context({
+      handle: async (events) => {
+        calls += 1;
+        if (calls <= 10) throw Object.assign(new Error('busy'), { retriable: true });
+        handled.push(events);
+      },
+    });
+    const { payload, resolved } = fakePayload([message(0, '{"n":1}')]);
+
+    await processBatch(ctx, payload);
+
+    expect(calls).toBe(11);
+    expect(handled).toHaveLength(1);
+    expect(resolved).toEqual(['0']);
+  });
+
+  it('stops retrying a transient error once the consumer stops, committing nothing', async () => {
     let calls = 0;
     const { ctx } = context({
       handle: async () => {
@@ -234,12 +252,12 @@ describe('processBatch', () => {
         throw Object.assign(new Error('busy'), { retriable: true });
       },
     });
-    const { payload, resolved } = fakePayload([message(0, '{"n":1}')]);
+    const { payload, resolved } = fakePayload([message(0, '{"n":1}')], () => calls < 6);
 
     const failure = processBatch(ctx, payload);
 
     await expect(failure).rejects.toMatchObject({ name: 'ConsumerFailedError', retriable: false });
-    expect(calls).toBe(4);
+    expect(calls).toBe(8);
     expect(resolved).toEqual([]);
   });
 
