@@ -1,5 +1,6 @@
 import type { RedisOptions } from 'ioredis';
 import {
+  createMetricsRegistry,
   createPool,
   createRedis,
   migrate,
@@ -10,6 +11,7 @@ import {
   type Pool,
   type ReadinessCheck,
   type Redis,
+  type Registry,
 } from '@qm/kit';
 import type { PoolConfig } from 'pg';
 import { createEventBus, type ConsumerSettings, type EventBus } from './bus';
@@ -43,6 +45,8 @@ export interface Connections {
   pool: Pool;
   redis: Redis;
   bus: EventBus;
+  /** The registry `/metrics` serves, already holding the consumers' counts and lag. */
+  metrics: Registry;
   readiness: { postgres: ReadinessCheck; redis: ReadinessCheck; kafka: ReadinessCheck };
   /** Stops the consumers, then closes Kafka, Redis and PostgreSQL, in that order. */
   close(): Promise<void>;
@@ -62,19 +66,23 @@ export async function openConnections(options: OpenConnectionsOptions): Promise<
   });
   const pool = createPool(config.QM_DATABASE_URL, log, options.pool);
   const redis = createRedis(config.QM_REDIS_URL, log, options.redis);
+  const metrics = createMetricsRegistry(options.service);
   const bus = createEventBus({
     brokers: splitList(config.QM_KAFKA_BROKERS),
     clientId: options.service,
     log,
     topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
     stats:
-      options.pipelineStats === false ? undefined : { redis, keyPrefix: config.QM_REDIS_PREFIX },
+      options.pipelineStats === false
+        ? { registry: metrics }
+        : { redis, keyPrefix: config.QM_REDIS_PREFIX, registry: metrics },
     consumer: options.consumer,
   });
   return {
     pool,
     redis,
     bus,
+    metrics,
     readiness: {
       postgres: postgresCheck(pool),
       redis: redisCheck(redis),

@@ -4,6 +4,7 @@ export { AppError, CommonErrors, defineErrors, statusText, type ErrorBody } from
 export { fieldFromPath, handleError, toErrorBody } from './error-handler';
 export { healthRoutes, type ReadinessCheck } from './health';
 export { createMetricsRegistry, metricsRoutes } from './metrics';
+export type { Registry } from 'prom-client';
 export { createLogger, loggerOptions, type Logger } from './logger';
 export {
   createPool,

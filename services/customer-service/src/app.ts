@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createServiceApp, type ReadinessCheck, type ServiceApp } from '@qm/kit';
+import { createServiceApp, type ReadinessCheck, type ServiceApp, type Registry } from '@qm/kit';
 import type { ConversationStore } from './adapters/conversations';
 import type { HandoffSink } from './adapters/handoffs';
 import type { OrderLookup } from './adapters/orders';
@@ -10,6 +10,8 @@ import { messageRoutes } from './routes/messages';
 import { voiceRoutes } from './routes/voice';
 
 export interface AppDeps {
+  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
+  metrics?: Registry;
   log: Logger;
   classifier: IntentClassifier;
   orders: OrderLookup;
@@ -28,6 +30,7 @@ export interface AppDeps {
 /** The customer-service HTTP app, built from its dependencies. */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
+    metrics: deps.metrics,
     name: 'customer-service',
     description: "Understands a shopper's message and answers it, or hands it to a person.",
     logger: deps.log,

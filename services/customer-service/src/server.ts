@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     voiceLimitBytes: config.QM_SUPPORT_VOICE_LIMIT_BYTES,
     voiceMaxSeconds: config.QM_SUPPORT_VOICE_MAX_SECONDS,
     readiness: connections.readiness,
+    metrics: connections.metrics,
   });
 
   await bus.ensureTopics();

@@ -1,4 +1,10 @@
-import { createServiceApp, type Logger, type ReadinessCheck, type ServiceApp } from '@qm/kit';
+import {
+  createServiceApp,
+  type Logger,
+  type ReadinessCheck,
+  type ServiceApp,
+  type Registry,
+} from '@qm/kit';
 import type { ForecastPool } from './adapters/forecast-pool';
 import type { GlobalModel } from './domain/global/model';
 import type { SkuForecasts } from './domain/sku-forecasts';
@@ -6,6 +12,8 @@ import { forecastRoutes } from './routes/forecasts';
 import { skuRoutes } from './routes/sku';
 
 export interface AppDeps {
+  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
+  metrics?: Registry;
   log: Logger;
   pool: ForecastPool;
   global?: GlobalModel;
@@ -17,6 +25,7 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
+    metrics: deps.metrics,
     name: 'forecasting',
     description: 'Per-SKU demand forecasts with prediction intervals',
     logger: deps.log,

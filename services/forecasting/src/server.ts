@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     skus,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     readiness: connections.readiness,
+    metrics: connections.metrics,
   });
   await bus.ensureTopics();
   const consumer = await bus.runConsumer(

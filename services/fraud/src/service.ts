@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openConnections } from '@qm/events';
 import { FRAUD_PURCHASES_FILE, resolveDataDir } from '@qm/datasets';
-import { createMetricsRegistry, type Logger, type ServiceApp } from '@qm/kit';
+import { type Logger, type ServiceApp } from '@qm/kit';
 import { DecisionLog } from './adapters/decision-log';
 import { FeedbackRepository } from './adapters/feedback-repository';
 import { kafkaDecisionPublisher } from './adapters/kafka-decisions';
@@ -72,7 +72,7 @@ export async function composeFraudService(
 
   const velocity = new RedisVelocityStore(redis, config.QM_REDIS_PREFIX);
   const rules = new RulesRepository(pool, config.QM_FRAUD_RULES_TTL_MS, schema);
-  const metrics = createMetricsRegistry('fraud');
+  const { metrics } = connections;
   const decisions = new DecisionLog(
     pool,
     kafkaDecisionPublisher(bus.publisher, bus.topic('fraudDecisions')),

@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import { createServiceApp, type Cache, type ReadinessCheck, type ServiceApp } from '@qm/kit';
+import {
+  createServiceApp,
+  type Cache,
+  type ReadinessCheck,
+  type ServiceApp,
+  type Registry,
+} from '@qm/kit';
 import type { Inventory } from './inventory';
 import { movementRoutes } from './routes/movements';
 import { policyRoutes } from './routes/policies';
@@ -8,6 +14,8 @@ import { signalRoutes } from './routes/signals';
 import { stockRoutes } from './routes/stock';
 
 export interface AppDeps {
+  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
+  metrics?: Registry;
   inventory: Inventory;
   log: Logger;
   cache?: Cache;
@@ -18,6 +26,7 @@ export interface AppDeps {
 /** The inventory service's HTTP app, from its dependencies. */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
+    metrics: deps.metrics,
     name: 'inventory',
     description: 'Stock ledger, replenishment policies and restock signals',
     logger: deps.log,

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     cache,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     readiness: connections.readiness,
+    metrics: connections.metrics,
   });
 
   // Retries signal changes whose publish failed (normally none), and refreshes every SKU when

@@ -78,7 +78,12 @@ beforeAll(async () => {
     defaultWarehouse: 'main',
     openingStock: 0,
   });
-  app = await buildApp({ inventory, log, cache: new Cache(stack.redis, `${stack.prefix}:`, 1) });
+  app = await buildApp({
+    inventory,
+    log,
+    cache: new Cache(stack.redis, `${stack.prefix}:`, 1),
+    metrics: stack.metrics,
+  });
   await startConsumers(stack.bus, inventory, `${stack.prefix}.`);
 
   const kafka = new Kafka({
@@ -119,6 +124,14 @@ describe('inventory service on the real stack', () => {
     );
     const stock = await stockOf('TWICE');
     expect(stock).toMatchObject({ onHand: 5, backorders: 0 });
+
+    // The consumers' counts are on the service's own /metrics.
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    const consumed = new RegExp(
+      `^qm_events_consumed_total\\{[^}]*group="${stack.prefix}\\.inventory\\.sales"[^}]*\\} [1-9]`,
+      'm',
+    );
+    expect(metrics.body).toMatch(consumed);
   });
 
   it('records a sale beyond stock as a backorder and raises one signal per change', async () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createServiceApp, type ReadinessCheck, type ServiceApp } from '@qm/kit';
+import { createServiceApp, type ReadinessCheck, type ServiceApp, type Registry } from '@qm/kit';
 import type { Experiments } from './experiments';
 import type { Pricing } from './pricing';
 import { approvalRoutes } from './routes/approvals';
@@ -8,6 +8,8 @@ import { experimentRoutes } from './routes/experiments';
 import { guardrailRoutes } from './routes/guardrails';
 
 export interface AppDeps {
+  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
+  metrics?: Registry;
   pricing: Pricing;
   experiments: Experiments;
   log: Logger;
@@ -18,6 +20,7 @@ export interface AppDeps {
 /** The pricing service's HTTP app, from its dependencies. */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
+    metrics: deps.metrics,
     name: 'pricing',
     description: 'Price elasticity, price recommendations under guardrails, price experiments',
     logger: deps.log,

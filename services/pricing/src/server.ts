@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     log,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     readiness: connections.readiness,
+    metrics: connections.metrics,
   });
 
   // The pooled elasticity follows new sales: recomputed in the background, never per request.

@@ -1,8 +1,16 @@
-import { createServiceApp, type Logger, type ReadinessCheck, type ServiceApp } from '@qm/kit';
+import {
+  createServiceApp,
+  type Logger,
+  type ReadinessCheck,
+  type ServiceApp,
+  type Registry,
+} from '@qm/kit';
 import { type Recommendations } from './recommendations';
 import { recommendationRoutes } from './routes/recommendations';
 
 export interface AppDeps {
+  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
+  metrics?: Registry;
   recommendations: Recommendations;
   log: Logger;
   bodyLimit?: number;
@@ -12,6 +20,7 @@ export interface AppDeps {
 /** The recommendations HTTP app over its dependencies. */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   const app = await createServiceApp({
+    metrics: deps.metrics,
     name: 'recommendations',
     description: 'Recommendations for users, items, baskets and anonymous sessions',
     logger: deps.log,

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     log,
     bodyLimit: config.QM_BODY_LIMIT_BYTES,
     readiness: connections.readiness,
+    metrics: connections.metrics,
   });
 
   const schedule = new RebuildSchedule(
