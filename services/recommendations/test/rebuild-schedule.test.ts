@@ -61,4 +61,28 @@ describe('rebuild schedule', () => {
     await s.stop();
     expect(rebuild).toHaveBeenCalledTimes(2);
   });
+
+  it('waits twice as long after each failed rebuild in a row, and no longer once one works', async () => {
+    let fail = true;
+    const rebuild = jest.fn(async () => {
+      if (fail) throw new Error('database away');
+    });
+    const s = new RebuildSchedule(rebuild, { quietMs: 1_000, maxAgeMs: 60_000 }, () => {}, 0);
+    s.noteInteractions(1, 0);
+    const startedAt: number[] = [];
+    for (let t = 1_000; t <= 40_000; t += 100) {
+      const run = s.tick(t);
+      if (run !== undefined) {
+        startedAt.push(t);
+        await run;
+      }
+    }
+    expect(startedAt).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000]);
+
+    fail = false;
+    await s.tick(96_000);
+    s.noteInteractions(1, 96_000);
+    expect(s.tick(97_000)).toBeDefined();
+    await s.stop();
+  });
 });
