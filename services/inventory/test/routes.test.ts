@@ -223,6 +223,42 @@ describe('inventory routes', () => {
     expect(inventory.movements).toHaveLength(1);
   });
 
+  it('rejects a blank SKU or warehouse in a body or a path, naming the field', async () => {
+    const movement = (fields: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: {
+          movements: [{ eventId: 'm3', sku: 'A', kind: 'RECEIPT', quantity: 1, ...fields }],
+        },
+      });
+    for (const [fields, field] of [
+      [{ sku: ' ' }, 'movements[0].sku'],
+      [{ sku: '\u3000' }, 'movements[0].sku'],
+      [{ warehouse: '  ' }, 'movements[0].warehouse'],
+    ] as const) {
+      const res = await movement(fields);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().field).toBe(field);
+    }
+    const settings = await app.inject({
+      method: 'PUT',
+      url: '/v1/inventory/settings/%20',
+      payload: { leadTimeDays: 3 },
+    });
+    expect(settings.statusCode).toBe(400);
+    expect(settings.json().field).toBe('sku');
+    const policy = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/policies',
+      payload: { sku: ' ', history: [1], onHand: 0, leadTimeDays: 1, serviceLevel: 0.9 },
+    });
+    expect(policy.statusCode).toBe(400);
+    expect(policy.json().field).toBe('sku');
+    expect(inventory.movements).toHaveLength(0);
+    expect((await movement({ sku: 'BANK CHARGES' })).statusCode).toBe(200);
+  });
+
   it('merges a settings update over the current settings', async () => {
     const res = await app.inject({
       method: 'PUT',

@@ -119,6 +119,24 @@ describe('pricing routes', () => {
     expect(res.json()).toMatchObject({ field: 'prices[0]' });
   });
 
+  it('rejects a blank SKU in a path or a body, naming the field', async () => {
+    app = await buildApp({ ...offlineDeps(), log });
+    const guardrails = await app.inject({
+      method: 'PUT',
+      url: '/v1/pricing/%20/guardrails',
+      payload: { floor: 1 },
+    });
+    expect(guardrails.statusCode).toBe(400);
+    expect(guardrails.json()).toMatchObject({ field: 'sku' });
+    const competitor = await app.inject({
+      method: 'POST',
+      url: '/v1/pricing/competitor-prices',
+      payload: { prices: [{ sku: '  ', competitor: 'acme', price: 1 }] },
+    });
+    expect(competitor.statusCode).toBe(400);
+    expect(competitor.json()).toMatchObject({ field: 'prices[0].sku' });
+  });
+
   it('rejects a floor above the ceiling, naming the floor', async () => {
     app = await buildApp({ ...offlineDeps(), log });
     const res = await app.inject({

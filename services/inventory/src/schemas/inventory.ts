@@ -1,8 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_DAILY_UNITS } from '../domain/demand';
 
-const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'Stock code' });
-const Warehouse = Type.String({ minLength: 1, maxLength: 64 });
+// A code of blanks only would be stored and listed as a SKU or warehouse of its own.
+const NOT_BLANK = '\\S';
+const Sku = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: NOT_BLANK,
+  description: 'Stock code, not only blanks',
+});
+const Warehouse = Type.String({ minLength: 1, maxLength: 64, pattern: NOT_BLANK });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const LeadTime = Type.Number({ minimum: 0, maximum: 365, description: 'Mean lead time in days' });
 const ServiceLevel = Type.Number({

@@ -1,6 +1,12 @@
 import { Type } from '@sinclair/typebox';
 
-const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'Stock code' });
+// A code of blanks only would be stored as a SKU of its own.
+const Sku = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '\\S',
+  description: 'Stock code, not only blanks',
+});
 // Below a hundredth of a penny a price means nothing, and demand at it overflows.
 const Price = Type.Number({
   minimum: 0.0001,
