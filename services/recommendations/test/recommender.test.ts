@@ -28,6 +28,28 @@ describe('user recommendations', () => {
     expect(list.items.every((i) => i.reason === 'popular')).toBe(true);
   });
 
+  it('fills a list from older sales when the last 30 days hold fewer items than asked', () => {
+    const day = (n: number): number => Date.UTC(2024, 0, 1) + n * 86_400_000;
+    const bought = (userId: string, itemId: string, at: number) => ({
+      userId,
+      itemId,
+      at,
+      kind: 'purchase' as const,
+      basketId: `${userId}-${at}`,
+    });
+    const old = CATALOGUE.map((item, i) => bought(`old-${i}`, item, day(i)));
+    const lately = bought('new', 'lamp', day(400));
+    const quiet = buildSnapshot([...old, lately], products);
+
+    const list = recommendForUser(quiet, 'stranger', [], { limit: 4 });
+    expect(list.items.map((i) => i.itemId)).toHaveLength(4);
+    expect(list.items[0].itemId).toBe('lamp');
+    expect(new Set(list.items.map((i) => i.itemId)).size).toBe(4);
+    const popular = popularItems(quiet, 7, { limit: 4 });
+    expect(popular.items).toHaveLength(4);
+    expect(popular.items[0]).toMatchObject({ itemId: 'lamp', reason: 'trending' });
+  });
+
   it('treats a numeric id beyond any trained index as a new user', () => {
     const list = recommendForUser(snapshot, '987654321', [], { limit: 5 });
     expect(list.items.length).toBeGreaterThan(0);

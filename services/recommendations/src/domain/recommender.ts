@@ -149,6 +149,9 @@ export interface RecommendationList {
 
 const KIND_WEIGHT: Record<InteractionKind, number> = { view: 1, cart: 3, purchase: 5 };
 
+/** A popularity window longer than any history a snapshot is trained on. */
+const ALL_HISTORY_DAYS = 36_500;
+
 /** Popularity over the last `windowDays` (decayed with half the window as half-life). */
 export function popularScores(snapshot: Snapshot, windowDays: number): ScoreMap {
   let scores = snapshot.popularByWindow.get(windowDays);
@@ -182,15 +185,21 @@ function finish(
     taken.add(item);
     out.push({ itemId: ids[item], score: round(score), reason });
   }
-  if (out.length < options.limit) {
-    const popular = [...popularScores(snapshot, 30)].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    // Below every scored item, so popular fillers never outrank a recommender's choice.
+  // Popular items of the last 30 days fill the list, then those of all the history kept, for
+  // a month may hold fewer items than asked (a shop's first live event after a long replay).
+  for (const windowDays of [30, ALL_HISTORY_DAYS]) {
+    if (out.length >= options.limit) break;
+    const popular = [...popularScores(snapshot, windowDays)].sort(
+      (a, b) => b[1] - a[1] || a[0] - b[0],
+    );
+    const top = popular.length > 0 ? popular[0][1] : 1;
+    // Below every item already listed, so fillers never outrank a recommender's choice.
     const floor = out.length > 0 ? out[out.length - 1].score : 1;
     for (const [item, score] of popular) {
       if (out.length >= options.limit) break;
       if (!allowed(item) || taken.has(item)) continue;
       taken.add(item);
-      out.push({ itemId: ids[item], score: round(floor * 0.5 * score), reason: 'popular' });
+      out.push({ itemId: ids[item], score: round((floor * 0.5 * score) / top), reason: 'popular' });
     }
   }
   return out;
