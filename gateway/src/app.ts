@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import {
+  clientErrorHandler,
   CommonErrors,
   handleError,
   healthRoutes,
@@ -96,6 +97,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     // A JSON body states its types: `"rateLimitPerMinute": "0x10"` is text, not 16. The
     // gateway's own routes read no numbers from query strings or paths.
     ajv: { customOptions: { coerceTypes: false } },
+    clientErrorHandler,
     frameworkErrors: (error, request, reply) => {
       handleError(error, request, reply as unknown as FastifyReply);
     },

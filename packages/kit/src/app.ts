@@ -17,6 +17,7 @@ import { createMetricsRegistry, metricsRoutes } from './metrics';
 import { CommonErrors } from './errors';
 import { mayHoldNonFinite, nonFinitePath, parseJsonBodies } from './json-body';
 import { integerFields, nonDecimalField } from './text-integers';
+import { clientErrorHandler } from './server';
 
 /** A Fastify instance whose routes take TypeBox schemas. */
 export type ServiceApp = FastifyInstance<
@@ -101,6 +102,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     routerOptions: { maxParamLength: 500 },
+    clientErrorHandler,
     frameworkErrors: (error, request, reply) => {
       handleError(error, request, reply as unknown as FastifyReply);
     },

@@ -17,7 +17,7 @@ export {
 } from './db';
 export { Cache, Redis, createRedis, dropKeys, redisCheck, ttlSeconds } from './cache';
 export { ErrorResponse, errorResponses } from './schemas';
-export { listen, type ListenOptions } from './server';
+export { clientErrorHandler, listen, type ListenOptions } from './server';
 export { fetchJson, forwardHeaders, UpstreamError } from './http';
 export { backoffDelay, retry, RetriesExhaustedError, type RetryOptions } from './retry';
 export {

@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import {
   createLogger,
@@ -321,5 +322,39 @@ describe('scanJson', () => {
     expect(scanJson('{"a": "x\\u0000"}').unicodeEscape).toBe(true);
     expect(scanJson('{"a": "x\\\\u0000"}').unicodeEscape).toBe(false);
     expect(scanJson('[[[[[[', 3).depth).toBe(4);
+  });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  /** Sends raw bytes to a listening app and returns all it answers before closing. */
+  async function raw(request: string): Promise<string> {
+    const app = await createServiceApp({ name: 'test', logger: createLogger('test', 'silent') });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const socket = connect(port, '127.0.0.1', () => socket.write(request));
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
+      });
+    } finally {
+      await app.close();
+    }
+  }
+
+  const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+
+  it('answers headers beyond the limit with 431 in the shared error shape', async () => {
+    const answer = await raw(`GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(bodyOf(answer)).toMatchObject({ statusCode: 431, code: 'HEADERS_TOO_LARGE' });
+  });
+
+  it('answers a request that is not HTTP with 400 in the shared error shape', async () => {
+    const answer = await raw('HELLO THERE\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bodyOf(answer)).toMatchObject({ statusCode: 400, code: 'MALFORMED_REQUEST' });
   });
 });
