@@ -2,6 +2,7 @@ import { defineErrors } from '@qm/kit';
 
 export const ForecastErrors = defineErrors({
   EMPTY_HISTORY: [400, 'the series has no history'],
+  DUPLICATE_SERIES: [400, 'two series have the same id'],
   START_REQUIRED: [400, 'a start date is required with values'],
   INVALID_DATE: [400, 'the date is not valid'],
   SERIES_TOO_LONG: [400, 'the series spans too many periods'],

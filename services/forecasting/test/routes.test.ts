@@ -139,6 +139,13 @@ describe('forecast routes', () => {
     expect(huge.json().field).toBe('series[0].values[0]');
   });
 
+  it('refuses two series of one id, naming the second', async () => {
+    const one = { id: 'mug', start: '2011-01-01', values: [1, 2, 3] };
+    const reply = await post({ series: [one, { id: 'jug', values: [4] }, one] });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json()).toMatchObject({ code: 'DUPLICATE_SERIES', field: 'series[2].id' });
+  });
+
   it('refuses more than 1,000 series', async () => {
     const series = Array.from({ length: 1001 }, (_, i) => ({
       id: `s${i}`,
