@@ -37,4 +37,20 @@ describe('RefreshScheduler', () => {
     expect(refreshed[0]).toEqual(['A']);
     expect(refreshed.flat()).toEqual(['A', ...Array.from({ length: 7 }, (_, t) => `busy-${t}`)]);
   });
+
+  it('refreshes a SKU that is never quiet once its longest wait has passed', async () => {
+    const patient = new RefreshScheduler(
+      1000,
+      async (skus) => void refreshed.push(skus),
+      () => undefined,
+      5000,
+    );
+    for (let t = 0; t < 20; t++) {
+      patient.touch(['hot']);
+      await jest.advanceTimersByTimeAsync(500);
+    }
+
+    expect(refreshed).toEqual([['hot'], ['hot']]);
+    await patient.drain();
+  });
 });
