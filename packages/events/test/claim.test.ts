@@ -12,7 +12,7 @@ describe('claimEvents', () => {
     expect(client.query).not.toHaveBeenCalled();
   });
 
-  it('sends each id once in one statement and returns the events the database reports new', async () => {
+  it('sends each id once, in one statement, and returns the events new to the table', async () => {
     const client = { query: jest.fn(async () => ({ rows: [{ event_id: 'b' }] })) };
 
     const fresh = await claimEvents(
@@ -29,7 +29,7 @@ describe('claimEvents', () => {
     ]);
   });
 
-  it('returns an event delivered twice in one batch once, its first copy, in batch order', async () => {
+  it('returns an event twice in a batch once, its first copy, in batch order', async () => {
     const client = {
       query: jest.fn(async () => ({ rows: [{ event_id: 'b' }, { event_id: 'a' }] })),
     };

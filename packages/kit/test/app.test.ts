@@ -149,7 +149,7 @@ describe('service app', () => {
     expect(ok.json()).toEqual({ limit: 5 });
   });
 
-  it('takes a query integer only in plain decimal digits, not as hex, exponent or padded', async () => {
+  it('takes a query integer only in plain decimal digits (no hex, exponent, padding)', async () => {
     for (const limit of ['0x10', '1e1', '%205', '5%20', '0b11', '+5', '5.0', '']) {
       const res = await app.inject({ method: 'GET', url: `/v1/things?limit=${limit}` });
       expect(res.statusCode).toBe(400);

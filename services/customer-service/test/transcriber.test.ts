@@ -39,7 +39,7 @@ describe('pocketsphinxTranscriber', () => {
     });
   });
 
-  it('takes the words and their mean posterior from the segments the recogniser prints', async () => {
+  it('takes the words and their mean posterior from the segments of the recogniser', async () => {
     const lines = [
       'where is my order',
       '<s> 0.000 0.020 0.999700',

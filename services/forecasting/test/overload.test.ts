@@ -60,7 +60,7 @@ describe('forecast worker pool under load', () => {
     expect(pool.queuedValues).toBe(0);
   });
 
-  it('asks for a Retry-After measured from how fast the workers fitted earlier batches', async () => {
+  it('asks for a Retry-After from how fast the workers fitted earlier batches', async () => {
     expect((await post(batch(16, 200))).statusCode).toBe(200);
     const first = post(batch(16, 200));
     await waitFor(() => pool.queuedValues > 0);

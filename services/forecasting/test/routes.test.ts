@@ -166,7 +166,7 @@ describe('forecast routes', () => {
     expect(body.mean.every((v: number) => v >= 0)).toBe(true);
   });
 
-  it('refuses a horizon written as hex or with an exponent instead of reading it as 16', async () => {
+  it('refuses a horizon written as hex or with an exponent (not read as 16)', async () => {
     for (const horizon of ['0x10', '1.6e1']) {
       const reply = await app.inject({
         method: 'GET',

@@ -327,7 +327,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
     expect(rows).toEqual([{ label: 'fraud' }]);
   });
 
-  it('adds sale events to the customer history used for the amount z-score, each once', async () => {
+  it('adds sale events, each once, to the history behind the amount z-score', async () => {
     const customer = `buyer-${id}`;
     const lines = [0, 1].map((line) =>
       create(SaleLineSchema, {

@@ -129,7 +129,7 @@ describe('pricing service on the real stack', () => {
     expect(rows).toEqual([{ price: 4.5 }]);
   });
 
-  it('keeps the newer category and cost of a SKU when an older product event comes after', async () => {
+  it('keeps the newer category and cost of a SKU when an older event comes after', async () => {
     const product = (sku: string, category: string, cost: number, day: string) =>
       productInput(
         create(ProductUpsertSchema, {

@@ -62,7 +62,7 @@ describe('rebuild schedule', () => {
     expect(rebuild).toHaveBeenCalledTimes(2);
   });
 
-  it('waits twice as long after each failed rebuild in a row, and no longer once one works', async () => {
+  it('waits twice as long after each failed rebuild in a row, and not once one works', async () => {
     let fail = true;
     const rebuild = jest.fn(async () => {
       if (fail) throw new Error('database away');
