@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 
 /**
  * The benches run each part (service, gateway, load generator) in a process of its own, so
@@ -42,17 +42,29 @@ export interface ChildCpu {
   database?: number;
 }
 
-/** Asks a child for the CPU time it has used so far. */
-export function cpuOf(proc: ChildProcess): Promise<ChildCpu> {
+/** Sends `request` to a child and resolves with the first of its replies `pick` accepts. */
+export function ask<M, T>(
+  proc: ChildProcess,
+  request: Serializable,
+  pick: (message: M) => T | undefined,
+): Promise<T> {
   return new Promise((resolve) => {
-    const listen = (message: Partial<ChildCpu>) => {
-      if (message.cpu === undefined) return;
+    const listen = (message: M) => {
+      const answer = pick(message);
+      if (answer === undefined) return;
       proc.off('message', listen);
-      resolve({ cpu: message.cpu, database: message.database });
+      resolve(answer);
     };
     proc.on('message', listen);
-    proc.send('cpu');
+    proc.send(request);
   });
+}
+
+/** Asks a child for the CPU time it has used so far. */
+export function cpuOf(proc: ChildProcess): Promise<ChildCpu> {
+  return ask(proc, 'cpu', (m: Partial<ChildCpu>) =>
+    m.cpu === undefined ? undefined : { cpu: m.cpu, database: m.database },
+  );
 }
 
 /** In a child: runs `cleanUp` on SIGTERM, then exits. */

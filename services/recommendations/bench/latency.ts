@@ -17,7 +17,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { PaceFigures } from '../../../gateway/bench/pace';
-import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
+import { ask, cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
 import type { LoadRequest, RebuildFigures } from './serving';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -43,15 +43,7 @@ function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T
 }
 
 function offer(loader: ChildProcess, request: LoadRequest): Promise<PaceFigures> {
-  return new Promise((resolve) => {
-    const listen = (message: { result?: PaceFigures }) => {
-      if (message.result === undefined) return;
-      loader.off('message', listen);
-      resolve(message.result);
-    };
-    loader.on('message', listen);
-    loader.send({ load: request });
-  });
+  return ask(loader, { load: request }, (m: { result?: PaceFigures }) => m.result);
 }
 
 /** What the service child sends once it is listening; `buildMs` is its first build's time. */
@@ -111,15 +103,7 @@ function median(runs: Figures[]): Figures {
 
 /** Asks the service to rebuild its models; resolves with its figures once the rebuild is in. */
 function rebuildOf(service: ChildProcess): Promise<RebuildFigures> {
-  return new Promise((resolve) => {
-    const listen = (message: { rebuilt?: RebuildFigures }) => {
-      if (message.rebuilt === undefined) return;
-      service.off('message', listen);
-      resolve(message.rebuilt);
-    };
-    service.on('message', listen);
-    service.send('rebuild');
-  });
+  return ask(service, 'rebuild', (m: { rebuilt?: RebuildFigures }) => m.rebuilt);
 }
 
 /**
