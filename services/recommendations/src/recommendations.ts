@@ -12,15 +12,15 @@ import {
   type SnapshotOptions,
 } from './domain/recommender';
 import { type Interaction, type ProductInfo } from './domain/types';
-import { type SeenEvent } from './adapters/live';
+import { type SeenEvent, type UserLookup } from './adapters/live';
 import { type InteractionStore, type StoredInteraction } from './adapters/store';
 
 /** Redis state the service serves from (see `LiveStore`); tests may pass an in-memory one. */
 export interface LiveState {
   addEvents(byUser: Map<string, SeenEvent[]>): Promise<void>;
-  recent(userId: string): Promise<SeenEvent[]>;
-  cachedForUser<T>(userId: string, field: string): Promise<T | undefined>;
-  cacheForUser(userId: string, field: string, value: unknown): Promise<void>;
+  lookupUser<T>(userId: string, field: string): Promise<UserLookup<T>>;
+  /** Caches an answer unless an event of the user came after `generation` was read. */
+  cacheForUser(userId: string, field: string, value: unknown, generation: string): Promise<void>;
   cached<T>(key: string): Promise<T | undefined>;
   cache(key: string, value: unknown): Promise<void>;
 }
@@ -136,11 +136,11 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
     async forUser(userId, options) {
       const m = models;
       const field = `v${m.version}|${optionsKey(options)}`;
-      const hit = await deps.live.cachedForUser<RecommendationList>(userId, field);
-      if (hit !== undefined) return hit;
-      const live = (await deps.live.recent(userId)).filter((e) => e.seenAt >= m.loadedAt);
+      const lookup = await deps.live.lookupUser<RecommendationList>(userId, field);
+      if (lookup.cached !== undefined) return lookup.cached;
+      const live = lookup.recent.filter((e) => e.seenAt >= m.loadedAt);
       const list = recommendForUser(m.snapshot, userId, live, options);
-      await deps.live.cacheForUser(userId, field, list);
+      await deps.live.cacheForUser(userId, field, list, lookup.generation);
       return list;
     },
 

@@ -1,4 +1,4 @@
-import { type SeenEvent } from '../src/adapters/live';
+import { type SeenEvent, type UserLookup } from '../src/adapters/live';
 import { type InteractionStore, type StoredInteraction } from '../src/adapters/store';
 import { type LiveState } from '../src/recommendations';
 import {
@@ -107,6 +107,7 @@ export function everyList(snapshot: Snapshot): unknown[] {
 export class MemoryLive implements LiveState {
   readonly events = new Map<string, SeenEvent[]>();
   readonly userCache = new Map<string, Map<string, string>>();
+  readonly generations = new Map<string, number>();
   readonly store = new Map<string, string>();
   hits = 0;
 
@@ -114,20 +115,31 @@ export class MemoryLive implements LiveState {
     for (const [user, events] of byUser) {
       this.events.set(user, [...(this.events.get(user) ?? []), ...events]);
       this.userCache.delete(user);
+      this.generations.set(user, this.generation(user) + 1);
     }
   }
 
-  async recent(userId: string): Promise<SeenEvent[]> {
-    return this.events.get(userId) ?? [];
+  private generation(userId: string): number {
+    return this.generations.get(userId) ?? 0;
   }
 
-  async cachedForUser<T>(userId: string, field: string): Promise<T | undefined> {
+  async lookupUser<T>(userId: string, field: string): Promise<UserLookup<T>> {
     const raw = this.userCache.get(userId)?.get(field);
-    if (raw !== undefined) this.hits++;
-    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    if (raw !== undefined) {
+      this.hits++;
+      return { cached: JSON.parse(raw) as T };
+    }
+    const recent = this.events.get(userId) ?? [];
+    return { recent, generation: String(this.generation(userId)) };
   }
 
-  async cacheForUser(userId: string, field: string, value: unknown): Promise<void> {
+  async cacheForUser(
+    userId: string,
+    field: string,
+    value: unknown,
+    generation: string,
+  ): Promise<void> {
+    if (generation !== String(this.generation(userId))) return;
     let map = this.userCache.get(userId);
     if (map === undefined) this.userCache.set(userId, (map = new Map()));
     map.set(field, JSON.stringify(value));
