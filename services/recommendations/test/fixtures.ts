@@ -1,5 +1,10 @@
 import { type SeenEvent, type UserLookup } from '../src/adapters/live';
-import { type InteractionStore, type StoredInteraction } from '../src/adapters/store';
+import {
+  type BeforeCommit,
+  type InteractionStore,
+  type LoadedData,
+  type StoredInteraction,
+} from '../src/adapters/store';
 import { type LiveState } from '../src/recommendations';
 import {
   boughtTogether,
@@ -159,6 +164,8 @@ export class MemoryLive implements LiveState {
 /** A store over arrays, with the same apply-once rule as the PostgreSQL one. */
 export class MemoryStore implements InteractionStore {
   readonly seen = new Set<string>();
+  private readonly committed = new Set<string>();
+  private transactions = 0;
   readonly interactions: Interaction[];
   products: ProductInfo[];
 
@@ -167,9 +174,18 @@ export class MemoryStore implements InteractionStore {
     this.products = [...data.products];
   }
 
-  async record(events: StoredInteraction[]): Promise<StoredInteraction[]> {
-    const fresh = events.filter((e) => !this.seen.has(e.eventId) && this.seen.add(e.eventId));
+  async record(
+    events: StoredInteraction[],
+    beforeCommit?: BeforeCommit,
+  ): Promise<StoredInteraction[]> {
+    const ids = new Set<string>();
+    const isNew = (id: string): boolean => !this.seen.has(id) && !ids.has(id) && !!ids.add(id);
+    const fresh = events.filter((e) => isNew(e.eventId));
+    const transaction = String((this.transactions += 1));
+    if (fresh.length > 0) await beforeCommit?.(fresh, transaction);
+    for (const id of ids) this.seen.add(id);
     this.interactions.push(...fresh);
+    this.committed.add(transaction);
     return fresh;
   }
 
@@ -178,7 +194,12 @@ export class MemoryStore implements InteractionStore {
     this.products = [...this.products.filter((p) => !ids.has(p.itemId)), ...products];
   }
 
-  async load(): Promise<{ interactions: Interaction[]; products: ProductInfo[] }> {
-    return { interactions: [...this.interactions], products: [...this.products] };
+  async load(): Promise<LoadedData> {
+    const committed = new Set(this.committed);
+    return {
+      interactions: [...this.interactions],
+      products: [...this.products],
+      contains: (transaction) => committed.has(transaction),
+    };
   }
 }

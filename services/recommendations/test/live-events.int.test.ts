@@ -32,12 +32,29 @@ function hold(): Hold & { wait: () => Promise<void>; arrive: () => void } {
   return { reached, release, arrive, wait: () => released };
 }
 
-/** The production live store with a seam: a user answer's write can be held at its start. */
+/** The connection error ioredis raises while Redis is unreachable. */
+const redisDown = (): Error => new Error('Connection is closed.');
+
+/**
+ * The production live store with seams: a user answer's write or an event write can be
+ * held at its start, and event writes can fail (before or after reaching Redis).
+ */
 class SeamedLiveStore extends LiveStore {
   private heldAnswer?: ReturnType<typeof hold>;
+  private heldEvents?: ReturnType<typeof hold>;
+  private failures: ('before' | 'after')[] = [];
 
   holdNextAnswerWrite(): Hold {
     return (this.heldAnswer = hold());
+  }
+
+  holdNextEventWrite(): Hold {
+    return (this.heldEvents = hold());
+  }
+
+  /** The next event write fails: before Redis sees it, or after Redis applied it. */
+  failNextEventWrite(when: 'before' | 'after'): void {
+    this.failures.push(when);
   }
 
   override async cacheForUser(...args: Parameters<LiveStore['cacheForUser']>): Promise<void> {
@@ -48,6 +65,20 @@ class SeamedLiveStore extends LiveStore {
       await held.wait();
     }
     return super.cacheForUser(...args);
+  }
+
+  override async addEvents(...args: Parameters<LiveStore['addEvents']>): Promise<void> {
+    if (args[0].size === 0) return super.addEvents(...args);
+    const held = this.heldEvents;
+    this.heldEvents = undefined;
+    if (held !== undefined) {
+      held.arrive();
+      await held.wait();
+    }
+    const failure = this.failures.shift();
+    if (failure === 'before') throw redisDown();
+    await super.addEvents(...args);
+    if (failure === 'after') throw redisDown();
   }
 }
 
@@ -128,6 +159,45 @@ describe('live events on PostgreSQL, Redis and Kafka', () => {
     const after = await recs.forUser('racer', { limit: 6, excludePurchased: true });
     expect(after.strategy).toBe('blend');
     expect(after.items.map((i) => i.itemId)).toContain('matches');
+  });
+
+  it('puts a view stored while Redis was down into the live events once it is back', async () => {
+    live.failNextEventWrite('before');
+    await publishView('lost-view', 'unlucky', 'candle');
+    await publishView('next-view', 'lucky', 'mug');
+    // Views are applied in order, so the second in Redis means the first was dealt with.
+    await recentHolds('lucky', 1);
+
+    const recent = await storedRecent('unlucky');
+    expect(recent).toHaveLength(1);
+    expect(recent[0]).toContain('"candle"');
+    expect((await userList('unlucky')).items.map((i) => i.itemId)).toContain('matches');
+  });
+
+  it('keeps a view once when Redis applied it but its reply was lost', async () => {
+    live.failNextEventWrite('after');
+    await publishView('twice-view', 'echo', 'candle');
+    await publishView('after-twice', 'echo-next', 'mug');
+    await recentHolds('echo-next', 1);
+
+    expect(await storedRecent('echo')).toHaveLength(1);
+  });
+
+  it('counts a view as live when a rebuild read the history while it was being stored', async () => {
+    const write = live.holdNextEventWrite();
+    await publishView('mid-rebuild', 'midway', 'candle');
+    await write.reached;
+    // A transaction begun later and committed first: the rebuild holds it, not the held one.
+    await createStore(stack.pool, stack.schema).record([
+      { eventId: 'overtaker', userId: 'other', itemId: 'mug', kind: 'view', basketId: '', at: 0 },
+    ]);
+    await recs.retrain();
+    write.release();
+    await recentHolds('midway', 1);
+
+    const list = await userList('midway');
+    expect(list.strategy).toBe('blend');
+    expect(list.items.map((i) => i.itemId)).toContain('matches');
   });
 
   it('answers a cached user list with one Redis command', async () => {

@@ -1,5 +1,5 @@
 import type { Redis } from '@qm/kit';
-import type { RedisOptions } from 'ioredis';
+import type { ChainableCommander, RedisOptions } from 'ioredis';
 import { type LiveEvent } from '../domain/recommender';
 
 /**
@@ -9,9 +9,13 @@ import { type LiveEvent } from '../domain/recommender';
  */
 export const LIVE_REDIS_OPTIONS: RedisOptions = { enableAutoPipelining: true };
 
-/** A live event plus when this service saw it, to tell which ones a snapshot already holds. */
+/**
+ * A live event with its id and the PostgreSQL transaction that stored it, which tells
+ * whether the models of a rebuild hold it (see `LoadedData.contains`).
+ */
 export interface SeenEvent extends LiveEvent {
-  seenAt: number;
+  eventId: string;
+  transaction: string;
 }
 
 /** A user's cached answer, or what computing it takes: the live events and their generation. */
@@ -38,6 +42,34 @@ redis.call('EXPIRE', KEYS[2], ARGV[4])
 return 1
 `;
 
+/**
+ * Adds a user's events, raises the user's generation and drops the user's cached answers.
+ * An event already in the list (from a write whose transaction then failed) is replaced,
+ * not added again: the copy written last carries the transaction that stored it.
+ * KEYS: events, generation, answers. ARGV: events kept, TTL, then each event's entry prefix
+ * (its id) and entry.
+ */
+const ADD_USER_EVENTS = `
+local kept = redis.call('LRANGE', KEYS[1], 0, -1)
+for i = 3, #ARGV, 2 do
+  local prefix = ARGV[i]
+  for _, entry in ipairs(kept) do
+    if string.sub(entry, 1, #prefix) == prefix then redis.call('LREM', KEYS[1], 0, entry) end
+  end
+  redis.call('LPUSH', KEYS[1], ARGV[i + 1])
+end
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('DEL', KEYS[3])
+return 1
+`;
+
+type LiveMulti = ChainableCommander & {
+  recsAddUserEvents(...args: (string | number)[]): ChainableCommander;
+};
+
 type LiveRedis = Redis & {
   recsLookupUser(...args: string[]): Promise<string | string[]>;
   recsCacheUserAnswer(...args: (string | number)[]): Promise<number>;
@@ -61,6 +93,7 @@ export class LiveStore {
     private readonly keepEvents: number,
   ) {
     if (!('recsLookupUser' in redis)) {
+      redis.defineCommand('recsAddUserEvents', { numberOfKeys: 3, lua: ADD_USER_EVENTS });
       redis.defineCommand('recsLookupUser', { numberOfKeys: 3, lua: LOOKUP_USER });
       redis.defineCommand('recsCacheUserAnswer', { numberOfKeys: 2, lua: CACHE_USER_ANSWER });
     }
@@ -79,20 +112,27 @@ export class LiveStore {
     return `${this.prefix}generation:${userId}`;
   }
 
-  /** Appends events per user, raises their generations, drops their cached answers. */
+  /**
+   * Appends events per user, raises their generations and drops their cached answers, in
+   * one round trip. Idempotent: an event written again replaces its earlier copy.
+   */
   async addEvents(byUser: Map<string, SeenEvent[]>): Promise<void> {
     if (byUser.size === 0) return;
-    const multi = this.redis.multi();
+    const multi = this.redis.multi() as LiveMulti;
     for (const [userId, events] of byUser) {
-      const key = this.recentKey(userId);
-      multi.lpush(key, ...events.map((e) => JSON.stringify(e)));
-      multi.ltrim(key, 0, this.keepEvents - 1);
-      multi.expire(key, LIVE_TTL_SECONDS);
-      multi.incr(this.generationKey(userId));
-      multi.expire(this.generationKey(userId), LIVE_TTL_SECONDS);
-      multi.del(this.userKey(userId));
+      const entries = events.flatMap((e) => [entryPrefix(e.eventId), liveEntry(e)]);
+      multi.recsAddUserEvents(
+        this.recentKey(userId),
+        this.generationKey(userId),
+        this.userKey(userId),
+        this.keepEvents,
+        LIVE_TTL_SECONDS,
+        ...entries,
+      );
     }
-    await multi.exec();
+    const replies = (await multi.exec()) ?? [];
+    const failed = replies.find(([error]) => error !== null);
+    if (failed !== undefined) throw failed[0];
   }
 
   /** A user's cached answer under `field`, or the user's generation and events, oldest first. */
@@ -105,7 +145,12 @@ export class LiveStore {
     );
     if (typeof reply === 'string') return { cached: JSON.parse(reply) as T };
     const [generation, ...newestFirst] = reply;
-    const recent = newestFirst.map((r) => JSON.parse(r) as SeenEvent).reverse();
+    const recent = newestFirst
+      .map((r) => JSON.parse(r) as Partial<SeenEvent> & LiveEvent)
+      // Entries without a transaction come from before entries carried one: the models
+      // trained since hold those events.
+      .filter((e): e is SeenEvent => e.transaction !== undefined)
+      .reverse();
     return { recent, generation };
   }
 
@@ -134,4 +179,14 @@ export class LiveStore {
   async cache(key: string, value: unknown): Promise<void> {
     await this.redis.set(`${this.prefix}${key}`, JSON.stringify(value), 'EX', this.ttlSeconds);
   }
+}
+
+/** How an event's entry starts: its id first, so a script can find it without parsing. */
+function entryPrefix(eventId: string): string {
+  return `{"eventId":${JSON.stringify(eventId)},`;
+}
+
+function liveEntry(e: SeenEvent): string {
+  const { eventId, itemId, kind, at, basketId, transaction } = e;
+  return JSON.stringify({ eventId, itemId, kind, at, basketId, transaction });
 }
