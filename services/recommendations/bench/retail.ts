@@ -18,9 +18,10 @@ function memoryLive(): LiveState {
   const answers = new Map<string, unknown>();
   return {
     addEvents: async () => undefined,
-    recent: async () => [],
-    cachedForUser: async <T>(userId: string, field: string) =>
-      answers.get(`${userId}|${field}`) as T | undefined,
+    lookupUser: async <T>(userId: string, field: string) => {
+      const cached = answers.get(`${userId}|${field}`) as T | undefined;
+      return cached !== undefined ? { cached } : { recent: [], generation: '0' };
+    },
     cacheForUser: async (userId, field, value) => void answers.set(`${userId}|${field}`, value),
     cached: async <T>(key: string) => answers.get(key) as T | undefined,
     cache: async (key, value) => void answers.set(key, value),

@@ -12,15 +12,15 @@ import {
   type SnapshotOptions,
 } from './domain/recommender';
 import { type Interaction, type ProductInfo } from './domain/types';
-import { type SeenEvent } from './adapters/live';
+import { type SeenEvent, type UserLookup } from './adapters/live';
 import { type InteractionStore, type StoredInteraction } from './adapters/store';
 
 /** Redis state the service serves from (see `LiveStore`); tests may pass an in-memory one. */
 export interface LiveState {
   addEvents(byUser: Map<string, SeenEvent[]>): Promise<void>;
-  recent(userId: string): Promise<SeenEvent[]>;
-  cachedForUser<T>(userId: string, field: string): Promise<T | undefined>;
-  cacheForUser(userId: string, field: string, value: unknown): Promise<void>;
+  lookupUser<T>(userId: string, field: string): Promise<UserLookup<T>>;
+  /** Caches an answer unless an event of the user came after `generation` was read. */
+  cacheForUser(userId: string, field: string, value: unknown, generation: string): Promise<void>;
   cached<T>(key: string): Promise<T | undefined>;
   cache(key: string, value: unknown): Promise<void>;
 }
@@ -79,8 +79,8 @@ export interface Recommendations {
 /** The models answers come from, with what the cache keys of their answers need. */
 interface Models {
   snapshot: Snapshot;
-  /** When the snapshot's data was read: events seen later are live, not trained. */
-  loadedAt: number;
+  /** Whether the snapshot holds the events a transaction stored: the others are live. */
+  contains(transaction: string): boolean;
   version: number;
 }
 
@@ -89,13 +89,26 @@ function optionsKey(o: ListOptions): string {
   return `${o.limit}|${o.category ?? ''}|${exclude}|${o.excludePurchased === false ? 0 : 1}`;
 }
 
+function liveEventsByUser(
+  events: readonly StoredInteraction[],
+  transaction: string,
+): Map<string, SeenEvent[]> {
+  const byUser = new Map<string, SeenEvent[]>();
+  for (const { eventId, userId, itemId, kind, at, basketId } of events) {
+    let list = byUser.get(userId);
+    if (list === undefined) byUser.set(userId, (list = []));
+    list.push({ eventId, itemId, kind, at, basketId, transaction });
+  }
+  return byUser;
+}
+
 /** Builds the service over its store and Redis state; starts with empty models. */
 export function createRecommendations(deps: RecommendationsDeps): Recommendations {
   const builder = deps.builder ?? inProcessBuilder;
   // Swapped whole by a rebuild, so a call that awaits in between keeps one consistent set.
   let models: Models = {
     snapshot: buildSnapshot([], [], deps.snapshotOptions),
-    loadedAt: 0,
+    contains: () => false,
     version: 0,
   };
   let rebuilding: Promise<Snapshot> | undefined;
@@ -115,10 +128,10 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
 
   async function rebuild(): Promise<Snapshot> {
     const started = Date.now();
-    const { interactions, products } = await deps.store.load(deps.historyDays);
+    const { interactions, products, contains } = await deps.store.load(deps.historyDays);
     const built = await builder.build(interactions, products, deps.snapshotOptions);
     const next = built.snapshot;
-    models = { snapshot: next, loadedAt: started, version: next.builtAt };
+    models = { snapshot: next, contains, version: next.builtAt };
     deps.log.info(
       {
         interactions: interactions.length,
@@ -136,11 +149,11 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
     async forUser(userId, options) {
       const m = models;
       const field = `v${m.version}|${optionsKey(options)}`;
-      const hit = await deps.live.cachedForUser<RecommendationList>(userId, field);
-      if (hit !== undefined) return hit;
-      const live = (await deps.live.recent(userId)).filter((e) => e.seenAt >= m.loadedAt);
+      const lookup = await deps.live.lookupUser<RecommendationList>(userId, field);
+      if (lookup.cached !== undefined) return lookup.cached;
+      const live = lookup.recent.filter((e) => !m.contains(e.transaction));
       const list = recommendForUser(m.snapshot, userId, live, options);
-      await deps.live.cacheForUser(userId, field, list);
+      await deps.live.cacheForUser(userId, field, list, lookup.generation);
       return list;
     },
 
@@ -163,15 +176,12 @@ export function createRecommendations(deps: RecommendationsDeps): Recommendation
     session: async (items, options) => sessionItems(models.snapshot, items, options),
 
     async applyInteractions(events) {
-      const fresh = await deps.store.record(events);
-      const seenAt = Date.now();
-      const byUser = new Map<string, SeenEvent[]>();
-      for (const e of fresh) {
-        let list = byUser.get(e.userId);
-        if (list === undefined) byUser.set(e.userId, (list = []));
-        list.push({ itemId: e.itemId, kind: e.kind, at: e.at, basketId: e.basketId, seenAt });
-      }
-      await deps.live.addEvents(byUser);
+      // Redis is written before the events are committed: when it fails nothing is stored,
+      // and the consumer's retry finds the events new again (at least once, each counted
+      // once, as a write retried replaces its earlier copy in Redis).
+      const fresh = await deps.store.record(events, (stored, transaction) =>
+        deps.live.addEvents(liveEventsByUser(stored, transaction)),
+      );
       return fresh.length;
     },
 

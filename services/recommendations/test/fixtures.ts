@@ -1,5 +1,10 @@
-import { type SeenEvent } from '../src/adapters/live';
-import { type InteractionStore, type StoredInteraction } from '../src/adapters/store';
+import { type SeenEvent, type UserLookup } from '../src/adapters/live';
+import {
+  type BeforeCommit,
+  type InteractionStore,
+  type LoadedData,
+  type StoredInteraction,
+} from '../src/adapters/store';
 import { type LiveState } from '../src/recommendations';
 import {
   boughtTogether,
@@ -107,6 +112,7 @@ export function everyList(snapshot: Snapshot): unknown[] {
 export class MemoryLive implements LiveState {
   readonly events = new Map<string, SeenEvent[]>();
   readonly userCache = new Map<string, Map<string, string>>();
+  readonly generations = new Map<string, number>();
   readonly store = new Map<string, string>();
   hits = 0;
 
@@ -114,20 +120,31 @@ export class MemoryLive implements LiveState {
     for (const [user, events] of byUser) {
       this.events.set(user, [...(this.events.get(user) ?? []), ...events]);
       this.userCache.delete(user);
+      this.generations.set(user, this.generation(user) + 1);
     }
   }
 
-  async recent(userId: string): Promise<SeenEvent[]> {
-    return this.events.get(userId) ?? [];
+  private generation(userId: string): number {
+    return this.generations.get(userId) ?? 0;
   }
 
-  async cachedForUser<T>(userId: string, field: string): Promise<T | undefined> {
+  async lookupUser<T>(userId: string, field: string): Promise<UserLookup<T>> {
     const raw = this.userCache.get(userId)?.get(field);
-    if (raw !== undefined) this.hits++;
-    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    if (raw !== undefined) {
+      this.hits++;
+      return { cached: JSON.parse(raw) as T };
+    }
+    const recent = this.events.get(userId) ?? [];
+    return { recent, generation: String(this.generation(userId)) };
   }
 
-  async cacheForUser(userId: string, field: string, value: unknown): Promise<void> {
+  async cacheForUser(
+    userId: string,
+    field: string,
+    value: unknown,
+    generation: string,
+  ): Promise<void> {
+    if (generation !== String(this.generation(userId))) return;
     let map = this.userCache.get(userId);
     if (map === undefined) this.userCache.set(userId, (map = new Map()));
     map.set(field, JSON.stringify(value));
@@ -147,6 +164,8 @@ export class MemoryLive implements LiveState {
 /** A store over arrays, with the same apply-once rule as the PostgreSQL one. */
 export class MemoryStore implements InteractionStore {
   readonly seen = new Set<string>();
+  private readonly committed = new Set<string>();
+  private transactions = 0;
   readonly interactions: Interaction[];
   products: ProductInfo[];
 
@@ -155,9 +174,18 @@ export class MemoryStore implements InteractionStore {
     this.products = [...data.products];
   }
 
-  async record(events: StoredInteraction[]): Promise<StoredInteraction[]> {
-    const fresh = events.filter((e) => !this.seen.has(e.eventId) && this.seen.add(e.eventId));
+  async record(
+    events: StoredInteraction[],
+    beforeCommit?: BeforeCommit,
+  ): Promise<StoredInteraction[]> {
+    const ids = new Set<string>();
+    const isNew = (id: string): boolean => !this.seen.has(id) && !ids.has(id) && !!ids.add(id);
+    const fresh = events.filter((e) => isNew(e.eventId));
+    const transaction = String((this.transactions += 1));
+    if (fresh.length > 0) await beforeCommit?.(fresh, transaction);
+    for (const id of ids) this.seen.add(id);
     this.interactions.push(...fresh);
+    this.committed.add(transaction);
     return fresh;
   }
 
@@ -166,7 +194,12 @@ export class MemoryStore implements InteractionStore {
     this.products = [...this.products.filter((p) => !ids.has(p.itemId)), ...products];
   }
 
-  async load(): Promise<{ interactions: Interaction[]; products: ProductInfo[] }> {
-    return { interactions: [...this.interactions], products: [...this.products] };
+  async load(): Promise<LoadedData> {
+    const committed = new Set(this.committed);
+    return {
+      interactions: [...this.interactions],
+      products: [...this.products],
+      contains: (transaction) => committed.has(transaction),
+    };
   }
 }
