@@ -12,7 +12,7 @@ import { answerCpu, onTerm } from '../../../gateway/bench/processes';
 import { redisConversationStore } from '../src/adapters/conversations';
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
-import { readConfig } from '../src/config';
+import { readConfig, turnLimits } from '../src/config';
 import { loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
 
 async function main(): Promise<void> {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     log,
     classifier,
     orders: factsOrderLookup(pool),
-    conversations: redisConversationStore(redis, prefix, 60),
+    conversations: redisConversationStore(redis, prefix, 60, turnLimits(config)),
     handoffs: { handOff: async () => undefined },
     transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
     policies: { refund: 'refund policy', cancellation: 'cancellation policy' },

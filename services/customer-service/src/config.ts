@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { BaseConfig, loadConfig } from '@qm/kit';
+import type { TurnLimits } from './adapters/turns';
 
 const REFUND_POLICY =
   'Refunds go back to the original payment method within 5 to 10 working days after the ' +
@@ -15,6 +16,10 @@ export const ConfigSchema = {
   /** Where the trained intent model lives; relative paths start at the repository root. */
   QM_SUPPORT_MODEL_PATH: Type.String({ default: '.qm/models/support/intent.json' }),
   QM_SUPPORT_CONVERSATION_TTL_SECONDS: Type.Integer({ minimum: 60, default: 1800 }),
+  /** Longest wait of a message for the earlier ones of its conversation, then 503. */
+  QM_SUPPORT_TURN_WAIT_MS: Type.Integer({ minimum: 10, default: 3000 }),
+  /** Longest a message holds its conversation before the next one is let through. */
+  QM_SUPPORT_TURN_LEASE_MS: Type.Integer({ minimum: 100, default: 5000 }),
   QM_SUPPORT_REFUND_POLICY: Type.String({ default: REFUND_POLICY }),
   QM_SUPPORT_CANCELLATION_POLICY: Type.String({ default: CANCELLATION_POLICY }),
   /** Sentiment score (from -1 to 1) at or below which a person takes over. */
@@ -45,3 +50,8 @@ export function readConfig(env?: Record<string, string | undefined>) {
 }
 
 export type Config = ReturnType<typeof readConfig>;
+
+/** How long a message waits for the earlier ones of its conversation, and may hold it. */
+export function turnLimits(config: Config): TurnLimits {
+  return { waitMs: config.QM_SUPPORT_TURN_WAIT_MS, leaseMs: config.QM_SUPPORT_TURN_LEASE_MS };
+}

@@ -9,7 +9,7 @@ import { factsOrderLookup } from './adapters/orders';
 import { limitTranscriber } from './adapters/limited-transcriber';
 import { pocketsphinxTranscriber } from './adapters/transcriber';
 import { buildApp } from './app';
-import { readConfig } from './config';
+import { readConfig, turnLimits } from './config';
 import { ensureSpeechModel, loadOrTrainSupportModel, modelPath } from './nlu/support-model';
 
 async function main(): Promise<void> {
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       redis,
       `${config.QM_REDIS_PREFIX}support:`,
       config.QM_SUPPORT_CONVERSATION_TTL_SECONDS,
+      turnLimits(config),
     ),
     handoffs: allSinks(
       pgHandoffLog(pool),

@@ -22,9 +22,27 @@ export function memoryConversations(): ConversationStore & {
 } {
   const states = new Map<string, ConversationState>();
   const handedOff = new Set<string>();
+  // Each conversation's last message in line: the next one waits for it to be answered.
+  const lines = new Map<string, Promise<void>>();
+  const releases = new Map<string, () => void>();
   let next = 0;
   return {
     states,
+    async lock(id) {
+      const ahead = lines.get(id) ?? Promise.resolve();
+      const token = `t${++next}`;
+      const done = new Promise<void>((resolve) => releases.set(token, resolve));
+      lines.set(
+        id,
+        ahead.then(() => done),
+      );
+      await ahead;
+      return { id, token };
+    },
+    async unlock(lock) {
+      releases.get(lock.token)?.();
+      releases.delete(lock.token);
+    },
     async load(id, customerId) {
       const found = id === undefined ? undefined : states.get(id);
       if (found) {
@@ -39,6 +57,7 @@ export function memoryConversations(): ConversationStore & {
     },
     async save(state) {
       states.set(state.id, structuredClone(state));
+      return true;
     },
     async claimHandoff(id) {
       if (handedOff.has(id)) return false;

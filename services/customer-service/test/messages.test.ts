@@ -227,6 +227,16 @@ describe('POST /v1/support/messages', () => {
     expect(handoffs.sent).toHaveLength(1);
   });
 
+  it('answers a conversation whose lock cannot be had, as when its state cannot', async () => {
+    conversations.lock = async () => {
+      throw new Error('redis down');
+    };
+    const res = await post({ conversationId: 'unlocked', text: 'where is my order 536365' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().intent).toBe('track_order');
+    expect(conversations.states.get('unlocked')?.turns).toHaveLength(2);
+  });
+
   it('hands over after two fallbacks in a row', async () => {
     const first = (await post({ conversationId: 'lost', text: 'blorp zing' })).json();
     expect(first.escalate).toBe(false);

@@ -116,7 +116,10 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       log,
       classifier,
       orders: factsOrderLookup(db.pool),
-      conversations: redisConversationStore(redis, redisPrefix, 60),
+      conversations: redisConversationStore(redis, redisPrefix, 60, {
+        waitMs: 5000,
+        leaseMs: 5000,
+      }),
       handoffs: allSinks(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
       transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },

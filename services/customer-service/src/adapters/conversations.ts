@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from '@qm/kit';
+import { redisTurnQueue, type TurnLimits } from './turns';
 
 /** One message of a conversation as kept for the hand-off. */
 export interface Turn {
@@ -23,9 +24,26 @@ export interface ConversationState {
   turns: Turn[];
 }
 
+/** The right to change one conversation's state, held by one message at a time. */
+export interface ConversationLock {
+  id: string;
+  token: string;
+}
+
 export interface ConversationStore {
+  /**
+   * Waits until every message of the conversation that came before is answered, across
+   * every instance of the service; undefined when that takes longer than the store allows.
+   */
+  lock(id: string): Promise<ConversationLock | undefined>;
+  /** Lets the next message of the conversation go on. */
+  unlock(lock: ConversationLock): Promise<void>;
   load(id: string | undefined, customerId: string | undefined): Promise<ConversationState>;
-  save(state: ConversationState): Promise<void>;
+  /**
+   * Writes the state whole. With a lock, only while it is still held: false, with nothing
+   * written, when the lock was held past its lease and another message may have gone on.
+   */
+  save(state: ConversationState, lock?: ConversationLock): Promise<boolean>;
   /**
    * Marks the conversation as handed off. True for the one caller that marked it, false
    * when it already was: concurrent messages of one conversation hand it off once.
@@ -51,18 +69,31 @@ export function newConversation(
 }
 
 /**
- * Conversation state as JSON in Redis, under a TTL refreshed by every message. The
- * hand-off mark is a key of its own, set with `SET NX`, since the state is written whole
- * by each message and concurrent messages would overwrite each other's flag.
+ * Conversation state as JSON in Redis, under a TTL refreshed by every message. The state is
+ * read, changed and written whole, so messages of one conversation take turns: a queue in
+ * Redis (`turns.ts`) lets one at a time go on, in the order they reached it, and a write
+ * lands only while its message still holds the turn. The hand-off mark is a key of its own,
+ * set with `SET NX`, so that a hand-off is published once even by messages that went on
+ * without a turn (Redis failing, a lease lost).
  */
 export function redisConversationStore(
   redis: Redis,
   prefix: string,
   ttlSeconds: number,
+  turnLimits: TurnLimits,
 ): ConversationStore {
   const stateKey = (id: string) => `${prefix}conv:${id}`;
   const handoffKey = (id: string) => `${prefix}handoff:${id}`;
+  const queueKey = (id: string) => `${prefix}turns:${id}`;
+  const turns = redisTurnQueue(redis, turnLimits);
   return {
+    async lock(id) {
+      const token = await turns.take(queueKey(id));
+      return token === undefined ? undefined : { id, token };
+    },
+    async unlock(lock) {
+      await turns.leave(queueKey(lock.id), lock.token);
+    },
     async load(id, customerId) {
       if (id === undefined) return newConversation(id, customerId);
       const [raw, handedOff] = await redis.mget(stateKey(id), handoffKey(id));
@@ -72,14 +103,18 @@ export function redisConversationStore(
       if (handedOff !== null) existing.escalated = true;
       return existing;
     },
-    async save(state) {
-      const trimmed = { ...state, turns: state.turns.slice(-MAX_TURNS) };
-      const write = redis
-        .multi()
-        .set(stateKey(state.id), JSON.stringify(trimmed), 'EX', ttlSeconds);
+    async save(state, lock) {
+      const value = JSON.stringify({ ...state, turns: state.turns.slice(-MAX_TURNS) });
       // The mark lives as long as the conversation does.
-      if (state.escalated) write.expire(handoffKey(state.id), ttlSeconds);
+      const alsoExpire = state.escalated ? handoffKey(state.id) : undefined;
+      if (lock !== undefined) {
+        const write = { key: stateKey(state.id), value, ttlSeconds, alsoExpire };
+        return turns.writeIfHeld({ ...write, queueKey: queueKey(lock.id), token: lock.token });
+      }
+      const write = redis.multi().set(stateKey(state.id), value, 'EX', ttlSeconds);
+      if (alsoExpire !== undefined) write.expire(alsoExpire, ttlSeconds);
       await write.exec();
+      return true;
     },
     async claimHandoff(id) {
       return (await redis.set(handoffKey(id), '1', 'EX', ttlSeconds, 'NX')) === 'OK';

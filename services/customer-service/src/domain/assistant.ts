@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
-import {
-  newConversation,
-  type ConversationState,
-  type ConversationStore,
+import type {
+  ConversationLock,
+  ConversationState,
+  ConversationStore,
 } from '../adapters/conversations';
 import type { HandoffSink } from '../adapters/handoffs';
 import type { OrderLookup } from '../adapters/orders';
 import type { Classification } from '../nlu/intent-model';
 import { SupportErrors } from '../errors';
+import { loadState, lockConversation, saveState, unlockConversation } from './conversation-state';
 import { extractEntities, orderKey, type Entity } from './entities';
 import { detectLanguage } from './language';
 import {
@@ -87,16 +88,6 @@ function handoffReason(
   return undefined;
 }
 
-async function loadState(deps: AssistantDeps, input: IncomingMessage): Promise<ConversationState> {
-  try {
-    return await deps.conversations.load(input.conversationId, input.customerId);
-  } catch (err) {
-    // Without Redis the message is still answered, as the first of a new conversation.
-    deps.log.warn({ err }, 'conversation state unavailable');
-    return newConversation(input.conversationId, input.customerId);
-  }
-}
-
 /** Whether this message is the one to hand the conversation off: once per conversation. */
 async function claimHandoff(deps: AssistantDeps, state: ConversationState): Promise<boolean> {
   if (state.escalated) return false;
@@ -169,11 +160,36 @@ async function handOff(
   }
 }
 
+/** What one message says, read before its conversation is locked. */
+interface Reading {
+  text: string;
+  unheard: boolean;
+  entities: Entity[];
+  sentiment: SentimentResult;
+  english: boolean;
+  classification?: Classification;
+}
+
+function readMessage(deps: AssistantDeps, text: string, unheard: boolean): Reading {
+  const heard = unheard ? '' : text;
+  const english = unheard || detectLanguage(text).english;
+  const hasWords = /\p{L}{2,}/u.test(heard);
+  return {
+    text,
+    unheard,
+    entities: extractEntities(heard),
+    sentiment: scoreSentiment(heard),
+    english,
+    classification: english && hasWords ? deps.classifier.classify(text) : undefined,
+  };
+}
+
 /**
  * Understands one shopper message in its conversation, answers it, and decides whether a
  * person should take over. Control characters are stripped before anything is stored. An
  * unheard recording counts as a message not understood; its transcript (maybe empty) is
- * not classified, nor searched for entities, sentiment or language.
+ * not classified, nor searched for entities, sentiment or language. Messages of one
+ * conversation are answered one at a time, in the order they arrive.
  */
 export async function answerMessage(
   deps: AssistantDeps,
@@ -185,15 +201,28 @@ export async function answerMessage(
     throw SupportErrors.TEXT_REQUIRED(undefined, { field: 'text' });
   }
 
-  const state = await loadState(deps, input);
+  const reading = readMessage(deps, text, unheard);
+  const lock = await lockConversation(deps, input.conversationId);
+  try {
+    return await answerInConversation(deps, input, reading, lock);
+  } finally {
+    await unlockConversation(deps, lock);
+  }
+}
+
+/** The answer to a message that was read, given its conversation's state. */
+async function answerInConversation(
+  deps: AssistantDeps,
+  input: IncomingMessage,
+  reading: Reading,
+  lock: ConversationLock | undefined,
+): Promise<SupportAnswer> {
+  const { text, unheard, entities, sentiment, classification: c } = reading;
+  const state = await loadState(deps, input.conversationId, input.customerId);
   // A shopper's conversation holds their orders and hand-offs: nobody else may go on with it.
   if (input.customerId && state.customerId && state.customerId !== input.customerId) {
     throw SupportErrors.CONVERSATION_OF_ANOTHER_CUSTOMER(undefined, { field: 'conversationId' });
   }
-  const heard = unheard ? '' : text;
-  const entities = extractEntities(heard);
-  const sentiment = scoreSentiment(heard);
-  const language = unheard ? { language: 'und', english: true } : detectLanguage(text);
   const orderEntity = entities.find((e) => e.type === 'order_number');
 
   let intent: string;
@@ -201,14 +230,12 @@ export async function answerMessage(
   let reply: string;
   let reason: HandoffReason | undefined;
 
-  if (!language.english) {
+  if (!reading.english) {
     intent = 'fallback';
     confidence = 0;
     reason = 'not in English';
     reply = FOREIGN_REPLY;
   } else {
-    const hasWords = /\p{L}{2,}/u.test(heard);
-    const c = hasWords ? deps.classifier.classify(text) : undefined;
     intent = c?.intent ?? 'fallback';
     confidence = c?.confidence ?? 0;
 
@@ -256,11 +283,7 @@ export async function answerMessage(
   }
   // Once handed off, the conversation stays with a person for as long as it lives.
   const escalated = state.escalated || reason !== undefined;
-  try {
-    await deps.conversations.save(state);
-  } catch (err) {
-    deps.log.warn({ err, conversationId: state.id }, 'conversation state not saved');
-  }
+  await saveState(deps, state, lock);
 
   return {
     conversationId: state.id,

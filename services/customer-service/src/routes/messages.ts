@@ -12,7 +12,7 @@ export function messageRoutes(app: ServiceApp, deps: AssistantDeps): void {
         tags: ['support'],
         summary: "Answer a shopper's message, or hand the conversation to a person",
         body: MessageBody,
-        response: { 200: SupportAnswer, ...errorResponses(400, 409, 413) },
+        response: { 200: SupportAnswer, ...errorResponses(400, 409, 413, 503) },
       },
     },
     async (request) =>
