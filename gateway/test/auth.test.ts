@@ -286,6 +286,27 @@ describe('gateway keys, scopes and limits', () => {
     });
 
     it.each([
+      ['a right-to-left override', 'invoice\u202etxt.exe'],
+      ['a left-to-right embedding', 'shop\u202aname'],
+      ['a first-strong isolate', 'shop\u2068name\u2069'],
+      ['a left-to-right mark', 'shop\u200ename'],
+      ['a right-to-left mark', 'shop\u200fname'],
+      ['an Arabic letter mark', 'shop\u061cname'],
+      ['a C1 control character', 'shop\u0085name'],
+    ])('refuses a key name with %s, which could disguise it in a listing', async (_, name) => {
+      const response = await createWith({ name });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'name' });
+    });
+
+    it('accepts a key name in a right-to-left script', async () => {
+      const response = await createWith({ name: 'متجر الرياض' });
+
+      expect(response.statusCode).toBe(201);
+    });
+
+    it.each([
       ['in the past', '2020-01-01T00:00:00Z'],
       ['now', new Date(Date.now() - 1000).toISOString()],
       ['at a leap second Date cannot read', '2030-12-31T23:59:60Z'],

@@ -3,9 +3,13 @@ import { SCOPES } from '../domain/scopes';
 
 const Scope = Type.Union(SCOPES.map((s) => Type.Literal(s)));
 
-// No control characters (PostgreSQL cannot store a NUL), no lone surrogates, and something
-// other than white space.
-const PRINTABLE = '^(?!\\s*$)[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$';
+// Control characters (C0, DEL, C1; PostgreSQL cannot store a NUL) and lone surrogates.
+const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff';
+// Bidirectional marks, embeddings, overrides and isolates, which reorder the text around
+// them: `invoice\u202etxt.exe` shows as `invoiceexe.txt` in a listing or a log line.
+const BIDI_CONTROLS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+// None of those, and something other than white space.
+const PRINTABLE = `^(?!\\s*$)[^${CONTROLS}${BIDI_CONTROLS}]+$`;
 // A TCP port, 1 to 65535, written as browsers write it (no leading zero).
 const PORT =
   '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
@@ -18,7 +22,9 @@ export const CreateKeyBody = Type.Object(
       minLength: 1,
       maxLength: 100,
       pattern: PRINTABLE,
-      description: 'Who uses the key; no control characters, not only white space',
+      description:
+        'Who uses the key; no control or bidirectional formatting characters, ' +
+        'not only white space',
     }),
     scopes: Type.Array(Scope, { minItems: 1, uniqueItems: true }),
     rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),

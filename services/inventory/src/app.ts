@@ -6,6 +6,7 @@ import {
   type ServiceApp,
   type Registry,
 } from '@qm/kit';
+import { createPolicyCache } from './adapters/policy-cache';
 import type { Inventory } from './inventory';
 import { movementRoutes } from './routes/movements';
 import { policyRoutes } from './routes/policies';
@@ -39,10 +40,11 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
       { name: 'settings', description: 'Per-SKU lead time, service level and order rules' },
     ],
   });
+  const policyCache = deps.cache && createPolicyCache(deps.cache, deps.log);
   signalRoutes(app, deps);
-  policyRoutes(app, deps);
+  policyRoutes(app, { ...deps, policyCache });
   stockRoutes(app, deps);
   movementRoutes(app, deps);
-  settingsRoutes(app, deps);
+  settingsRoutes(app, { ...deps, policyCache });
   return app;
 }

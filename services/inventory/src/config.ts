@@ -13,8 +13,11 @@ export const InventoryConfig = {
   QM_INVENTORY_OPENING_STOCK: Type.Integer({ minimum: 0, default: 0 }),
   /** How often unpublished restock-signal changes are retried (ms). */
   QM_INVENTORY_SIGNAL_FLUSH_MS: Type.Integer({ minimum: 100, default: 5_000 }),
-  /** `GET /policies/{sku}` answers may be this old: stock and settings changes show after it. */
-  QM_INVENTORY_POLICY_CACHE_SECONDS: Type.Integer({ minimum: 1, default: 5 }),
+  /**
+   * `GET /policies/{sku}` answers may be this old: stock changes show after it, a SKU's
+   * settings change at once, on every instance.
+   */
+  QM_INVENTORY_POLICY_CACHE_SECONDS: Type.Integer({ minimum: 1, maximum: 3_600, default: 5 }),
 };
 
 export type Config = ReturnType<typeof loadInventoryConfig>;

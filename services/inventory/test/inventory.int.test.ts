@@ -290,6 +290,38 @@ describe('inventory service on the real stack', () => {
     }
   });
 
+  describe('with policies cached for a minute by two instances', () => {
+    const instances: ServiceApp[] = [];
+
+    beforeAll(async () => {
+      const cache = new Cache(stack.redis, `${stack.prefix}:minute:`, 60);
+      for (let i = 0; i < 2; i++) instances.push(await buildApp({ inventory, log, cache }));
+    });
+
+    afterAll(async () => {
+      await Promise.all(instances.map((instance) => instance.close()));
+    });
+
+    it("answers from a SKU's new settings as soon as another instance changed them", async () => {
+      const [first, second] = instances;
+      const put = (leadTimeDays: number) =>
+        second.inject({
+          method: 'PUT',
+          url: '/v1/inventory/settings/FRESH',
+          payload: { leadTimeDays },
+        });
+      const policy = async (url: string) =>
+        (await first.inject({ method: 'GET', url })).json<{ leadTimeDays: number }>();
+      const urls = ['/v1/inventory/policies/FRESH', '/v1/inventory/policies/FRESH?warehouse=main'];
+      expect((await put(7)).statusCode).toBe(200);
+      for (const url of urls) expect(await policy(url)).toMatchObject({ leadTimeDays: 7 });
+
+      expect((await put(21)).statusCode).toBe(200);
+
+      for (const url of urls) expect(await policy(url)).toMatchObject({ leadTimeDays: 21 });
+    });
+  });
+
   it('answers a policy from history, then from a forecast, and 404 when unknown', async () => {
     const days = Array.from({ length: 60 }, (_, i) =>
       new Date(Date.UTC(2011, 3, 1 + i)).toISOString().slice(0, 10),

@@ -10,4 +10,5 @@ export const PricingErrors = defineErrors({
   EXPERIMENT_RUNNING: [409, 'an experiment is already running on this SKU'],
   NO_PRICE: [409, 'no price has been observed for this SKU'],
   RECOMMENDATION_NOT_CURRENT: [409, 'the recommendation is no longer current'],
+  NO_PRICE_CHANGE: [409, 'the recommended price is the current price'],
 });

@@ -20,7 +20,7 @@ import {
   upsertCompetitorPrices,
   upsertObservedPrices,
 } from './adapters/store';
-import { staleness } from './domain/approval';
+import { samePrice, staleness } from './domain/approval';
 import { implausibleObservation, newestPerCompetitor } from './domain/competitors';
 import { baseDailyUnits, demandCurve } from './domain/demand';
 import type { ElasticityEstimate } from './domain/elasticity';
@@ -278,6 +278,15 @@ export function createPricing(deps: PricingDeps) {
     }
   }
 
+  /** Throws for a recommendation to keep the price: approving it would change nothing. */
+  function refuseUnchanged(body: RecommendationBody): void {
+    if (samePrice(body.recommendedPrice, body.currentPrice)) {
+      throw PricingErrors.NO_PRICE_CHANGE(
+        `the recommended price is the current price, ${body.currentPrice}: nothing to approve`,
+      );
+    }
+  }
+
   /**
    * Publishes the price change of an approved recommendation unless it is out already. The
    * row lock keeps two callers from publishing one change twice; should the mark fail to
@@ -305,11 +314,11 @@ export function createPricing(deps: PricingDeps) {
   }
 
   /**
-   * Applies a recommendation that is still current: the audit row, then, once that is
-   * stored, the price-change event. The row lock makes a second approval of it wait, then
-   * find it applied; the SKU's lock makes an approval of another recommendation wait, then
-   * find it stale. A change that cannot be published now is answered with `publishedAt`
-   * null and goes out with `publishPending`.
+   * Applies a recommendation that is still current and moves the price: the audit row,
+   * then, once that is stored, the price-change event. The row lock makes a second approval
+   * of it wait, then find it applied; the SKU's lock makes an approval of another
+   * recommendation wait, then find it stale. A change that cannot be published now is
+   * answered with `publishedAt` null and goes out with `publishPending`.
    */
   async function approve(id: string, approvedBy: string, requestId: string) {
     const approved = await inTransaction(pool, async (client) => {
@@ -320,6 +329,7 @@ export function createPricing(deps: PricingDeps) {
       const alreadyApproved = rec.approvedBy !== null;
       if (!alreadyApproved) {
         await checkCurrent(client, rec, body);
+        refuseUnchanged(body);
         await recordApproval(
           client,
           { id, sku: rec.sku, oldPrice: body.currentPrice, newPrice: body.recommendedPrice },

@@ -204,6 +204,20 @@ describe('approving recommendations', () => {
     expect(publishedFor('RACE')).toBe(1);
   });
 
+  it('refuses a recommendation to keep the price and publishes no price change', async () => {
+    await seedSku('SAME');
+    await putGuardrails('SAME', { ceiling: 2.7 });
+    const keep = await recommend('SAME');
+    expect(keep).toMatchObject({ currentPrice: 2.7, recommendedPrice: 2.7 });
+
+    const res = await approve(keep.id);
+
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'NO_PRICE_CHANGE' });
+    expect(await approvedAt(keep.id)).toBeNull();
+    expect(publishedFor('SAME')).toBe(0);
+  });
+
   it('publishes no price change for an approval whose commit failed', async () => {
     await seedSku('LOST');
     const rec = await recommend('LOST');

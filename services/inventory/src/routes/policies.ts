@@ -1,4 +1,5 @@
-import { errorResponses, type Cache, type ServiceApp } from '@qm/kit';
+import { errorResponses, type ServiceApp } from '@qm/kit';
+import type { PolicyCache } from '../adapters/policy-cache';
 import { plausibleDay } from '../domain/ledger';
 import { computePolicy, DEFAULT_SETTINGS, type Policy } from '../domain/policy';
 import { InventoryErrors } from '../errors';
@@ -57,7 +58,10 @@ export function policyForBody(body: PolicyBodyT): Policy & { asOf: string } {
   return { ...policy, asOf };
 }
 
-export function policyRoutes(app: ServiceApp, deps: { inventory: Inventory; cache?: Cache }): void {
+export function policyRoutes(
+  app: ServiceApp,
+  deps: { inventory: Inventory; policyCache?: PolicyCache },
+): void {
   app.get(
     '/v1/inventory/policies/:sku',
     {
@@ -82,9 +86,7 @@ export function policyRoutes(app: ServiceApp, deps: { inventory: Inventory; cach
           serviceLevel: settings.serviceLevel,
         };
       };
-      if (!deps.cache) return compute();
-      const key = `policy:${JSON.stringify([sku, q.warehouse, q.leadTimeDays, q.serviceLevel])}`;
-      return deps.cache.getOrSet(key, compute);
+      return deps.policyCache ? deps.policyCache.get(sku, q, compute) : compute();
     },
   );
 

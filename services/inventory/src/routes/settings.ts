@@ -1,8 +1,12 @@
 import { errorResponses, type ServiceApp } from '@qm/kit';
+import type { PolicyCache } from '../adapters/policy-cache';
 import type { Inventory } from '../inventory';
 import { SettingsPatch, SettingsResponse, SkuParams } from '../schemas/inventory';
 
-export function settingsRoutes(app: ServiceApp, deps: { inventory: Inventory }): void {
+export function settingsRoutes(
+  app: ServiceApp,
+  deps: { inventory: Inventory; policyCache?: PolicyCache },
+): void {
   app.get(
     '/v1/inventory/settings/:sku',
     {
@@ -30,9 +34,11 @@ export function settingsRoutes(app: ServiceApp, deps: { inventory: Inventory }):
         response: { 200: SettingsResponse, ...errorResponses(400) },
       },
     },
-    async (request) => ({
-      sku: request.params.sku,
-      ...(await deps.inventory.putSettings(request.params.sku, request.body)),
-    }),
+    async (request) => {
+      const { sku } = request.params;
+      const settings = await deps.inventory.putSettings(sku, request.body);
+      await deps.policyCache?.forget(sku);
+      return { sku, ...settings };
+    },
   );
 }

@@ -77,6 +77,7 @@ export const PolicyQuery = Type.Object({
   serviceLevel: Type.Optional(ServiceLevel),
   warehouse: Type.Optional(Warehouse),
 });
+export type PolicyQueryT = Static<typeof PolicyQuery>;
 
 export const PolicyBody = Type.Object(
   {

@@ -15,7 +15,8 @@ export interface CurrencyFacts {
 }
 
 /** Prices come back from storage as the same doubles; the slack only absorbs rounding. */
-const samePrice = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+export const samePrice = (a: number, b: number) =>
+  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
 
 /**
  * Why a recommendation may not be approved any more, if it may not: its old price is not the

@@ -17,7 +17,8 @@ export function approvalRoutes(app: ServiceApp, deps: { pricing: Pricing }): voi
         summary: 'Applies a recommendation: one price-change event and an audit row, once',
         description:
           'Answers 409 RECOMMENDATION_NOT_CURRENT when the price or the guardrails changed ' +
-          'since the recommendation was made, or a newer one answers the same question.',
+          'since the recommendation was made, or a newer one answers the same question; ' +
+          '409 NO_PRICE_CHANGE when the recommended price is the current price.',
         params: RecommendationParams,
         body: ApproveBody,
         response: { 200: ApproveResponse, ...errorResponses(400, 404, 409) },
