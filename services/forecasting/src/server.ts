@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import { openConnections } from '@qm/events';
 import { repoRoot } from '@qm/datasets';
-import { Cache, createLogger, listen } from '@qm/kit';
+import { createLogger, listen } from '@qm/kit';
 import { DemandRepository } from './adapters/demand-repository';
+import { RedisForecastCache } from './adapters/forecast-cache';
 import { forecastPublisher } from './adapters/forecast-events';
 import { ForecastPool } from './adapters/forecast-pool';
 import { loadGlobalModel } from './adapters/global-model-file';
@@ -10,7 +11,7 @@ import { salesConsumer } from './adapters/sales-consumer';
 import { buildApp } from './app';
 import { loadForecastingConfig } from './config';
 import { RefreshScheduler } from './domain/debounce';
-import { SkuForecasts, type SkuForecast } from './domain/sku-forecasts';
+import { SkuForecasts } from './domain/sku-forecasts';
 
 async function main(): Promise<void> {
   const config = loadForecastingConfig();
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     log,
   });
   const { pool: db, redis, bus } = connections;
-  const cache = new Cache(
+  const cache = new RedisForecastCache(
     redis,
     `${config.QM_REDIS_PREFIX}forecasting:`,
     config.QM_CACHE_TTL_SECONDS,
@@ -47,11 +48,7 @@ async function main(): Promise<void> {
   const skus = new SkuForecasts({
     history: (sku) => demand.history(sku),
     forecast: (series, options, withBacktest) => pool.forecastSeries(series, options, withBacktest),
-    cache: {
-      get: (key) => cache.get<SkuForecast>(key),
-      set: (key, value) => cache.set(key, value),
-      delete: (...keys) => cache.delete(...keys),
-    },
+    cache,
     save: (forecast) => demand.save(forecast),
     stored: (sku) => demand.stored(sku),
     publish: forecastPublisher(bus.publisher, bus.topic('forecasts')),
