@@ -55,11 +55,17 @@ async function main(): Promise<void> {
     defaultHorizon: config.QM_FORECAST_HORIZON,
   });
   const refreshLog = log.child({ component: 'refresh' });
+  let refreshed = 0;
   const scheduler = new RefreshScheduler(
-    config.QM_FORECAST_REFRESH_DEBOUNCE_MS,
+    {
+      quietMs: config.QM_FORECAST_REFRESH_DEBOUNCE_MS,
+      holdLag: config.QM_FORECAST_REFRESH_HOLD_LAG,
+      maxHoldMs: config.QM_FORECAST_REFRESH_MAX_HOLD_MS,
+    },
     async (list) => {
       const done = await skus.refresh(list);
-      refreshLog.info({ skus: done }, 'forecasts refreshed');
+      refreshed += done;
+      refreshLog.info({ skus: done, total: refreshed }, 'forecasts refreshed');
     },
     (err) => refreshLog.error({ err }, 'forecast refresh failed'),
   );
@@ -75,12 +81,7 @@ async function main(): Promise<void> {
   });
   await bus.ensureTopics();
   const consumer = await bus.runConsumer(
-    salesConsumer(
-      bus.topic('sales'),
-      demand,
-      (list) => scheduler.touch(list),
-      config.QM_KAFKA_TOPIC_PREFIX,
-    ),
+    salesConsumer(bus.topic('sales'), demand, scheduler, config.QM_KAFKA_TOPIC_PREFIX),
   );
   app.addHook('onClose', async () => {
     await consumer.stop();

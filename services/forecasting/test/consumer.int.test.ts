@@ -61,14 +61,13 @@ beforeAll(async () => {
     defaultHorizon: 7,
   });
   scheduler = new RefreshScheduler(
-    200,
+    { quietMs: 200 },
     (list) => skus.refresh(list),
     () => undefined,
   );
-  const touch = (list: string[]) => scheduler.touch(list);
   handles.push(
     await stack.bus.runConsumer(
-      salesConsumer(stack.bus.topic('sales'), repo, touch, `${stack.prefix}.`),
+      salesConsumer(stack.bus.topic('sales'), repo, scheduler, `${stack.prefix}.`),
     ),
   );
   handles.push(
