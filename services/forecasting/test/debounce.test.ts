@@ -8,7 +8,7 @@ describe('RefreshScheduler', () => {
     jest.useFakeTimers();
     refreshed = [];
     scheduler = new RefreshScheduler(
-      { quietMs: 1000, maxWaitMs: 5000, holdLag: 100, maxHoldMs: 60_000 },
+      { quietMs: 1000, maxWaitMs: 5000, holdLag: 100, maxHoldMs: 60_000, lagTtlMs: 600_000 },
       async (skus) => void refreshed.push(skus),
       () => undefined,
     );
@@ -121,5 +121,26 @@ describe('RefreshScheduler', () => {
     expect(refreshed).toEqual([['A']]);
     await jest.advanceTimersByTimeAsync(500);
     expect(refreshed).toEqual([['A'], ['A']]);
+  });
+
+  it('stops holding for a partition whose lag is no longer told', async () => {
+    const short = new RefreshScheduler(
+      { quietMs: 1000, maxWaitMs: 5000, holdLag: 100, maxHoldMs: 60_000, lagTtlMs: 10_000 },
+      async (skus) => void refreshed.push(skus),
+      () => undefined,
+    );
+    // Partition 0 goes on being told; partition 1 went to another member after this lag.
+    short.recordLag(1, 5000);
+    short.touch(['A']);
+    for (let t = 0; t < 9; t++) {
+      short.recordLag(0, 10);
+      await jest.advanceTimersByTimeAsync(1000);
+    }
+    await jest.advanceTimersByTimeAsync(999);
+    expect(refreshed).toEqual([]);
+
+    await jest.advanceTimersByTimeAsync(1);
+    expect(refreshed).toEqual([['A']]);
+    await short.drain();
   });
 });

@@ -8,6 +8,8 @@ export interface RefreshTiming {
   holdLag?: number;
   /** Longest wait after the first waiting sale while refreshes are held; 10 minutes. */
   maxHoldMs?: number;
+  /** How long a partition's lag counts once told, unless told again; 1 minute. */
+  lagTtlMs?: number;
 }
 
 /** A SKU touched since its last refresh. */
@@ -30,11 +32,11 @@ interface Waiting {
 export class RefreshScheduler {
   private readonly waiting = new Map<string, Waiting>();
   /**
-   * The latest lag of each partition. A partition given to another member keeps its last
-   * lag here, so it can hold refreshes up to `maxHoldMs` after a rebalance.
+   * The latest lag of each partition and when it was told. A consumer that is behind tells
+   * it after every slice, so a lag not told for `lagTtlMs` is dropped: the partition went to
+   * another member in a rebalance, or its consumer stopped, and must not hold refreshes here.
    */
-  private readonly lags = new Map<number, number>();
-  private lag = 0;
+  private readonly lags = new Map<number, { lag: number; at: number }>();
   /** When the consumer last came within `holdLag`; the longest waits count from there. */
   private caughtUpAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
@@ -43,6 +45,7 @@ export class RefreshScheduler {
   private readonly maxWaitMs: number;
   private readonly holdLag: number;
   private readonly maxHoldMs: number;
+  private readonly lagTtlMs: number;
 
   constructor(
     timing: RefreshTiming,
@@ -53,6 +56,7 @@ export class RefreshScheduler {
     this.maxWaitMs = timing.maxWaitMs ?? Math.max(12 * timing.quietMs, 60_000);
     this.holdLag = timing.holdLag ?? 1_000;
     this.maxHoldMs = timing.maxHoldMs ?? 600_000;
+    this.lagTtlMs = timing.lagTtlMs ?? 60_000;
   }
 
   touch(skus: string[]): void {
@@ -68,21 +72,34 @@ export class RefreshScheduler {
 
   /** The consumer's lag on one partition after its latest slice of events. */
   recordLag(partition: number, lag: number): void {
-    const wasBehind = this.behind();
-    this.lag += lag - (this.lags.get(partition) ?? 0);
-    this.lags.set(partition, lag);
-    if (!wasBehind || this.behind()) return;
-    this.caughtUpAt = Date.now();
-    this.armForNext(this.caughtUpAt);
+    const now = Date.now();
+    const wasBehind = this.behind(now);
+    this.lags.set(partition, { lag, at: now });
+    if (!wasBehind || this.behind(now)) return;
+    this.caughtUpAt = now;
+    this.armForNext(now);
   }
 
-  private behind(): boolean {
-    return this.lag > this.holdLag;
+  /** Whether the lags told within `lagTtlMs` add up to more than `holdLag`. */
+  private behind(now: number): boolean {
+    let lag = 0;
+    for (const [partition, told] of this.lags) {
+      if (told.at + this.lagTtlMs <= now) this.lags.delete(partition);
+      else lag += told.lag;
+    }
+    return lag > this.holdLag;
   }
 
-  private dueAt({ first, last }: Waiting): number {
+  /** When the oldest lag still counted stops counting. */
+  private lagExpiry(): number {
+    let at = Infinity;
+    for (const told of this.lags.values()) at = Math.min(at, told.at + this.lagTtlMs);
+    return at;
+  }
+
+  private dueAt({ first, last }: Waiting, now: number): number {
     const held = first + this.maxHoldMs;
-    if (this.behind()) return held;
+    if (this.behind(now)) return Math.min(held, this.lagExpiry());
     const waitFrom = Math.max(first, this.caughtUpAt);
     return Math.min(last + this.quietMs, waitFrom + this.maxWaitMs, held);
   }
@@ -90,7 +107,7 @@ export class RefreshScheduler {
   /** Sets the timer for the first SKU due, if any waits. */
   private armForNext(now: number): void {
     let next = Infinity;
-    for (const waiting of this.waiting.values()) next = Math.min(next, this.dueAt(waiting));
+    for (const waiting of this.waiting.values()) next = Math.min(next, this.dueAt(waiting, now));
     if (next === Infinity) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), Math.max(1, next - now));
@@ -100,7 +117,9 @@ export class RefreshScheduler {
   private flush(): void {
     this.timer = undefined;
     const now = Date.now();
-    const ready = [...this.waiting].filter(([, w]) => this.dueAt(w) <= now).map(([sku]) => sku);
+    const ready = [...this.waiting]
+      .filter(([, w]) => this.dueAt(w, now) <= now)
+      .map(([sku]) => sku);
     for (const sku of ready) this.waiting.delete(sku);
     this.armForNext(now);
     if (ready.length > 0) this.run(ready);
