@@ -251,7 +251,6 @@ export async function processBatch<T>(
   payload: EachBatchPayload,
 ): Promise<void> {
   const { batch } = payload;
-  let lastDone: string | undefined;
   const control: BatchControl = {
     heartbeat: payload.heartbeat,
     holds: () => payload.isRunning() && !payload.isStale(),
@@ -262,15 +261,14 @@ export async function processBatch<T>(
     const chunk = batch.messages.slice(start, start + ctx.chunkSize);
     const counts = await processChunk(ctx, batch, chunk, control);
 
-    lastDone = chunk[chunk.length - 1].offset;
+    const lastDone = chunk[chunk.length - 1].offset;
     payload.resolveOffset(lastDone);
     await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
     await ctx.stats.record(ctx.spec.groupId, batch.topic, counts.consumed, counts.deadLettered);
-    await payload.heartbeat();
-  }
 
-  if (lastDone !== undefined) {
-    const lag = Number(batch.highWatermark) - Number(lastDone) - 1;
+    const lag = Math.max(0, Number(batch.highWatermark) - Number(lastDone) - 1);
     ctx.stats.setLag(ctx.spec.groupId, batch.topic, batch.partition, lag);
+    ctx.spec.onLag?.(batch.partition, lag);
+    await payload.heartbeat();
   }
 }

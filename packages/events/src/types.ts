@@ -42,6 +42,12 @@ export interface ConsumerSpec<T> {
    * `retriable: true` is retried with backoff; any other throw stops the consumer.
    */
   handle: (events: IncomingEvent<T>[]) => Promise<void>;
+  /**
+   * Told, after each slice of a batch is committed, how many messages of that partition are
+   * still behind its end as the batch was fetched: a consumer can tell a backlog from live
+   * traffic, e.g. to put off work that only pays once it has caught up.
+   */
+  onLag?: (partition: number, lag: number) => void;
   /** Called for a tombstone (null value); by default tombstones are skipped. */
   onTombstone?: (key: string | null) => Promise<void>;
   /** Start from the earliest offset when the group has none (default true). */

@@ -95,6 +95,20 @@ describe('processBatch', () => {
     expect(resolved).toEqual(['12']);
   });
 
+  it("tells onLag the partition's lag behind the batch's end after each slice", async () => {
+    const lags: [number, number][] = [];
+    const { ctx } = context({ onLag: (partition, lag) => void lags.push([partition, lag]) }, 2);
+    const { payload } = fakePayload([0, 1, 2, 3, 4].map((n) => message(n, `{"n":${n}}`)));
+
+    await processBatch(ctx, payload);
+
+    expect(lags).toEqual([
+      [2, 3],
+      [2, 1],
+      [2, 0],
+    ]);
+  });
+
   it('dead-letters an event that fails validation, naming the reason', async () => {
     const { ctx, sent } = context();
     const { payload } = fakePayload([message(0, '{"n":"x"}')]);

@@ -17,6 +17,10 @@ export const ForecastingConfig = {
   QM_FORECAST_MAX_QUEUED_VALUES: Type.Integer({ minimum: 1, default: 1_000_000 }),
   /** Quiet time after the last sale event of a SKU before its forecast is refreshed. */
   QM_FORECAST_REFRESH_DEBOUNCE_MS: Type.Integer({ minimum: 0, default: 5_000 }),
+  /** Messages the sales consumer may be behind the topic's end before refreshes are held. */
+  QM_FORECAST_REFRESH_HOLD_LAG: Type.Integer({ minimum: 0, default: 1_000 }),
+  /** Longest wait of a SKU's refresh after its first waiting sale while refreshes are held. */
+  QM_FORECAST_REFRESH_MAX_HOLD_MS: Type.Integer({ minimum: 0, default: 600_000 }),
   QM_FORECAST_HORIZON: Type.Integer({ minimum: 1, maximum: 366, default: 28 }),
 };
 

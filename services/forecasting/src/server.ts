@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import { openConnections } from '@qm/events';
 import { repoRoot } from '@qm/datasets';
-import { Cache, createLogger, listen } from '@qm/kit';
+import { createLogger, listen } from '@qm/kit';
 import { DemandRepository } from './adapters/demand-repository';
+import { RedisForecastCache } from './adapters/forecast-cache';
 import { forecastPublisher } from './adapters/forecast-events';
 import { ForecastPool } from './adapters/forecast-pool';
 import { loadGlobalModel } from './adapters/global-model-file';
@@ -10,7 +11,7 @@ import { salesConsumer } from './adapters/sales-consumer';
 import { buildApp } from './app';
 import { loadForecastingConfig } from './config';
 import { RefreshScheduler } from './domain/debounce';
-import { SkuForecasts, type SkuForecast } from './domain/sku-forecasts';
+import { SkuForecasts } from './domain/sku-forecasts';
 
 async function main(): Promise<void> {
   const config = loadForecastingConfig();
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     log,
   });
   const { pool: db, redis, bus } = connections;
-  const cache = new Cache(
+  const cache = new RedisForecastCache(
     redis,
     `${config.QM_REDIS_PREFIX}forecasting:`,
     config.QM_CACHE_TTL_SECONDS,
@@ -47,22 +48,24 @@ async function main(): Promise<void> {
   const skus = new SkuForecasts({
     history: (sku) => demand.history(sku),
     forecast: (series, options, withBacktest) => pool.forecastSeries(series, options, withBacktest),
-    cache: {
-      get: (key) => cache.get<SkuForecast>(key),
-      set: (key, value) => cache.set(key, value),
-      delete: (...keys) => cache.delete(...keys),
-    },
+    cache,
     save: (forecast) => demand.save(forecast),
     stored: (sku) => demand.stored(sku),
     publish: forecastPublisher(bus.publisher, bus.topic('forecasts')),
     defaultHorizon: config.QM_FORECAST_HORIZON,
   });
   const refreshLog = log.child({ component: 'refresh' });
+  let refreshed = 0;
   const scheduler = new RefreshScheduler(
-    config.QM_FORECAST_REFRESH_DEBOUNCE_MS,
+    {
+      quietMs: config.QM_FORECAST_REFRESH_DEBOUNCE_MS,
+      holdLag: config.QM_FORECAST_REFRESH_HOLD_LAG,
+      maxHoldMs: config.QM_FORECAST_REFRESH_MAX_HOLD_MS,
+    },
     async (list) => {
       const done = await skus.refresh(list);
-      refreshLog.info({ skus: done }, 'forecasts refreshed');
+      refreshed += done;
+      refreshLog.info({ skus: done, total: refreshed }, 'forecasts refreshed');
     },
     (err) => refreshLog.error({ err }, 'forecast refresh failed'),
   );
@@ -78,12 +81,7 @@ async function main(): Promise<void> {
   });
   await bus.ensureTopics();
   const consumer = await bus.runConsumer(
-    salesConsumer(
-      bus.topic('sales'),
-      demand,
-      (list) => scheduler.touch(list),
-      config.QM_KAFKA_TOPIC_PREFIX,
-    ),
+    salesConsumer(bus.topic('sales'), demand, scheduler, config.QM_KAFKA_TOPIC_PREFIX),
   );
   app.addHook('onClose', async () => {
     await consumer.stop();

@@ -10,13 +10,13 @@ import {
   type ForecastUpdated,
 } from '@qm/contracts';
 import type { ConsumerHandle } from '@qm/events';
-import { Cache } from '@qm/kit';
 import { DemandRepository } from '../src/adapters/demand-repository';
+import { RedisForecastCache } from '../src/adapters/forecast-cache';
 import { forecastPublisher } from '../src/adapters/forecast-events';
 import { salesConsumer } from '../src/adapters/sales-consumer';
 import { RefreshScheduler } from '../src/domain/debounce';
 import { forecastSeries } from '../src/domain/forecast';
-import { SkuForecasts, type SkuForecast } from '../src/domain/sku-forecasts';
+import { SkuForecasts } from '../src/domain/sku-forecasts';
 import { openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
 
 let stack: ServiceTestStack;
@@ -50,29 +50,24 @@ async function unitsOf(sku: string): Promise<Record<string, number>> {
 beforeAll(async () => {
   stack = await openServiceTestStack('forecasting', join(__dirname, '..', 'migrations'));
   repo = new DemandRepository(stack.pool, stack.schema);
-  const cache = new Cache(stack.redis, `${stack.prefix}:`, 60);
+  const cache = new RedisForecastCache(stack.redis, `${stack.prefix}:`, 60);
   const skus = new SkuForecasts({
     history: (sku) => repo.history(sku),
     forecast: async (series, options, withBacktest) =>
       series.map((s) => forecastSeries(s, options, undefined, withBacktest)),
-    cache: {
-      get: (key) => cache.get<SkuForecast>(key),
-      set: (key, value) => cache.set(key, value),
-      delete: (...keys) => cache.delete(...keys),
-    },
+    cache,
     save: (forecast) => repo.save(forecast),
     publish: forecastPublisher(stack.bus.publisher, stack.bus.topic('forecasts')),
     defaultHorizon: 7,
   });
   scheduler = new RefreshScheduler(
-    200,
+    { quietMs: 200 },
     (list) => skus.refresh(list),
     () => undefined,
   );
-  const touch = (list: string[]) => scheduler.touch(list);
   handles.push(
     await stack.bus.runConsumer(
-      salesConsumer(stack.bus.topic('sales'), repo, touch, `${stack.prefix}.`),
+      salesConsumer(stack.bus.topic('sales'), repo, scheduler, `${stack.prefix}.`),
     ),
   );
   handles.push(

@@ -10,7 +10,8 @@ describe('forecast routes', () => {
   let app: ServiceApp;
   const pool = new ForecastPool(0, undefined);
   const skus = new SkuForecasts({
-    history: async (sku) => (sku === '85123A' ? { start: '2011-01-01', y: weekly } : undefined),
+    history: async (sku) =>
+      sku === '85123A' ? { start: '2011-01-01', y: weekly, version: 1 } : undefined,
     forecast: async (series, options, withBacktest) =>
       series.map((s) => forecastSeries(s, options, undefined, withBacktest)),
     defaultHorizon: 28,

@@ -16,12 +16,15 @@ describe('SkuForecasts', () => {
     history = [1, 2, 3];
     cache = new Map();
     skus = new SkuForecasts({
-      history: async () => ({ start: '2011-01-01', y: history }),
+      history: async () => ({ start: '2011-01-01', y: history, version: history.length }),
       forecast: async (_series, options) => [flatForecast(history, options.horizon)],
       cache: {
-        get: async (key) => cache.get(key),
-        set: async (key, value) => void cache.set(key, value),
-        delete: async (...keys) => keys.forEach((key) => cache.delete(key)),
+        get: async (sku, horizon) => cache.get(`${sku}:${horizon}`),
+        offer: async (f) => void cache.set(`${f.sku}:${f.mean.length}`, f),
+        replace: async (f) => {
+          for (const key of cache.keys()) if (key.startsWith(`${f.sku}:`)) cache.delete(key);
+          cache.set(`${f.sku}:${f.mean.length}`, f);
+        },
       },
       defaultHorizon: 7,
     });

@@ -1,5 +1,5 @@
 import { claimEvents } from '@qm/events';
-import { inTransaction, type Pool } from '@qm/kit';
+import { inTransaction, type Pool, type PoolClient } from '@qm/kit';
 import type { DemandHistory, SkuForecast } from '../domain/sku-forecasts';
 import { addSteps, MAX_SERIES_LENGTH } from '../domain/series';
 
@@ -9,6 +9,14 @@ export interface DemandEvent {
   sku: string;
   day: string;
   quantity: number;
+}
+
+interface HistoryRow {
+  day: string;
+  units: number;
+  last: string;
+  /** bigint, as text; null for a SKU at version 0. */
+  version: string | null;
 }
 
 /** Daily demand per SKU and the stored forecasts, in the service's own schema. */
@@ -33,26 +41,39 @@ export class DemandRepository {
         sums.set(key, row);
       }
       const rows = [...sums.values()];
-      if (rows.length > 0) {
-        await client.query(
-          `INSERT INTO ${this.schema}.daily_demand (sku, day, units)
-           SELECT * FROM unnest($1::text[], $2::date[], $3::float8[])
-           ON CONFLICT (sku, day) DO UPDATE SET units = daily_demand.units + EXCLUDED.units`,
-          [rows.map((r) => r.sku), rows.map((r) => r.day), rows.map((r) => r.units)],
-        );
-      }
-      return [...new Set(rows.map((r) => r.sku))];
+      if (rows.length === 0) return [];
+      await client.query(
+        `INSERT INTO ${this.schema}.daily_demand (sku, day, units)
+         SELECT * FROM unnest($1::text[], $2::date[], $3::float8[])
+         ON CONFLICT (sku, day) DO UPDATE SET units = daily_demand.units + EXCLUDED.units`,
+        [rows.map((r) => r.sku), rows.map((r) => r.day), rows.map((r) => r.units)],
+      );
+      const skus = [...new Set(rows.map((r) => r.sku))].sort();
+      await this.bumpVersions(client, skus);
+      return skus;
     });
+  }
+
+  /** One more version for each SKU whose demand changed (in sorted order, against deadlocks). */
+  private async bumpVersions(client: PoolClient, skus: string[]): Promise<void> {
+    await client.query(
+      `INSERT INTO ${this.schema}.demand_versions (sku, version)
+       SELECT unnest($1::text[]), 1
+       ON CONFLICT (sku) DO UPDATE SET version = demand_versions.version + 1`,
+      [skus],
+    );
   }
 
   /**
    * A SKU's daily demand from its first sale to the latest day any sale is known for, and at
-   * most the last `MAX_SERIES_LENGTH` days of it, the longest series a forecast takes.
+   * most the last `MAX_SERIES_LENGTH` days of it, the longest series a forecast takes. One
+   * statement reads demand and version, so the version is the one of that very demand.
    */
   async history(sku: string): Promise<DemandHistory | undefined> {
-    const { rows } = await this.pool.query<{ day: string; units: number; last: string }>(
+    const { rows } = await this.pool.query<HistoryRow>(
       `WITH latest AS (SELECT max(day) AS last FROM ${this.schema}.daily_demand)
-       SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.units, to_char(l.last, 'YYYY-MM-DD') AS last
+       SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.units, to_char(l.last, 'YYYY-MM-DD') AS last,
+         (SELECT version FROM ${this.schema}.demand_versions WHERE sku = $1) AS version
        FROM ${this.schema}.daily_demand d, latest l
        WHERE d.sku = $1 AND d.day > l.last - $2::int ORDER BY d.day`,
       [sku, MAX_SERIES_LENGTH],
@@ -63,15 +84,19 @@ export class DemandRepository {
     const y: number[] = [];
     for (let day = start; day <= rows[0].last; day = addSteps(day, 1, 'D'))
       y.push(byDay.get(day) ?? 0);
-    return { start, y };
+    return { start, y, version: Number(rows[0].version ?? 0) };
   }
 
+  /** Stores the SKU's forecast, unless the one stored was computed from newer demand. */
   async save(forecast: SkuForecast): Promise<void> {
     await this.pool.query(
-      `INSERT INTO ${this.schema}.forecasts (sku, horizon, model, start, body, computed_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO ${this.schema}.forecasts
+         (sku, horizon, model, start, body, computed_at, demand_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (sku) DO UPDATE SET horizon = EXCLUDED.horizon, model = EXCLUDED.model,
-         start = EXCLUDED.start, body = EXCLUDED.body, computed_at = EXCLUDED.computed_at`,
+         start = EXCLUDED.start, body = EXCLUDED.body, computed_at = EXCLUDED.computed_at,
+         demand_version = EXCLUDED.demand_version
+       WHERE forecasts.demand_version <= EXCLUDED.demand_version`,
       [
         forecast.sku,
         forecast.mean.length,
@@ -79,15 +104,18 @@ export class DemandRepository {
         forecast.start,
         forecast,
         forecast.computedAt,
+        forecast.demandVersion,
       ],
     );
   }
 
   async stored(sku: string): Promise<SkuForecast | undefined> {
-    const { rows } = await this.pool.query<{ body: SkuForecast }>(
-      `SELECT body FROM ${this.schema}.forecasts WHERE sku = $1`,
+    const { rows } = await this.pool.query<{ body: SkuForecast; demand_version: string }>(
+      `SELECT body, demand_version FROM ${this.schema}.forecasts WHERE sku = $1`,
       [sku],
     );
-    return rows[0]?.body;
+    if (rows.length === 0) return undefined;
+    // Bodies stored before versions existed have none; the column says 0 for them.
+    return { ...rows[0].body, demandVersion: Number(rows[0].demand_version) };
   }
 }

@@ -7,6 +7,7 @@ import {
   type SaleLine,
 } from '@qm/contracts';
 import type { ConsumerSpec } from '@qm/events';
+import type { RefreshScheduler } from '../domain/debounce';
 import type { DemandEvent, DemandRepository } from './demand-repository';
 
 /** Only sales are demand: returns and cancellations (negative quantities) are left out. */
@@ -17,13 +18,14 @@ export function demandOf(line: SaleLine): DemandEvent | undefined {
 }
 
 /**
- * The `forecasting.sales` consumer: daily demand per SKU, then a (debounced) refresh. A
- * deployment or test with its own topic prefix gets its own group under the same prefix.
+ * The `forecasting.sales` consumer: daily demand per SKU, then a (debounced) refresh that
+ * also learns how far behind the topic the consumer is. A deployment or test with its own
+ * topic prefix gets its own group under the same prefix.
  */
 export function salesConsumer(
   topic: string,
   repo: DemandRepository,
-  touched: (skus: string[]) => void,
+  refreshes: Pick<RefreshScheduler, 'touch' | 'recordLag'>,
   groupPrefix = '',
 ): ConsumerSpec<SaleLine> {
   return {
@@ -34,7 +36,8 @@ export function salesConsumer(
     handle: async (events) => {
       const demand = events.flatMap((e) => demandOf(e.value) ?? []);
       if (demand.length === 0) return;
-      touched(await repo.apply(demand));
+      refreshes.touch(await repo.apply(demand));
     },
+    onLag: (partition, lag) => refreshes.recordLag(partition, lag),
   };
 }
