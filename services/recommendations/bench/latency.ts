@@ -11,7 +11,8 @@
  * the moment: on a shared machine the tail comes mostly from other work.
  *
  *   BENCH_RATE (1000 calls/s), BENCH_SECONDS (15 per path), BENCH_CONNECTIONS (10),
- *   BENCH_USERS (500)
+ *   BENCH_USERS (500); BENCH_CPU_PROF=<dir> writes CPU profiles of the service and the
+ *   gateway there.
  */
 import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -38,8 +39,14 @@ interface Figures {
   cpu: Record<string, number>;
 }
 
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+
 function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T> {
-  return startChild<T>(join(__dirname, 'serving.ts'), [role, arg], started);
+  const profile =
+    PROFILE_DIR === undefined || role === 'loader'
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
+  return startChild<T>(join(__dirname, 'serving.ts'), [role, arg], started, profile);
 }
 
 function offer(loader: ChildProcess, request: LoadRequest): Promise<PaceFigures> {
