@@ -6,7 +6,7 @@ import {
   timestampDate,
   type SaleLine,
 } from '@qm/contracts';
-import type { ConsumerSpec } from '@qm/events';
+import { consumerGroupId, type ConsumerSpec } from '@qm/events';
 import type { DemandEvent, DemandRepository } from './demand-repository';
 
 /** Only sales are demand: returns and cancellations (negative quantities) are left out. */
@@ -24,10 +24,10 @@ export function salesConsumer(
   topic: string,
   repo: DemandRepository,
   touched: (skus: string[]) => void,
-  groupPrefix = '',
+  topicPrefix = '',
 ): ConsumerSpec<SaleLine> {
   return {
-    groupId: `${groupPrefix}forecasting.sales`,
+    groupId: consumerGroupId('forecasting.sales', topicPrefix),
     topic,
     decode: (bytes) => decode(SaleLineSchema, bytes),
     validate: (line) => saleLineProblem(line),
