@@ -15,7 +15,15 @@ export {
   type Pool,
   type PoolClient,
 } from './db';
-export { Cache, Redis, createRedis, dropKeys, redisCheck, ttlSeconds } from './cache';
+export {
+  BestEffortCache,
+  Cache,
+  Redis,
+  createRedis,
+  dropKeys,
+  redisCheck,
+  ttlSeconds,
+} from './cache';
 export { ErrorResponse, errorResponses } from './schemas';
 export { clientErrorHandler, listen, type ListenOptions } from './server';
 export { fetchJson, forwardHeaders, UpstreamError } from './http';
