@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import {
   BaseConfig,
   BestEffortCache,
@@ -8,6 +7,7 @@ import {
   createRedis,
   dropKeys,
   loadConfig,
+  memoryLogger,
   type Redis,
 } from '../src';
 
@@ -38,8 +38,7 @@ describe('dropKeys', () => {
 });
 
 describe('BestEffortCache', () => {
-  const lines: { level: number; msg: string }[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const { log, lines } = memoryLogger();
   let late: Redis | undefined;
 
   afterEach(() => {

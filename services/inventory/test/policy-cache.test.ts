@@ -1,5 +1,11 @@
-import pino from 'pino';
-import { Cache, createLogger, createRedis, type Redis, type ServiceApp } from '@qm/kit';
+import {
+  Cache,
+  createLogger,
+  createRedis,
+  memoryLogger,
+  type Redis,
+  type ServiceApp,
+} from '@qm/kit';
 import { buildApp } from '../src/app';
 import { DEFAULT_SETTINGS } from '../src/domain/policy';
 import type { Inventory } from '../src/inventory';
@@ -24,14 +30,8 @@ function countingInventory() {
   return { inventory: { policyForSku } as unknown as Inventory, counted };
 }
 
-interface LogLine {
-  level: number;
-  msg: string;
-}
-
 describe('policies of a SKU while Redis is down', () => {
-  const lines: LogLine[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const { log, lines } = memoryLogger();
   let redis: Redis;
   let app: ServiceApp;
   let counted: { policies: number };
