@@ -42,7 +42,12 @@ async function main(): Promise<void> {
     // Kafka is left out: proxied calls do not need it.
     readiness: { postgres: connections.readiness.postgres, redis: connections.readiness.redis },
     ingestion: { publisher: bus.publisher, topicPrefix: config.QM_KAFKA_TOPIC_PREFIX },
-    pipeline: { admin, redis, keyPrefix: config.QM_REDIS_PREFIX },
+    pipeline: {
+      admin,
+      redis,
+      keyPrefix: config.QM_REDIS_PREFIX,
+      topicPrefix: config.QM_KAFKA_TOPIC_PREFIX,
+    },
   });
 
   app.addHook('onClose', async () => {

@@ -60,6 +60,25 @@ describe('GET /v1/ops/pipeline', () => {
     });
   });
 
+  it("reports only the groups under the deployment's prefix", async () => {
+    const groups = ['forecasting.sales', 'p1.forecasting.sales', 'p1.inventory.sales'];
+    const partitions = [{ partition: 0, offset: '5', metadata: null }];
+    const admin = {
+      listGroups: async () => ({
+        groups: groups.map((groupId) => ({ groupId, protocolType: 'consumer' })),
+      }),
+      fetchOffsets: async () => [{ topic: 'p1.qm.sales.v1', partitions }],
+      fetchTopicOffsets: async () => [{ partition: 0, offset: '5', high: '5', low: '0' }],
+    } as PipelineRoutesOptions['admin'];
+    app = await buildApp({ admin, redis, topicPrefix: 'p1.' });
+
+    const res = await app.inject({ method: 'GET', url: '/v1/ops/pipeline' });
+
+    expect(res.statusCode).toBe(200);
+    const reported = (res.json() as { consumers: { group: string }[] }).consumers;
+    expect(reported.map((c) => c.group)).toEqual(['p1.forecasting.sales', 'p1.inventory.sales']);
+  });
+
   it('answers 503 when Kafka does not answer', async () => {
     app = await buildApp({ admin: fakeAdmin(true), redis });
 

@@ -6,3 +6,4 @@ export {
   type ServiceTestStack,
   type ServiceTestStackOptions,
 } from './service-stack';
+export { recordingBus, type RecordingBus } from './recording-bus';

@@ -4,9 +4,15 @@ import { AppError } from '@qm/kit';
 import type { RateCounter } from '../domain/rate-counter';
 import { GatewayErrors } from '../errors';
 
-class OverloadedError extends AppError {
+/** Seconds a shed request is asked to wait: a lagging event loop catches up within that. */
+const SHED_RETRY_AFTER_SECONDS = 5;
+
+/** The refusal of a request shed while the event loop lags (logged at warn, as chosen). */
+export class OverloadedError extends AppError {
   constructor() {
-    super('OVERLOADED', 503, 'the gateway is overloaded, retry shortly');
+    super('OVERLOADED', 503, 'the gateway is overloaded, retry shortly', {
+      retryAfter: SHED_RETRY_AFTER_SECONDS,
+    });
   }
 }
 
@@ -14,7 +20,7 @@ class OverloadedError extends AppError {
 export async function shedLoad(app: FastifyInstance, maxEventLoopDelayMs: number): Promise<void> {
   await app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
-    retryAfter: 5,
+    retryAfter: SHED_RETRY_AFTER_SECONDS,
     customError: OverloadedError,
   });
 }

@@ -2,14 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Redis } from 'ioredis';
-import { listConsumerGroups, pipelineStatus, type PipelineAdmin } from '@qm/events';
+import {
+  listConsumerGroups,
+  pipelineStatus,
+  serviceGroupPrefixes,
+  type PipelineAdmin,
+} from '@qm/events';
 import { CommonErrors, errorResponses } from '@qm/kit';
 
 export interface PipelineRoutesOptions {
   admin: PipelineAdmin;
   redis: Pick<Redis, 'hgetall'>;
-  /** Groups to report; by default the services' groups found in the cluster. */
+  /** Groups to report; by default the services' groups of this deployment in the cluster. */
   groups?: string[];
+  /** The deployment's topic prefix, which its group ids carry too. */
+  topicPrefix?: string;
   /** Prefix of the Redis keys holding the counts (as given to the consumers' stats). */
   keyPrefix?: string;
 }
@@ -49,7 +56,8 @@ export async function pipelineRoutes(
     },
     async () => {
       try {
-        const groups = options.groups ?? (await listConsumerGroups(options.admin));
+        const prefixes = serviceGroupPrefixes(options.topicPrefix);
+        const groups = options.groups ?? (await listConsumerGroups(options.admin, prefixes));
         return await pipelineStatus({ ...options, groups });
       } catch (error) {
         throw CommonErrors.DEPENDENCY_UNAVAILABLE('Kafka or Redis did not answer', {

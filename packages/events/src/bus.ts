@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { topicName, type TopicKey } from '@qm/contracts';
 import { processBatch, type BatchContext, type HandlerRetryOptions } from './batch';
+import { consumerGroupId } from './groups';
 import { pinoLogCreator } from './kafka-log';
 import { createPublisher, createSendRaw, type SendRetryOptions } from './publisher';
 import { ConsumerStatsRecorder, pipelineStatus, type StatsOptions } from './stats';
@@ -49,6 +50,8 @@ export interface EventBus {
   readonly topicPrefix: string;
   /** A topic's name under this bus's prefix. */
   topic(key: TopicKey): string;
+  /** A consumer group's id (`<service>.<topic-short>`) under this bus's prefix. */
+  group(name: string): string;
   /** Starts a consumer; resolves once it is subscribed and running. */
   runConsumer<T>(spec: ConsumerSpec<T>): Promise<ConsumerHandle>;
   /** The shared admin client, connected on first use. */
@@ -184,6 +187,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
     publisher: createPublisher(sendRaw),
     topicPrefix,
     topic: (key) => topicName(key, topicPrefix),
+    group: (name) => consumerGroupId(name, topicPrefix),
     runConsumer,
     admin: connectAdmin,
     async ensureTopics(ensureOptions = {}) {

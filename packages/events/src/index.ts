@@ -9,6 +9,7 @@ export type {
 } from './types';
 export { createEventBus, type ConsumerSettings, type EventBus, type EventBusOptions } from './bus';
 export { claimEvents } from './claim';
+export { consumerGroupId, SERVICE_GROUP_PREFIXES, serviceGroupPrefixes } from './groups';
 export {
   openConnections,
   type ConnectionSettings,
@@ -22,7 +23,6 @@ export {
   ConsumerStatsRecorder,
   listConsumerGroups,
   pipelineStatus,
-  SERVICE_GROUP_PREFIXES,
   statsKey,
   type PipelineAdmin,
   type PipelineStatusOptions,

@@ -2,6 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { SERVICE_GROUP_PREFIXES } from './groups';
 import type { ConsumerStats } from './types';
 
 /** Where consumer counts go: Prometheus always, Redis when a client is given. */
@@ -187,17 +188,6 @@ export async function pipelineStatus(
     .sort((a, b) => a.group.localeCompare(b.group) || a.topic.localeCompare(b.topic));
   return { consumers };
 }
-
-/** Group id prefixes of the services' consumers (`<service>.<topic-short>`). */
-export const SERVICE_GROUP_PREFIXES = [
-  'forecasting.',
-  'recommendations.',
-  'inventory.',
-  'pricing.',
-  'customer-service.',
-  'fraud.',
-  'facts.',
-];
 
 /** Consumer groups known to the cluster whose ids start with one of the prefixes. */
 export async function listConsumerGroups(

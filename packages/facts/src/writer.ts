@@ -13,7 +13,12 @@ import {
   productProblem,
   saleLineProblem,
 } from '@qm/contracts';
-import type { ConsumerHandle, ConsumerSpec, IncomingEvent } from '@qm/events';
+import {
+  consumerGroupId,
+  type ConsumerHandle,
+  type ConsumerSpec,
+  type IncomingEvent,
+} from '@qm/events';
 import { storeClickEvents, storeProducts, storeSaleLines } from './store';
 
 /** The part of the event bus the writer uses. */
@@ -64,7 +69,7 @@ export const FactsGroups = {
 
 /** A writer group's id under a deployment's prefix. */
 export function factsGroupId(key: keyof typeof FactsGroups, topicPrefix = ''): string {
-  return topicPrefix + FactsGroups[key];
+  return consumerGroupId(FactsGroups[key], topicPrefix);
 }
 
 function values<T>(events: IncomingEvent<T>[]): T[] {

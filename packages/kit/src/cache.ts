@@ -82,10 +82,70 @@ export class Cache {
 
   /** The cached value, or the computed one (stored for next time). */
   async getOrSet<T>(key: string, compute: () => Promise<T>, ttl?: number): Promise<T> {
-    const hit = await this.get<T>(key);
-    if (hit !== undefined) return hit;
-    const value = await compute();
-    await this.set(key, value, ttl);
-    return value;
+    return getOrSet(this, key, compute, ttl);
   }
+}
+
+type CacheOperation = 'read' | 'write' | 'delete';
+
+/**
+ * A cache that never fails its caller, for answers that can always be computed: a read that
+ * fails is a miss, a write or delete that fails is skipped. An outage is logged at warn once,
+ * when the first operation fails, and its end at info, when one succeeds again.
+ */
+export class BestEffortCache {
+  private failing = false;
+
+  constructor(
+    private readonly cache: Cache,
+    private readonly log: Logger,
+  ) {}
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.attempt('read', (cache) => cache.get<T>(key), undefined);
+  }
+
+  async set(key: string, value: unknown, ttl?: number): Promise<void> {
+    await this.attempt('write', (cache) => cache.set(key, value, ttl), undefined);
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    await this.attempt('delete', (cache) => cache.delete(...keys), undefined);
+  }
+
+  /** The cached value, or the computed one (stored for next time when Redis answers). */
+  async getOrSet<T>(key: string, compute: () => Promise<T>, ttl?: number): Promise<T> {
+    return getOrSet(this, key, compute, ttl);
+  }
+
+  /** The result of an operation on the cache, or `fallback` when it fails. */
+  async attempt<R>(
+    operation: CacheOperation,
+    run: (cache: Cache) => Promise<R>,
+    fallback: R,
+  ): Promise<R> {
+    try {
+      const result = await run(this.cache);
+      if (this.failing) this.log.info('cache back');
+      this.failing = false;
+      return result;
+    } catch (err) {
+      if (!this.failing) this.log.warn({ err, operation }, 'cache unavailable: answers computed');
+      this.failing = true;
+      return fallback;
+    }
+  }
+}
+
+async function getOrSet<T>(
+  cache: Pick<Cache, 'get' | 'set'>,
+  key: string,
+  compute: () => Promise<T>,
+  ttl?: number,
+): Promise<T> {
+  const hit = await cache.get<T>(key);
+  if (hit !== undefined) return hit;
+  const value = await compute();
+  await cache.set(key, value, ttl);
+  return value;
 }

@@ -115,7 +115,7 @@ export function toErrorBody(error: unknown): ErrorBody {
 }
 
 /** Seconds a 503 asks the caller to wait when the error does not know better. */
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The `Retry-After` value for an error: the error's own estimate, rounded up to whole
@@ -130,11 +130,24 @@ function retryAfterFor(error: unknown, statusCode: number): string | undefined {
   return statusCode === 503 ? String(DEFAULT_RETRY_AFTER_SECONDS) : undefined;
 }
 
-/** The shared Fastify error handler: one JSON shape, 5xx logged at error, 4xx at info. */
+/**
+ * A 503 whose error says when to come back is a refusal the code chose (load shed, a busy
+ * queue): the service is working as meant, so it is no error for an operator.
+ */
+function isDeliberateRefusal(error: unknown): boolean {
+  return error instanceof AppError && error.statusCode === 503 && error.retryAfter !== undefined;
+}
+
+/**
+ * The shared Fastify error handler: one JSON shape; 5xx logged at error, except deliberate
+ * refusals (a 503 with its own `retryAfter`) at warn; 4xx at info.
+ */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = toErrorBody(error);
   body.requestId = request.id;
-  if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+  if (isDeliberateRefusal(error))
+    request.log.warn({ code: body.code, message: body.message }, 'request refused');
+  else if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: body.code, field: body.field }, 'request rejected');
   const retryAfter = retryAfterFor(error, body.statusCode);
   if (retryAfter !== undefined) void reply.header('retry-after', retryAfter);

@@ -16,7 +16,10 @@ export interface AppErrorOptions {
   field?: string;
   details?: unknown;
   cause?: unknown;
-  /** Seconds the caller should wait before trying again, sent as `Retry-After`. */
+  /**
+   * Seconds the caller should wait before trying again, sent as `Retry-After`. A 503 that
+   * has it is a deliberate refusal (load shed, busy), logged at warn rather than error.
+   */
   retryAfter?: number;
 }
 

@@ -1,11 +1,16 @@
 export { createServiceApp, requestIdFor, type ServiceApp, type ServiceAppOptions } from './app';
 export { BaseConfig, ConfigError, loadConfig, splitList } from './config';
 export { AppError, CommonErrors, defineErrors, statusText, type ErrorBody } from './errors';
-export { fieldFromPath, handleError, toErrorBody } from './error-handler';
+export {
+  DEFAULT_RETRY_AFTER_SECONDS,
+  fieldFromPath,
+  handleError,
+  toErrorBody,
+} from './error-handler';
 export { healthRoutes, type ReadinessCheck } from './health';
 export { createMetricsRegistry, metricsRoutes } from './metrics';
 export type { Registry } from 'prom-client';
-export { createLogger, loggerOptions, type Logger } from './logger';
+export { createLogger, loggerOptions, memoryLogger, type LogLine, type Logger } from './logger';
 export {
   createPool,
   inTransaction,
@@ -15,7 +20,15 @@ export {
   type Pool,
   type PoolClient,
 } from './db';
-export { Cache, Redis, createRedis, dropKeys, redisCheck, ttlSeconds } from './cache';
+export {
+  BestEffortCache,
+  Cache,
+  Redis,
+  createRedis,
+  dropKeys,
+  redisCheck,
+  ttlSeconds,
+} from './cache';
 export { ErrorResponse, errorResponses } from './schemas';
 export { clientErrorHandler, listen, type ListenOptions } from './server';
 export { fetchJson, forwardHeaders, UpstreamError } from './http';

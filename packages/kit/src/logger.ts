@@ -30,3 +30,17 @@ export function createLogger(service: string, level = 'info', dest: string | num
   setInterval(() => log.flush(), FLUSH_MS).unref();
   return log;
 }
+
+/** A log line of {@link memoryLogger}, parsed. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A logger that keeps its lines in memory, parsed, for tests to read what was logged. */
+export function memoryLogger(level = 'info'): { log: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const write = (line: string) => lines.push(JSON.parse(line) as LogLine);
+  return { log: pino({ level }, { write }), lines };
+}

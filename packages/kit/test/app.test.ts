@@ -1,9 +1,11 @@
 import { connect, type AddressInfo } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import {
+  CommonErrors,
   createLogger,
   createServiceApp,
   defineErrors,
+  memoryLogger,
   errorResponses,
   scanJson,
   type ServiceApp,
@@ -313,6 +315,58 @@ describe('Retry-After', () => {
     const res = await app.inject('/limited');
     expect(res.statusCode).toBe(429);
     expect(res.headers['retry-after']).toBe('30');
+  });
+});
+
+describe('log level of a failed request', () => {
+  const Failures = defineErrors({
+    WORKERS_BUSY: [503, 'the workers are busy'],
+    BROKEN: [500, 'something broke'],
+    SERIES_TOO_SHORT: [400, 'the series is too short'],
+  });
+  const { log: logger, lines } = memoryLogger();
+  let app: ServiceApp;
+
+  beforeAll(async () => {
+    app = await createServiceApp({ name: 'test', logger });
+    const routes: Record<string, () => Error> = {
+      '/shed': () => Failures.WORKERS_BUSY(undefined, { retryAfter: 2 }),
+      '/unavailable': () => CommonErrors.DEPENDENCY_UNAVAILABLE(),
+      '/broken-soon-back': () => Failures.BROKEN(undefined, { retryAfter: 2 }),
+      '/unexpected': () => new Error('secret internals'),
+      '/rejected': () => Failures.SERIES_TOO_SHORT(),
+    };
+    for (const [url, failure] of Object.entries(routes)) {
+      app.get(url, async () => {
+        throw failure();
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  async function levelOf(url: string): Promise<number | undefined> {
+    lines.length = 0;
+    await app.inject(url);
+    const outcomes = ['request refused', 'request failed', 'request rejected'];
+    return lines.find((l) => outcomes.includes(l.msg))?.level;
+  }
+
+  it('is warn for a 503 that says when to retry: a refusal the service chose', async () => {
+    expect(await levelOf('/shed')).toBe(40);
+    expect(lines.find((l) => l.level === 40)?.code).toBe('WORKERS_BUSY');
+  });
+
+  it('is error for a 503 without its own wait, another 5xx and an unexpected error', async () => {
+    expect(await levelOf('/unavailable')).toBe(50);
+    expect(await levelOf('/broken-soon-back')).toBe(50);
+    expect(await levelOf('/unexpected')).toBe(50);
+  });
+
+  it('is info for a 4xx', async () => {
+    expect(await levelOf('/rejected')).toBe(30);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ConsumerStats, EventBus } from '@qm/events';
-import { listConsumerGroups, SERVICE_GROUP_PREFIXES } from '@qm/events';
+import { listConsumerGroups, serviceGroupPrefixes } from '@qm/events';
 
 export interface CatchUpResult {
   consumers: ConsumerStats[];
@@ -21,8 +21,7 @@ export async function waitForCatchUp(
   let consumers: ConsumerStats[] = [];
 
   while (Date.now() - started < deadlineMs) {
-    // Group ids carry the deployment's prefix, like its topics.
-    const prefixes = SERVICE_GROUP_PREFIXES.map((p) => bus.topicPrefix + p);
+    const prefixes = serviceGroupPrefixes(bus.topicPrefix);
     const groups = await listConsumerGroups(await bus.admin(), prefixes);
     consumers = (await bus.pipelineStatus(groups)).consumers.filter(
       (c) => !c.topic.endsWith('.dlq'),

@@ -4,7 +4,7 @@ import { resolveDataDir } from '@qm/datasets';
 import { openConnections } from '@qm/events';
 import { migrateFacts, startFactsWriter } from '@qm/facts';
 import { redisConversationStore } from './adapters/conversations';
-import { allSinks, kafkaHandoffSink, pgHandoffLog } from './adapters/handoffs';
+import { kafkaHandoffSink, pgHandoffLog, recordThenPublish } from './adapters/handoffs';
 import { factsOrderLookup } from './adapters/orders';
 import { limitTranscriber } from './adapters/limited-transcriber';
 import { pocketsphinxTranscriber } from './adapters/transcriber';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       config.QM_SUPPORT_CONVERSATION_TTL_SECONDS,
       turnLimits(config),
     ),
-    handoffs: allSinks(
+    handoffs: recordThenPublish(
       pgHandoffLog(pool),
       kafkaHandoffSink(bus.publisher, config.QM_KAFKA_TOPIC_PREFIX),
     ),

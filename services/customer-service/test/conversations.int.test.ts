@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { createEventBus, deletePrefixed, type EventBus } from '@qm/events';
+import { decode, SupportHandoffSchema, timestampDate } from '@qm/contracts';
+import { createEventBus, deletePrefixed, type EventBus, type Publisher } from '@qm/events';
 import { topicSize } from '@qm/facts';
 import { Redis, dropKeys, migrate, type ServiceApp } from '@qm/kit';
 import {
@@ -12,7 +13,7 @@ import {
   type TestDatabase,
 } from '@qm/tests';
 import { redisConversationStore, type ConversationStore } from '../src/adapters/conversations';
-import { allSinks, kafkaHandoffSink, pgHandoffLog } from '../src/adapters/handoffs';
+import { kafkaHandoffSink, pgHandoffLog, recordThenPublish } from '../src/adapters/handoffs';
 import { factsOrderLookup } from '../src/adapters/orders';
 import type { TurnLimits } from '../src/adapters/turns';
 import { buildApp } from '../src/app';
@@ -41,13 +42,16 @@ describe('one conversation on two instances, with Redis, PostgreSQL and Kafka', 
     return redisConversationStore(connect(), redisPrefix, 60, limits);
   }
 
-  async function instance(limits: TurnLimits = ROOMY): Promise<ServiceApp> {
+  async function instance(
+    limits: TurnLimits = ROOMY,
+    publisher: Publisher = bus.publisher,
+  ): Promise<ServiceApp> {
     const app = await buildApp({
       log,
       classifier: keywordClassifier([[/human|person/i, 'contact_human_agent']]),
       orders: factsOrderLookup(db.pool),
       conversations: store(limits),
-      handoffs: allSinks(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
+      handoffs: recordThenPublish(pgHandoffLog(db.pool), kafkaHandoffSink(publisher, prefix)),
       transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,
@@ -191,5 +195,54 @@ describe('one conversation on two instances, with Redis, PostgreSQL and Kafka', 
     expect(await conversations.save(state, stalled)).toBe(false);
     expect(await storedState(conversationId)).toBeUndefined();
     expect(await conversations.save(state, next)).toBe(true);
+  });
+
+  it('records one row for a hand-off retried after its first publish outlasted the wait', async () => {
+    // Kafka holds the first publish until the retry is done: it lands late, as a slow one.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let publishes = 0;
+    const slowFirst: Publisher = {
+      async publish(topic, messages, options) {
+        if (++publishes === 1) await held;
+        await bus.publisher.publish(topic, messages, options);
+      },
+    };
+    const app = await instance(ROOMY, slowFirst);
+    const conversationId = newConversationId();
+    const events: Date[] = [];
+    const reader = await bus.runConsumer({
+      groupId: `${prefix}late-handoffs`,
+      topic: bus.topic('supportHandoffs'),
+      decode: (bytes) => decode(SupportHandoffSchema, bytes),
+      handle: async (batch) => {
+        for (const e of batch) {
+          const at = e.value.handedOffAt;
+          if (e.value.conversationId === conversationId && at) events.push(timestampDate(at));
+        }
+      },
+    });
+
+    try {
+      await send(app, conversationId, 'a person please');
+      expect((await storedState(conversationId)).escalated).toBe(false);
+      await send(app, conversationId, 'a person please');
+      expect((await storedState(conversationId)).escalated).toBe(true);
+    } finally {
+      release();
+    }
+
+    const { rows } = await db.pool.query(
+      'SELECT handed_off_at FROM support.handoffs WHERE conversation_id = $1',
+      [conversationId],
+    );
+    expect(rows).toHaveLength(1);
+    // The late event and the retry's are the same hand-off, as its row has it.
+    try {
+      await waitFor('both events', async () => (events.length >= 2 ? true : undefined));
+    } finally {
+      await reader.stop();
+    }
+    expect(events).toEqual([rows[0].handed_off_at, rows[0].handed_off_at]);
   });
 });

@@ -16,7 +16,7 @@ import { createEventBus, type ConsumerHandle, type EventBus } from '@qm/events';
 import { getOrder, migrateFacts, startFactsWriter, type FactsWriter } from '@qm/facts';
 import { Redis, migrate, type ServiceApp } from '@qm/kit';
 import { redisConversationStore } from '../src/adapters/conversations';
-import { allSinks, kafkaHandoffSink, pgHandoffLog } from '../src/adapters/handoffs';
+import { kafkaHandoffSink, pgHandoffLog, recordThenPublish } from '../src/adapters/handoffs';
 import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
 import { loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
@@ -120,7 +120,7 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
         waitMs: 5000,
         leaseMs: 5000,
       }),
-      handoffs: allSinks(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
+      handoffs: recordThenPublish(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
       transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
       policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
       escalateSentiment: -0.8,

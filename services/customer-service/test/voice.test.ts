@@ -1,4 +1,4 @@
-import type { ServiceApp } from '@qm/kit';
+import { memoryLogger, type ServiceApp } from '@qm/kit';
 import { limitTranscriber } from '../src/adapters/limited-transcriber';
 import type { Transcriber } from '../src/adapters/transcriber';
 import { buildApp } from '../src/app';
@@ -119,10 +119,12 @@ describe('POST /v1/support/voice with the recogniser busy', () => {
   let app: ServiceApp;
   let finish: (() => void)[];
   let started: number;
+  const { log, lines } = memoryLogger('warn');
 
   beforeEach(async () => {
     finish = [];
     started = 0;
+    lines.length = 0;
     const slow: Transcriber = {
       transcribe: () =>
         new Promise((resolve) => {
@@ -131,7 +133,7 @@ describe('POST /v1/support/voice with the recogniser busy', () => {
         }),
     };
     app = await buildApp({
-      log: silentLog,
+      log,
       classifier: keywordClassifier([[/refund/i, 'get_refund']]),
       orders: memoryOrders([]),
       conversations: memoryConversations(),
@@ -174,6 +176,8 @@ describe('POST /v1/support/voice with the recogniser busy', () => {
     expect(refused.headers['retry-after']).toBeDefined();
     expect(refused.json()).toMatchObject({ code: 'RECOGNISER_BUSY', statusCode: 503 });
     expect(started).toBe(2);
+    // A refusal the service chose is no error for an operator.
+    expect(lines.map((l) => [l.level, l.code])).toEqual([[40, 'RECOGNISER_BUSY']]);
 
     finish.shift()?.();
     await startedAtLeast(3);

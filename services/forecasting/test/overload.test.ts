@@ -1,4 +1,4 @@
-import { createLogger, type ServiceApp } from '@qm/kit';
+import { memoryLogger, type ServiceApp } from '@qm/kit';
 import { drainSeconds, ForecastPool } from '../src/adapters/forecast-pool';
 import { buildApp } from '../src/app';
 
@@ -35,9 +35,10 @@ describe('forecast worker pool under load', () => {
   let app: ServiceApp;
   // 16 series of 200 values = 3,200 values: one batch fits, a second one does not.
   const pool = new ForecastPool(1, undefined, undefined, 5_000);
+  const { log, lines } = memoryLogger('warn');
 
   beforeAll(async () => {
-    app = await buildApp({ log: createLogger('forecasting-test', 'silent'), pool });
+    app = await buildApp({ log, pool });
   });
 
   afterAll(async () => {
@@ -58,6 +59,8 @@ describe('forecast worker pool under load', () => {
 
     expect((await first).statusCode).toBe(200);
     expect(pool.queuedValues).toBe(0);
+    // Before any estimate too, shedding is a choice logged at warn, not an error.
+    expect(lines.map((l) => [l.level, l.code])).toEqual([[40, 'FORECAST_OVERLOADED']]);
   });
 
   it('asks for a Retry-After from how fast the workers fitted earlier batches', async () => {

@@ -84,7 +84,7 @@ beforeAll(async () => {
     cache: new Cache(stack.redis, `${stack.prefix}:`, 1),
     metrics: stack.metrics,
   });
-  await startConsumers(stack.bus, inventory, `${stack.prefix}.`);
+  await startConsumers(stack.bus, inventory);
 
   const kafka = new Kafka({
     brokers: BROKERS,

@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import { CommonErrors, inTransaction, type Cache, type Db, type Pool } from '@qm/kit';
+import {
+  BestEffortCache,
+  CommonErrors,
+  inTransaction,
+  type Cache,
+  type Db,
+  type Pool,
+} from '@qm/kit';
 import type { Publisher } from '@qm/events';
 import { encodePriceChange } from './adapters/messages';
 import type { StockLookup } from './adapters/stock';
@@ -66,6 +73,7 @@ function guardrailsError(g: Partial<Guardrails>) {
 /** The pricing service's operations over its store, estimator, cache and publisher. */
 export function createPricing(deps: PricingDeps) {
   const { pool, estimator } = deps;
+  const cache = deps.cache && new BestEffortCache(deps.cache, deps.log);
 
   async function cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
     return cachedWhile(key, async () => true, compute);
@@ -77,17 +85,11 @@ export function createPricing(deps: PricingDeps) {
     current: (hit: NoInfer<T>) => Promise<boolean>,
     compute: () => Promise<T>,
   ): Promise<T> {
-    if (!deps.cache) return compute();
-    try {
-      const hit = await deps.cache.get<T>(key);
-      if (hit !== undefined && (await current(hit))) return hit;
-    } catch (err) {
-      deps.log.warn({ err }, 'cache read failed');
-    }
+    if (!cache) return compute();
+    const hit = await cache.get<T>(key);
+    if (hit !== undefined && (await current(hit))) return hit;
     const value = await compute();
-    await deps.cache.set(key, value).catch((err: unknown) => {
-      deps.log.warn({ err }, 'cache write failed');
-    });
+    await cache.set(key, value);
     return value;
   }
 
@@ -96,9 +98,7 @@ export function createPricing(deps: PricingDeps) {
     for (const o of OBJECTIVES) {
       for (const seg of ['all', ...SEGMENTS]) keys.push(`recommendation:${o}:${seg}:${sku}`);
     }
-    await deps.cache?.delete(...keys).catch((err: unknown) => {
-      deps.log.warn({ err }, 'cache delete failed');
-    });
+    await cache?.delete(...keys);
   }
 
   /** What is known of a SKU: its price, unit cost (and where it came from) and estimates. */

@@ -89,7 +89,7 @@ beforeAll(async () => {
   });
   const experiments = createExperiments({ pool: stack.pool, log });
   app = await buildApp({ pricing, experiments, log });
-  await startConsumers(stack.bus, { pool: stack.pool, experiments }, `${stack.prefix}.`);
+  await startConsumers(stack.bus, { pool: stack.pool, experiments });
 
   const kafka = new Kafka({
     brokers: BROKERS,

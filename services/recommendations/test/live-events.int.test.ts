@@ -131,7 +131,7 @@ beforeAll(async () => {
   await recs.applyProducts(products);
   await recs.applyInteractions(interactions.map((e, n) => ({ ...e, eventId: `seed-${n}` })));
   await recs.retrain();
-  consumers = await startConsumers(stack.bus, recs, `${stack.prefix}.`);
+  consumers = await startConsumers(stack.bus, recs);
 }, 90_000);
 
 afterAll(async () => {

@@ -59,7 +59,7 @@ beforeAll(async () => {
   await recs.applyInteractions(interactions.map((e, n) => ({ ...e, eventId: `seed-${n}` })));
   await recs.retrain();
   app = await buildApp({ recommendations: recs, log });
-  await startConsumers(stack.bus, recs, `${stack.prefix}.`);
+  await startConsumers(stack.bus, recs);
 }, 90_000);
 
 afterAll(async () => {

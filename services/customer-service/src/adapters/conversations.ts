@@ -21,6 +21,8 @@ export interface ConversationState {
   escalated: boolean;
   /** Why the conversation was handed to a person, once it was. */
   handoffReason?: string;
+  /** When the hand-off was first tried (ISO 8601): its retries record the same hand-off. */
+  handoffAt?: string;
   turns: Turn[];
 }
 

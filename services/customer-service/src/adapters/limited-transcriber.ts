@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_AFTER_SECONDS } from '@qm/kit';
 import { SupportErrors } from '../errors';
 import type { Transcriber } from './transcriber';
 
@@ -16,6 +17,9 @@ export interface TranscriberLimits {
  * (with Retry-After), answered well before the gateway gives up on the request.
  */
 export function limitTranscriber(inner: Transcriber, limits: TranscriberLimits): Transcriber {
+  // A recognition takes seconds, so a slot is likely free after the default wait.
+  const retryAfter = DEFAULT_RETRY_AFTER_SECONDS;
+  const busy = () => SupportErrors.RECOGNISER_BUSY(undefined, { retryAfter });
   let running = 0;
   const waiting: (() => void)[] = [];
 
@@ -24,7 +28,7 @@ export function limitTranscriber(inner: Transcriber, limits: TranscriberLimits):
       running++;
       return Promise.resolve();
     }
-    if (waiting.length >= limits.queue) return Promise.reject(SupportErrors.RECOGNISER_BUSY());
+    if (waiting.length >= limits.queue) return Promise.reject(busy());
     return new Promise((resolve, reject) => {
       const grant = () => {
         clearTimeout(timer);
@@ -32,7 +36,7 @@ export function limitTranscriber(inner: Transcriber, limits: TranscriberLimits):
       };
       const timer = setTimeout(() => {
         waiting.splice(waiting.indexOf(grant), 1);
-        reject(SupportErrors.RECOGNISER_BUSY());
+        reject(busy());
       }, limits.waitMs);
       waiting.push(grant);
     });

@@ -125,7 +125,11 @@ async function replyForOrder(
   }
 }
 
-/** Publishes the hand-off; false, with the mark taken back, when it could not be. */
+/**
+ * Publishes the hand-off; false, with the mark taken back, when it could not be in time. The
+ * attempt it gave up on may still finish, so the hand-off keeps the time of its first attempt
+ * in the state: a retry names the same hand-off, and its sinks record it once.
+ */
 async function handOff(
   deps: AssistantDeps,
   state: ConversationState,
@@ -134,12 +138,14 @@ async function handOff(
   intent: string,
   requestId?: string,
 ): Promise<boolean> {
+  state.handoffAt ??= new Date().toISOString();
   const handoff = {
     conversationId: state.id,
     customerId: state.customerId,
     reason,
     lastMessage: text,
     intent,
+    handedOffAt: new Date(state.handoffAt),
   };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

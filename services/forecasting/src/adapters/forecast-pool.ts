@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '@qm/kit';
 import { forecastSeries, type ForecastOptions, type ForecastResult } from '../domain/forecast';
 import { ForecastErrors } from '../errors';
 import type { GlobalModel } from '../domain/global/model';
@@ -108,7 +109,8 @@ export class ForecastPool {
             maxQueuedValues: this.maxQueuedValues,
             ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
           },
-          retryAfter: wait,
+          // Without an estimate yet, the default wait: a refusal always says when to retry.
+          retryAfter: wait ?? DEFAULT_RETRY_AFTER_SECONDS,
         },
       );
     }

@@ -6,7 +6,7 @@ import {
   timestampDate,
   type SaleLine,
 } from '@qm/contracts';
-import type { ConsumerSpec } from '@qm/events';
+import { consumerGroupId, type ConsumerSpec } from '@qm/events';
 import type { RefreshScheduler } from '../domain/debounce';
 import type { DemandEvent, DemandRepository } from './demand-repository';
 
@@ -26,10 +26,10 @@ export function salesConsumer(
   topic: string,
   repo: DemandRepository,
   refreshes: Pick<RefreshScheduler, 'touch' | 'recordLag'>,
-  groupPrefix = '',
+  topicPrefix = '',
 ): ConsumerSpec<SaleLine> {
   return {
-    groupId: `${groupPrefix}forecasting.sales`,
+    groupId: consumerGroupId('forecasting.sales', topicPrefix),
     topic,
     decode: (bytes) => decode(SaleLineSchema, bytes),
     validate: (line) => saleLineProblem(line),

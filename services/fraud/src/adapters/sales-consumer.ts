@@ -6,7 +6,7 @@ import {
   timestampMs,
   type SaleLine,
 } from '@qm/contracts';
-import { claimEvents, type ConsumerSpec } from '@qm/events';
+import { claimEvents, consumerGroupId, type ConsumerSpec } from '@qm/events';
 import { inTransaction } from '@qm/kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -32,7 +32,7 @@ export function salesConsumer(deps: {
 }): ConsumerSpec<SaleLine> {
   const table = `${deps.schema ?? 'fraud'}.processed_events`;
   return {
-    groupId: `${deps.groupPrefix ?? ''}fraud.sales`,
+    groupId: consumerGroupId('fraud.sales', deps.groupPrefix),
     topic: deps.topic,
     decode: (value) => decode(SaleLineSchema, value),
     validate: (line) => saleLineProblem(line) ?? implausibleLine(line),

@@ -14,17 +14,16 @@ import {
 
 /**
  * Starts the three consumers: sales and movements into the ledger, forecasts into policies.
- * `groupPrefix` keeps test groups apart from a running service's.
+ * Their groups, like their topics, carry the bus's prefix.
  */
 export async function startConsumers(
   bus: EventBus,
   inventory: Inventory,
-  groupPrefix = '',
 ): Promise<ConsumerHandle[]> {
   const prefix = bus.topicPrefix;
   return Promise.all([
     bus.runConsumer({
-      groupId: `${groupPrefix}inventory.sales`,
+      groupId: bus.group('inventory.sales'),
       topic: topicName('sales', prefix),
       decode: decodeSale,
       validate: (event) => saleLineProblem(event),
@@ -36,7 +35,7 @@ export async function startConsumers(
       },
     }),
     bus.runConsumer({
-      groupId: `${groupPrefix}inventory.movements`,
+      groupId: bus.group('inventory.movements'),
       topic: topicName('inventoryMovements', prefix),
       decode: decodeMovement,
       validate: validateMovement,
@@ -48,7 +47,7 @@ export async function startConsumers(
       },
     }),
     bus.runConsumer({
-      groupId: `${groupPrefix}inventory.forecasts`,
+      groupId: bus.group('inventory.forecasts'),
       topic: topicName('forecasts', prefix),
       decode: decodeForecast,
       validate: validateForecast,

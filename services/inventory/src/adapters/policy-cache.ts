@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Cache } from '@qm/kit';
+import { BestEffortCache, type Cache } from '@qm/kit';
 import type { Logger } from 'pino';
 import type { PolicyQueryT } from '../schemas/inventory';
 
 /** Policy answers per SKU and query, dropped at once for a SKU whose settings change. */
 export interface PolicyCache {
-  /** The cached answer, or the computed one (then cached). */
+  /** The cached answer, or the computed one (then cached). Redis failing, it is computed. */
   get<T>(sku: string, query: PolicyQueryT, compute: () => Promise<T>): Promise<T>;
   /** Makes every instance compute the SKU's policies afresh from now on. Never throws. */
   forget(sku: string): Promise<void>;
@@ -25,13 +25,17 @@ const GENERATION_SECONDS = 86_400;
  */
 export function createPolicyCache(cache: Cache, log: Logger): PolicyCache {
   const generationKey = (sku: string) => `policy-generation:${sku}`;
+  const answers = new BestEffortCache(cache, log);
 
   return {
     async get(sku, query, compute) {
-      const generation = (await cache.get<string>(generationKey(sku))) ?? 'initial';
+      const read = (c: Cache) => c.get<string>(generationKey(sku));
+      const generation = await answers.attempt('read', read, null);
+      // Without the SKU's generation no cached answer is known to be current.
+      if (generation === null) return compute();
       const { warehouse, leadTimeDays, serviceLevel } = query;
-      const variant = [sku, generation, warehouse, leadTimeDays, serviceLevel];
-      return cache.getOrSet(`policy:${JSON.stringify(variant)}`, compute);
+      const variant = [sku, generation ?? 'initial', warehouse, leadTimeDays, serviceLevel];
+      return answers.getOrSet(`policy:${JSON.stringify(variant)}`, compute);
     },
     async forget(sku) {
       // The settings are stored by now: an error would not undo them, and answers expire.

@@ -14,17 +14,16 @@ import { applyProducts, applySales, type ClickInput } from './store';
 
 /**
  * Starts the three consumers: sales into daily price points, products into costs and
- * categories, clicks into experiments. `groupPrefix` keeps test groups apart.
+ * categories, clicks into experiments. Their groups, like their topics, carry the bus's prefix.
  */
 export async function startConsumers(
   bus: EventBus,
   deps: { pool: Pool; experiments: Experiments },
-  groupPrefix = '',
 ): Promise<ConsumerHandle[]> {
   const prefix = bus.topicPrefix;
   return Promise.all([
     bus.runConsumer({
-      groupId: `${groupPrefix}pricing.sales`,
+      groupId: bus.group('pricing.sales'),
       topic: topicName('sales', prefix),
       decode: decodeSale,
       validate: (event) => saleLineProblem(event),
@@ -34,7 +33,7 @@ export async function startConsumers(
       },
     }),
     bus.runConsumer({
-      groupId: `${groupPrefix}pricing.products`,
+      groupId: bus.group('pricing.products'),
       topic: topicName('products', prefix),
       decode: decodeProduct,
       validate: (event) => productProblem(event),
@@ -44,7 +43,7 @@ export async function startConsumers(
       },
     }),
     bus.runConsumer({
-      groupId: `${groupPrefix}pricing.clickstream`,
+      groupId: bus.group('pricing.clickstream'),
       topic: topicName('clickstream', prefix),
       decode: decodeClick,
       validate: (event) => clickEventProblem(event),

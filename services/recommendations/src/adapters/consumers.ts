@@ -17,12 +17,11 @@ const present = (e: StoredInteraction | undefined): e is StoredInteraction => e 
 export async function startConsumers(
   bus: EventBus,
   recs: Recommendations,
-  groupPrefix = '',
 ): Promise<ConsumerHandle[]> {
   const prefix = bus.topicPrefix;
   return Promise.all([
     bus.runConsumer({
-      groupId: `${groupPrefix}recommendations.sales`,
+      groupId: bus.group('recommendations.sales'),
       topic: topicName('sales', prefix),
       decode: decodeSale,
       validate: (event) => saleLineProblem(event),
@@ -31,7 +30,7 @@ export async function startConsumers(
       },
     }),
     bus.runConsumer({
-      groupId: `${groupPrefix}recommendations.clickstream`,
+      groupId: bus.group('recommendations.clickstream'),
       topic: topicName('clickstream', prefix),
       decode: decodeClick,
       validate: (event) => clickEventProblem(event),
@@ -40,7 +39,7 @@ export async function startConsumers(
       },
     }),
     bus.runConsumer({
-      groupId: `${groupPrefix}recommendations.products`,
+      groupId: bus.group('recommendations.products'),
       topic: topicName('products', prefix),
       decode: decodeProduct,
       validate: (event) => productProblem(event),
