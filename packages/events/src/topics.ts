@@ -69,6 +69,39 @@ export interface EnsureTopicsOptions {
   log?: Logger;
   /** Copies of each partition; 1 on a single broker. */
   replicationFactor?: number;
+  /** How long new topics may take to have a leader on every partition (ms); 30 s. */
+  leaderWaitMs?: number;
+}
+
+/** Errors of a metadata request about a topic the cluster is still setting up. */
+const SETTING_UP = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Waits until every partition of the topics has a leader. Right after a creation the broker
+ * may not know a topic yet (KRaft spreads its metadata a moment later, later still while
+ * other creations are under way), which kafkajs's own wait takes for a failure.
+ */
+async function waitForLeaders(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  names: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      const led = topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (led && topics.length === names.length) return;
+    } catch (err) {
+      if (!SETTING_UP.has((err as { type?: string }).type ?? '')) throw err;
+    }
+    if (Date.now() + delay > deadline) {
+      throw new Error(`topics without a leader after ${timeoutMs} ms: ${names.join(', ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 /**
@@ -93,7 +126,14 @@ export async function ensureTopics(
       replicationFactor,
       configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
     }));
-    await admin.createTopics({ topics, waitForLeaders: true });
+    // Another process of the deployment may be creating the same topics: kafkajs then
+    // reports them as existing, which is as good.
+    await admin.createTopics({ topics, waitForLeaders: false });
+    await waitForLeaders(
+      admin,
+      missing.map((s) => s.name),
+      options.leaderWaitMs ?? 30_000,
+    );
   }
 
   const present = specs.filter((s) => existing.has(s.name));
