@@ -10,6 +10,7 @@ export type {
 export { createEventBus, type ConsumerSettings, type EventBus, type EventBusOptions } from './bus';
 export { claimEvents } from './claim';
 export { consumerGroupId, SERVICE_GROUP_PREFIXES, serviceGroupPrefixes } from './groups';
+export { ConsumerLag, type ConsumerLagOptions } from './lag';
 export {
   openConnections,
   type ConnectionSettings,

@@ -14,6 +14,13 @@ export const InventoryConfig = {
   /** How often unpublished restock-signal changes are retried (ms). */
   QM_INVENTORY_SIGNAL_FLUSH_MS: Type.Integer({ minimum: 100, default: 5_000 }),
   /**
+   * Messages the sales consumer may be behind the topic's end (over all partitions) before
+   * batches mark their SKUs' policies stale instead of recomputing them.
+   */
+  QM_INVENTORY_POLICY_HOLD_LAG: Type.Integer({ minimum: 0, default: 1_000 }),
+  /** Longest wait of a stale policy after its first mark while the consumer stays behind. */
+  QM_INVENTORY_POLICY_MAX_HOLD_MS: Type.Integer({ minimum: 0, default: 600_000 }),
+  /**
    * `GET /policies/{sku}` answers may be this old: stock changes show after it, a SKU's
    * settings change at once, on every instance.
    */

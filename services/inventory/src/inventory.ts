@@ -8,6 +8,7 @@ import { restockSignal, signalFingerprint } from './domain/signals';
 import type { Store, StoredForecast } from './adapters/store';
 import type { DemandRow, MovementRow } from './adapters/batch-store';
 import { encodeSignal } from './adapters/messages';
+import type { PolicyHold } from './domain/policy-hold';
 import { InventoryErrors } from './errors';
 
 /** Days of demand history read for a policy: the empirical window (`DEFAULT_EMPIRICAL`). */
@@ -28,6 +29,20 @@ export interface AppliedMovements {
   duplicates: number;
 }
 
+/** How a batch of events treats the policies it touches. */
+export interface BatchOptions {
+  /** Mark the touched keys stale instead of recomputing them (the sales consumer is behind). */
+  deferPolicies?: boolean;
+}
+
+/** Counts of policy work, for metrics. */
+export interface PolicyCounts {
+  /** Policies computed (each SKU and warehouse once per recomputation). */
+  computed(policies: number): void;
+  /** Keys waiting for a recomputation, as last read. */
+  stale(keys: number): void;
+}
+
 export interface ForecastInput extends StoredForecast {
   sku: string;
   model: string;
@@ -44,6 +59,7 @@ export interface InventoryDeps {
   defaultWarehouse: string;
   /** Demo rule: units a new SKU and warehouse open with (0: none). */
   openingStock: number;
+  counts?: PolicyCounts;
 }
 
 const keyOf = (sku: string, warehouse: string) => `${sku}\u0000${warehouse}`;
@@ -114,6 +130,19 @@ export function createInventory(deps: InventoryDeps) {
       if (await store.saveSignal(db, sku, warehouse, signal, signalFingerprint(signal))) changed++;
     }
     await store.savePolicies(db, policies);
+    deps.counts?.computed(policies.length);
+    return changed;
+  }
+
+  /**
+   * `refresh` for stock rows this transaction has locked; it clears their stale marks, which
+   * only holders of those locks set, so none can be set between the read and the clear.
+   */
+  async function refreshLocked(db: Db, levels: Map<string, StockLevel>, asOf: string) {
+    const keys = [...levels.keys()].map((k) => k.split('\u0000') as [string, string]);
+    const marks = await store.marksOf(db, keys);
+    const changed = await refresh(db, levels, asOf);
+    await store.clearStale(db, marks);
     return changed;
   }
 
@@ -121,7 +150,7 @@ export function createInventory(deps: InventoryDeps) {
     if (keys.length === 0) return 0;
     const asOf = await store.businessDate(db);
     const { levels } = await store.lockStock(db, keys);
-    return refresh(db, levels, asOf);
+    return refreshLocked(db, levels, asOf);
   }
 
   /**
@@ -154,11 +183,13 @@ export function createInventory(deps: InventoryDeps) {
 
   /**
    * Applies movements once each (by event id), in the given order, to the ledger; then
-   * recomputes the touched SKUs' policies and signals in the same transaction.
+   * recomputes the touched SKUs' policies and signals in the same transaction, or with
+   * `deferPolicies` marks them stale for `refreshStale`.
    */
   async function applyMovements(
     movements: MovementInput[],
     requestId?: string,
+    options: BatchOptions = {},
   ): Promise<AppliedMovements> {
     const result = await inTransaction(pool, async (client) => {
       const todo = await claimEvents(client, store.processedTable, movements);
@@ -213,15 +244,20 @@ export function createInventory(deps: InventoryDeps) {
       await store.insertMovements(client, rows);
       await store.addDemand(client, demand);
       await store.saveStocks(client, levels);
-      await refresh(client, levels, await store.businessDate(client));
+      if (options.deferPolicies) await store.markStale(client, sorted);
+      else await refreshLocked(client, levels, await store.businessDate(client));
       return { applied: todo.length, duplicates: movements.length - todo.length };
     });
-    await flushSignals(requestId);
+    if (!options.deferPolicies) await flushSignals(requestId);
     return result;
   }
 
-  /** Stores the latest forecasts and recomputes the SKUs they cover. */
-  async function applyForecasts(forecasts: ForecastInput[], requestId?: string): Promise<number> {
+  /** Stores the latest forecasts and recomputes (or with `deferPolicies` marks) their SKUs. */
+  async function applyForecasts(
+    forecasts: ForecastInput[],
+    requestId?: string,
+    options: BatchOptions = {},
+  ): Promise<number> {
     const changed = await inTransaction(pool, async (client) => {
       const keys: [string, string][] = [];
       for (const f of forecasts) {
@@ -229,9 +265,12 @@ export function createInventory(deps: InventoryDeps) {
         for (const w of await store.warehousesOf(client, f.sku)) keys.push([f.sku, w]);
       }
       keys.sort(byKey);
-      return refreshAll(client, keys);
+      if (!options.deferPolicies) return refreshAll(client, keys);
+      await store.lockStock(client, keys);
+      await store.markStale(client, keys);
+      return 0;
     });
-    await flushSignals(requestId);
+    if (!options.deferPolicies) await flushSignals(requestId);
     return changed;
   }
 
@@ -316,9 +355,46 @@ export function createInventory(deps: InventoryDeps) {
     return changed;
   }
 
+  /**
+   * Recomputes the keys marked stale, in pages of `pageSize` keys in key order, one
+   * transaction per page; a key marked again meanwhile stays stale for the next pass.
+   */
+  async function refreshStale(pageSize = 500): Promise<{ keys: number; changed: number }> {
+    let keys = 0;
+    let changed = 0;
+    let after: [string, string] | undefined;
+    for (;;) {
+      const page = await store.stalePage(pool, pageSize, after);
+      if (page.length === 0) break;
+      const pageKeys = page.map((m): [string, string] => [m.sku, m.warehouse]);
+      changed += await inTransaction(pool, (client) => refreshAll(client, pageKeys));
+      keys += page.length;
+      after = pageKeys[pageKeys.length - 1];
+    }
+    await flushSignals();
+    if (keys > 0) log.info({ keys, changed }, 'stale policies recomputed');
+    return { keys, changed };
+  }
+
+  /**
+   * The background pass: retries unpublished signal changes; then, unless `hold` still puts
+   * policies off, recomputes every SKU on a new business date and the keys left stale.
+   */
+  async function sweep(hold?: PolicyHold): Promise<void> {
+    await flushSignals();
+    const stale = await store.staleSummary(pool);
+    deps.counts?.stale(stale.keys);
+    if (hold && !hold.releasing(stale.oldest)) return;
+    await refreshIfNewDay();
+    await refreshStale();
+  }
+
   return {
     applyMovements,
     refreshIfNewDay,
+    refreshStale,
+    sweep,
+    staleSummary: () => store.staleSummary(pool),
     applyForecasts,
     flushSignals,
     policyForSku,

@@ -3,9 +3,11 @@ import { topicName } from '@qm/contracts';
 import { openConnections } from '@qm/events';
 import { Cache, createLogger, listen } from '@qm/kit';
 import { startConsumers } from './adapters/consumers';
+import { policyCounts } from './adapters/policy-metrics';
 import { createStore } from './adapters/store';
 import { buildApp } from './app';
 import { loadInventoryConfig } from './config';
+import { PolicyHold } from './domain/policy-hold';
 import { createInventory } from './inventory';
 
 async function main(): Promise<void> {
@@ -33,6 +35,11 @@ async function main(): Promise<void> {
     signalTopic: topicName('restockSignals', config.QM_KAFKA_TOPIC_PREFIX),
     defaultWarehouse: config.QM_INVENTORY_DEFAULT_WAREHOUSE,
     openingStock: config.QM_INVENTORY_OPENING_STOCK,
+    counts: policyCounts(connections.metrics),
+  });
+  const hold = new PolicyHold({
+    holdLag: config.QM_INVENTORY_POLICY_HOLD_LAG,
+    maxHoldMs: config.QM_INVENTORY_POLICY_MAX_HOLD_MS,
   });
 
   const app = await buildApp({
@@ -44,15 +51,15 @@ async function main(): Promise<void> {
     metrics: connections.metrics,
   });
 
-  // Retries signal changes whose publish failed (normally none), and refreshes every SKU when
-  // the business date moves on.
+  // Retries signal changes whose publish failed (normally none); once the sales consumer has
+  // caught up, recomputes the policies put off meanwhile, and every SKU when the business date
+  // has moved on.
   let sweeping = false;
   const flusher = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
     inventory
-      .flushSignals()
-      .then(() => inventory.refreshIfNewDay())
+      .sweep(hold)
       .catch((err: unknown) => log.warn({ err }, 'signal sweep failed'))
       .finally(() => (sweeping = false));
   }, config.QM_INVENTORY_SIGNAL_FLUSH_MS);
@@ -64,7 +71,7 @@ async function main(): Promise<void> {
 
   // Topics are created here when missing so a fresh stack starts without a separate step.
   await bus.ensureTopics();
-  await startConsumers(bus, inventory);
+  await startConsumers(bus, inventory, hold);
   await listen(app, { host: config.QM_HTTP_HOST, port: config.QM_HTTP_PORT });
 }
 

@@ -1,3 +1,5 @@
+import { ConsumerLag } from '@qm/events';
+
 /** When a touched SKU is refreshed; times in milliseconds. */
 export interface RefreshTiming {
   /** Time without a sale of the SKU before it is refreshed. */
@@ -31,21 +33,15 @@ interface Waiting {
  */
 export class RefreshScheduler {
   private readonly waiting = new Map<string, Waiting>();
-  /**
-   * The latest lag of each partition and when it was told. A consumer that is behind tells
-   * it after every slice, so a lag not told for `lagTtlMs` is dropped: the partition went to
-   * another member in a rebalance, or its consumer stopped, and must not hold refreshes here.
-   */
-  private readonly lags = new Map<number, { lag: number; at: number }>();
+  /** The consumer's lag per partition; a lag not told for `lagTtlMs` stops counting. */
+  private readonly lag: ConsumerLag;
   /** When the consumer last came within `holdLag`; the longest waits count from there. */
   private caughtUpAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private readonly quietMs: number;
   private readonly maxWaitMs: number;
-  private readonly holdLag: number;
   private readonly maxHoldMs: number;
-  private readonly lagTtlMs: number;
 
   constructor(
     timing: RefreshTiming,
@@ -54,9 +50,8 @@ export class RefreshScheduler {
   ) {
     this.quietMs = timing.quietMs;
     this.maxWaitMs = timing.maxWaitMs ?? Math.max(12 * timing.quietMs, 60_000);
-    this.holdLag = timing.holdLag ?? 1_000;
     this.maxHoldMs = timing.maxHoldMs ?? 600_000;
-    this.lagTtlMs = timing.lagTtlMs ?? 60_000;
+    this.lag = new ConsumerLag({ holdLag: timing.holdLag, ttlMs: timing.lagTtlMs });
   }
 
   touch(skus: string[]): void {
@@ -73,33 +68,14 @@ export class RefreshScheduler {
   /** The consumer's lag on one partition after its latest slice of events. */
   recordLag(partition: number, lag: number): void {
     const now = Date.now();
-    const wasBehind = this.behind(now);
-    this.lags.set(partition, { lag, at: now });
-    if (!wasBehind || this.behind(now)) return;
+    if (!this.lag.record(partition, lag, now)) return;
     this.caughtUpAt = now;
     this.armForNext(now);
   }
 
-  /** Whether the lags told within `lagTtlMs` add up to more than `holdLag`. */
-  private behind(now: number): boolean {
-    let lag = 0;
-    for (const [partition, told] of this.lags) {
-      if (told.at + this.lagTtlMs <= now) this.lags.delete(partition);
-      else lag += told.lag;
-    }
-    return lag > this.holdLag;
-  }
-
-  /** When the oldest lag still counted stops counting. */
-  private lagExpiry(): number {
-    let at = Infinity;
-    for (const told of this.lags.values()) at = Math.min(at, told.at + this.lagTtlMs);
-    return at;
-  }
-
   private dueAt({ first, last }: Waiting, now: number): number {
     const held = first + this.maxHoldMs;
-    if (this.behind(now)) return Math.min(held, this.lagExpiry());
+    if (this.lag.behind(now)) return Math.min(held, this.lag.expiry());
     const waitFrom = Math.max(first, this.caughtUpAt);
     return Math.min(last + this.quietMs, waitFrom + this.maxWaitMs, held);
   }

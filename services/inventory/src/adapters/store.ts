@@ -2,6 +2,7 @@ import type { Db } from '@qm/kit';
 import type { Policy, SkuSettings } from '../domain/policy';
 import type { StockLevel } from '../domain/ledger';
 import { createBatchStore, settingsOf } from './batch-store';
+import { createStaleStore } from './stale-store';
 import type { ForecastPath } from '../domain/demand';
 import type { RestockSignal } from '../domain/signals';
 
@@ -53,6 +54,7 @@ export function createStore(schema = 'inventory') {
 
   return {
     ...createBatchStore(schema),
+    ...createStaleStore(schema),
     processedTable: t('processed_events'),
 
     async settings(db: Db, sku: string): Promise<SkuSettings | null> {
