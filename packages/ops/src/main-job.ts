@@ -4,7 +4,7 @@ import { createPool, loggerOptions, splitList } from '@qm/kit';
 import { createEventBus } from '@qm/events';
 import { countFacts, countFactsBySource, type FactCounts } from '@qm/facts';
 import { prepareData, replay, SET_NAMES, formatSummary, type SetName } from '@qm/replay';
-import { waitForCatchUp } from './catch-up';
+import { waitForCatchUp, waitForDerivedWork } from './catch-up';
 import { loadMainJobConfig } from './config';
 import { accountForSets, formatAccounts } from './accounting';
 import { tallyDeadLetters } from './dead-letters';
@@ -82,11 +82,30 @@ async function main(): Promise<number> {
       const lag = consumers.reduce((n, c) => n + c.lag, 0);
       out(`          ${consumers.length} group/topic pairs, total lag ${lag.toLocaleString('en')}`);
     });
-    const elapsedMs = summary.elapsedMs + catchUp.waitedMs;
     out(
       `          ${catchUp.caughtUp ? 'caught up' : 'NOT caught up'} ` +
         `after ${(catchUp.waitedMs / 1000).toFixed(1)} s`,
     );
+    // Forecasts and policies were put off while the sales loaded; they are due now.
+    out('settling: waiting for every forecast and policy to follow the loaded sales');
+    let lastBacklogPrint = 0;
+    const settling = await waitForDerivedWork(bus, pool, config.QM_CATCH_UP_SECONDS * 1000, (b) => {
+      if (Date.now() - lastBacklogPrint < 10_000) return;
+      lastBacklogPrint = Date.now();
+      out(
+        `          ${b.forecasts.toLocaleString('en')} forecasts and ` +
+          `${b.policies.toLocaleString('en')} policies due, lag ${b.lag.toLocaleString('en')}`,
+      );
+    });
+    const b = settling.backlog;
+    out(
+      settling.settled
+        ? `          settled after ${(settling.waitedMs / 1000).toFixed(1)} s`
+        : `          NOT settled after ${(settling.waitedMs / 1000).toFixed(1)} s: ` +
+            `${b.forecasts} forecasts and ${b.policies} policies due, lag ${b.lag}`,
+    );
+    const elapsedMs = summary.elapsedMs + catchUp.waitedMs + settling.waitedMs;
+    const done = catchUp.caughtUp && settling.settled;
     out('');
     out('consumer group                     topic                         consumed  dead  lag');
     for (const c of catchUp.consumers) {
@@ -144,7 +163,7 @@ async function main(): Promise<number> {
       out(
         `live answers:   none, the gateway at ${config.QM_GATEWAY_URL} does not answer (${down})`,
       );
-      return catchUp.caughtUp ? 0 : 1;
+      return done ? 0 : 1;
     }
     const started = Date.now();
     const ready = await waitForRecommendationModels(config.QM_GATEWAY_URL, config.QM_MASTER_KEY);
@@ -157,7 +176,7 @@ async function main(): Promise<number> {
     out('');
     out('live answers through the gateway:');
     for (const line of await liveAnswers(config.QM_GATEWAY_URL, config.QM_MASTER_KEY)) out(line);
-    return catchUp.caughtUp ? 0 : 1;
+    return done ? 0 : 1;
   } finally {
     await bus.close();
     await pool.end();
