@@ -85,14 +85,21 @@ export async function waitForDerivedWork(
   pool: Pool,
   deadlineMs: number,
   onPoll: (backlog: DerivedBacklog) => void,
-): Promise<{ settled: boolean; waitedMs: number; backlog: DerivedBacklog }> {
+): Promise<{
+  settled: boolean;
+  waitedMs: number;
+  backlog: DerivedBacklog;
+  consumers: ConsumerStats[];
+}> {
   const started = Date.now();
   let backlog: DerivedBacklog = { forecasts: 0, policies: 0, lag: 0 };
+  let consumers: ConsumerStats[] = [];
   const settled = await untilQuiet(deadlineMs, async () => {
-    const lag = (await pollConsumers(bus)).reduce((n, c) => n + c.lag, 0);
+    consumers = await pollConsumers(bus);
+    const lag = consumers.reduce((n, c) => n + c.lag, 0);
     backlog = { ...(await derivedBacklog(pool)), lag };
     onPoll(backlog);
     return backlog.forecasts === 0 && backlog.policies === 0 && backlog.lag === 0;
   });
-  return { settled, waitedMs: Date.now() - started, backlog };
+  return { settled, waitedMs: Date.now() - started, backlog, consumers };
 }

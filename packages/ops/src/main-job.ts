@@ -108,7 +108,8 @@ async function main(): Promise<number> {
     const done = catchUp.caughtUp && settling.settled;
     out('');
     out('consumer group                     topic                         consumed  dead  lag');
-    for (const c of catchUp.consumers) {
+    // As of the last poll: the forecasts published while settling are counted too.
+    for (const c of settling.consumers) {
       out(
         `${c.group.padEnd(34)} ${c.topic.padEnd(28)} ${String(c.consumed).padStart(9)} ` +
           `${String(c.deadLettered).padStart(5)} ${String(c.lag).padStart(4)}`,
