@@ -4,8 +4,8 @@ import { ForecastPool } from '../src/adapters/forecast-pool';
 import { buildApp } from '../src/app';
 import { GlobalModel, trainGlobal } from '../src/domain/global/model';
 import { forward, NeuralModel, type NeuralArtefact } from '../src/domain/global/network';
-import { seededRandom, tfReady } from '@qm/learning';
-import { buildNetwork, exportLayers, trainNetwork } from '../src/training/network';
+import { denseLayers, denseNetwork, seededRandom, tfReady } from '@qm/learning';
+import { trainNetwork } from '../src/training/network';
 
 const pattern = [5, 7, 6, 8, 9, 0, 1];
 const synthetic = Array.from({ length: 20 }, (_, k) => ({
@@ -34,8 +34,8 @@ beforeAll(async () => {
 describe('neural model', () => {
   it('runs exported weights in plain TypeScript as TensorFlow.js predicts', () => {
     const random = seededRandom(7);
-    const net = buildNetwork(5, [6, 4], 3, 2);
-    const layers = exportLayers(net);
+    const net = denseNetwork({ inputs: 5, hidden: [6, 4], outputs: 3, seed: 2 });
+    const layers = denseLayers(net);
     expect(layers.map((l) => [l.weights.length, l.bias.length])).toEqual([
       [5, 6],
       [6, 4],

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom, shuffled, tfReady } from '@qm/learning';
+import { denseLayers, denseNetwork, seededRandom, shuffled, tfReady } from '@qm/learning';
 import {
   encode,
   networkTrainingSet,
@@ -28,41 +28,6 @@ export interface NetworkOptions {
   originEvery: number;
   /** One network per seed; the model averages them. */
   seeds: number[];
-}
-
-/** ReLU hidden layers and a linear output per step of the horizon. */
-export function buildNetwork(inputs: number, hidden: number[], outputs: number, seed: number) {
-  const model = tf.sequential();
-  hidden.forEach((units, k) => {
-    model.add(
-      tf.layers.dense({
-        units,
-        activation: 'relu',
-        ...(k === 0 ? { inputShape: [inputs] } : {}),
-        kernelInitializer: tf.initializers.heNormal({ seed: seed + k }),
-      }),
-    );
-  });
-  model.add(
-    tf.layers.dense({
-      units: outputs,
-      ...(hidden.length === 0 ? { inputShape: [inputs] } : {}),
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }),
-    }),
-  );
-  return model;
-}
-
-/** The dense layers' weights as plain arrays. */
-export function exportLayers(model: tf.LayersModel): DenseLayer[] {
-  return model.layers.map((layer, k) => {
-    const [kernel, bias] = layer.getWeights();
-    return {
-      weights: kernel.arraySync() as number[][],
-      bias: bias.arraySync() as number[],
-      activation: k < model.layers.length - 1 ? 'relu' : 'linear',
-    };
-  });
 }
 
 /** Mean and standard deviation of each column over its present values. */
@@ -156,7 +121,8 @@ async function fitMember(
   seed: number,
   onEpoch?: (epoch: number, loss: number) => void,
 ): Promise<MemberFit> {
-  const model = buildNetwork(inputs, options.hidden, outputs, seed);
+  // ReLU hidden layers and a linear output per step of the horizon.
+  const model = denseNetwork({ inputs, hidden: options.hidden, outputs, seed });
   const optimizer = tf.train.adam(options.learningRate);
   const random = seededRandom(seed);
   const n = fit.x.shape[0];
@@ -182,7 +148,7 @@ async function fitMember(
       onEpoch?.(epoch, loss);
       // Without validation series (a tiny set) the last epoch is kept.
       if (!validation || loss < bestLoss) {
-        best = exportLayers(model);
+        best = denseLayers(model);
         bestLoss = loss;
         bestEpoch = epoch;
       }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom, shuffled, tfReady } from '@qm/learning';
+import { denseLayers, denseNetwork, seededRandom, shuffled, tfReady } from '@qm/learning';
 import { fitScaling } from '../model/logistic';
-import type { DenseLayer, NetworkModel } from '../model/network';
+import type { NetworkModel } from '../model/network';
 
 /**
  * Training of the network candidate with TensorFlow.js. Only training loads this module (the
@@ -46,27 +46,7 @@ export function buildNetwork(
   options: Pick<NetworkOptions, 'hidden' | 'dropout' | 'seed'> = {},
 ): tf.Sequential {
   const { hidden, dropout, seed } = { ...NETWORK_OPTIONS, ...options };
-  const model = tf.sequential();
-  hidden.forEach((units, k) => {
-    model.add(
-      tf.layers.dense({
-        units,
-        activation: 'relu',
-        ...(k === 0 ? { inputShape: [inputs] } : {}),
-        kernelInitializer: tf.initializers.heNormal({ seed: seed + k }),
-      }),
-    );
-    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout, seed: seed + 100 + k }));
-  });
-  model.add(
-    tf.layers.dense({
-      units: 1,
-      activation: 'sigmoid',
-      ...(hidden.length === 0 ? { inputShape: [inputs] } : {}),
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }),
-    }),
-  );
-  return model;
+  return denseNetwork({ inputs, hidden, outputs: 1, seed, dropout, outputActivation: 'sigmoid' });
 }
 
 /** The dense layers' weights as plain arrays; the sigmoid is left out so the output is log-odds. */
@@ -75,16 +55,7 @@ export function exportNetwork(
   means: number[],
   scales: number[],
 ): NetworkModel {
-  const dense = model.layers.filter((layer) => layer.getClassName() === 'Dense');
-  const layers: DenseLayer[] = dense.map((layer, k) => {
-    const [kernel, bias] = layer.getWeights();
-    return {
-      weights: kernel.arraySync() as number[][],
-      bias: bias.arraySync() as number[],
-      activation: k < dense.length - 1 ? 'relu' : 'linear',
-    };
-  });
-  return { kind: 'network', means, scales, layers };
+  return { kind: 'network', means, scales, layers: denseLayers(model) };
 }
 
 /**
