@@ -67,6 +67,42 @@ export function cpuOf(proc: ChildProcess): Promise<ChildCpu> {
   );
 }
 
+/** CPU time so far (µs) of each process by name, and of PostgreSQL as `postgres` where reported. */
+async function cpuByName(serving: Record<string, ChildProcess>): Promise<Record<string, number>> {
+  const entries = await Promise.all(
+    Object.entries(serving).map(async ([name, proc]) => {
+      const { cpu, database } = await cpuOf(proc);
+      return database === undefined
+        ? [[name, cpu]]
+        : [
+            [name, cpu],
+            ['postgres', database],
+          ];
+    }),
+  );
+  return Object.fromEntries(entries.flat());
+}
+
+/** The CPU time the processes serving a load spend on it, read before and after. */
+export interface CpuMeter {
+  /** CPU time per call (µs) of each serving process since the meter started, by name. */
+  perCall(calls: number): Promise<Record<string, number>>;
+}
+
+/** Reads the CPU time of the processes serving a load (by name) before the load starts. */
+export async function cpuMeter(serving: Record<string, ChildProcess>): Promise<CpuMeter> {
+  const before = await cpuByName(serving);
+  return {
+    async perCall(calls) {
+      const after = await cpuByName(serving);
+      const n = Math.max(1, calls);
+      return Object.fromEntries(
+        Object.keys(after).map((name) => [name, (after[name] - before[name]) / n]),
+      );
+    },
+  };
+}
+
 /** In a child: runs `cleanUp` on SIGTERM, then exits. */
 export function onTerm(cleanUp: () => Promise<unknown>): void {
   process.once('SIGTERM', () => {

@@ -30,7 +30,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult, LoadRun } from './load';
-import { cpuOf, startChild, stopChildren } from './processes';
+import { cpuMeter, startChild, stopChildren } from './processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -84,22 +84,6 @@ function child<T>(
   return startChild<T>(join(__dirname, 'roles.ts'), [role, arg], started, extraArgs);
 }
 
-/** CPU time per process serving a target, with the database's where a service reports it. */
-async function cpuOfServing(target: Target): Promise<Record<string, number>> {
-  const entries = await Promise.all(
-    Object.entries(target.serving).map(async ([name, proc]) => {
-      const { cpu, database } = await cpuOf(proc);
-      return database === undefined
-        ? [[name, cpu]]
-        : [
-            [name, cpu],
-            ['postgres', database],
-          ];
-    }),
-  );
-  return Object.fromEntries(entries.flat());
-}
-
 /** Runs a load in the load generator's process and waits for its figures. */
 function generate(loader: ChildProcess, spec: LoadRun): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -121,7 +105,7 @@ async function load(
   seconds: number,
   rate?: number,
 ): Promise<Figures> {
-  const before = await cpuOfServing(target);
+  const meter = await cpuMeter(target.serving);
   const result = await generate(loader, {
     url: target.url + path,
     headers: target.headers,
@@ -129,12 +113,8 @@ async function load(
     seconds,
     rate,
   });
-  const after = await cpuOfServing(target);
-  const calls = Math.max(1, result.total);
-  const cpu = Object.fromEntries(
-    Object.keys(after).map((name) => [name, (after[name] - before[name]) / calls]),
-  );
-  cpu['load generator'] = result.cpu / calls;
+  const cpu = await meter.perCall(result.total);
+  cpu['load generator'] = result.cpu / Math.max(1, result.total);
   const { rps, p50, p99, errors } = result;
   return { rps, p50, p99, errors, cpu };
 }

@@ -9,7 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { figures, pace } from '../../../gateway/bench/pace';
-import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
+import { cpuMeter, startChild, stopChildren } from '../../../gateway/bench/processes';
 
 const TEXTS = [
   'where is my order 536365?',
@@ -53,8 +53,7 @@ async function load(
   rate: number,
   seconds: number,
 ): Promise<Figures> {
-  const procs = Object.entries(serving);
-  const before = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
+  const meter = await cpuMeter(serving);
   const bodies = TEXTS.map((text) => JSON.stringify({ text }));
   const result = await pace({
     url,
@@ -64,9 +63,8 @@ async function load(
     connections: 10,
     call: (k) => ({ path: '/v1/support/messages', body: bodies[k % bodies.length] }),
   });
-  const after = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
   const f = figures(result, seconds);
-  const calls = Math.max(1, f.calls);
+  const cpu = await meter.perCall(f.calls);
   return {
     late: f.lateP99,
     p50: f.p50,
@@ -75,7 +73,7 @@ async function load(
     max: f.max,
     requests: f.calls,
     bad: f.failed,
-    cpu: Object.fromEntries(procs.map(([name], i) => [name, (after[i] - before[i]) / calls])),
+    cpu,
   };
 }
 

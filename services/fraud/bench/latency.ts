@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { loadFraudPurchases } from '@qm/datasets';
 import { inTimeOrder, purchaseToOrder } from '../src/training/replay';
 import { figures, pace } from '../../../gateway/bench/pace';
-import { cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
+import { cpuMeter, startChild, stopChildren } from '../../../gateway/bench/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -83,8 +83,7 @@ export async function latency(dataDir: string): Promise<void> {
     });
   };
   const load = async (target: Target, rate: number, seconds: number): Promise<Figures> => {
-    const serving = Object.entries(target.serving);
-    const before = await Promise.all(serving.map(async ([, proc]) => (await cpuOf(proc)).cpu));
+    const meter = await cpuMeter(target.serving);
     const own = process.cpuUsage();
     const result = await pace({
       url: target.url,
@@ -95,12 +94,8 @@ export async function latency(dataDir: string): Promise<void> {
       call: () => ({ path: '/v1/fraud/score', body: nextBody() }),
     });
     const ownUsed = process.cpuUsage(own);
-    const after = await Promise.all(serving.map(async ([, proc]) => (await cpuOf(proc)).cpu));
-    const calls = Math.max(1, result.calls);
-    const cpu = Object.fromEntries([
-      ...serving.map(([name], i) => [name, (after[i] - before[i]) / calls]),
-      ['load generator', (ownUsed.user + ownUsed.system) / calls],
-    ]);
+    const cpu = await meter.perCall(result.calls);
+    cpu['load generator'] = (ownUsed.user + ownUsed.system) / Math.max(1, result.calls);
     const { p50, p90, p99, max, calls: requests, failed } = figures(result, seconds);
     return { p50, p90, p99, max, requests, failed, cpu };
   };

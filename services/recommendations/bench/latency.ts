@@ -18,7 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { PaceFigures } from '../../../gateway/bench/pace';
-import { ask, cpuOf, startChild, stopChildren } from '../../../gateway/bench/processes';
+import { ask, cpuMeter, startChild, stopChildren } from '../../../gateway/bench/processes';
 import type { LoadRequest, RebuildFigures } from './serving';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -68,8 +68,7 @@ interface Path {
 }
 
 async function load(loader: ChildProcess, path: Path, seconds: number): Promise<Figures> {
-  const procs = Object.entries(path.serving);
-  const before = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
+  const meter = await cpuMeter(path.serving);
   const result = await offer(loader, {
     url: path.url,
     paths: path.paths,
@@ -78,8 +77,7 @@ async function load(loader: ChildProcess, path: Path, seconds: number): Promise<
     rate: RATE,
     connections: CONNECTIONS,
   });
-  const after = await Promise.all(procs.map(async ([, p]) => (await cpuOf(p)).cpu));
-  const calls = Math.max(1, result.calls);
+  const cpu = await meter.perCall(result.calls);
   const { p50, p90, p99 } = result;
   return {
     late: result.lateP99,
@@ -88,7 +86,7 @@ async function load(loader: ChildProcess, path: Path, seconds: number): Promise<
     p99,
     rps: result.rps,
     errors: result.failed,
-    cpu: Object.fromEntries(procs.map(([name], i) => [name, (after[i] - before[i]) / calls])),
+    cpu,
   };
 }
 
