@@ -83,6 +83,15 @@ async function cpuByName(serving: Record<string, ChildProcess>): Promise<Record<
   return Object.fromEntries(entries.flat());
 }
 
+/** A path a bench loads: direct to a service or through a proxy, and who serves it. */
+export interface BenchTarget {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The processes that serve a call on this path, by name. */
+  serving: Record<string, ChildProcess>;
+}
+
 /** The CPU time the processes serving a load spend on it, read before and after. */
 export interface CpuMeter {
   /** CPU time per call (µs) of each serving process since the meter started, by name. */

@@ -30,7 +30,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult, LoadRun } from './load';
-import { cpuMeter, startChild, stopChildren } from './processes';
+import { cpuMeter, startChild, stopChildren, type BenchTarget as Target } from './processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -46,14 +46,6 @@ interface Figures {
   errors: number;
   /** CPU time per call (user + system, µs) of each process serving it, by name. */
   cpu: Record<string, number>;
-}
-
-interface Target {
-  label: string;
-  url: string;
-  headers: Record<string, string>;
-  /** The processes that serve a call on this path, by name. */
-  serving: Record<string, ChildProcess>;
 }
 
 interface Call {

@@ -10,7 +10,12 @@ import { Redis } from 'ioredis';
 import { loadFraudPurchases } from '@qm/datasets';
 import { inTimeOrder, purchaseToOrder } from '../src/training/replay';
 import { figures, pace } from '../../../gateway/bench/pace';
-import { cpuMeter, startChild, stopChildren } from '../../../gateway/bench/processes';
+import {
+  cpuMeter,
+  startChild,
+  stopChildren,
+  type BenchTarget as Target,
+} from '../../../gateway/bench/processes';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,14 +37,6 @@ interface Figures {
   failed: number;
   /** CPU time per call (user + system, µs) of each process serving it, by name. */
   cpu: Record<string, number>;
-}
-
-interface Target {
-  label: string;
-  url: string;
-  headers: Record<string, string>;
-  /** The processes that serve a call on this path, by name. */
-  serving: Record<string, ChildProcess>;
 }
 
 /** Starts a role of `roles.ts` in its own process; resolves with what it sends once ready. */
