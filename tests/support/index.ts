@@ -7,3 +7,4 @@ export {
   type ServiceTestStackOptions,
 } from './service-stack';
 export { recordingBus, type RecordingBus } from './recording-bus';
+export { readTopic, type TopicReader } from './topic-reader';

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import {
   create,
   decode,
@@ -17,15 +16,15 @@ import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import type { RestockSignal } from '../src/domain/signals';
 import { createInventory, type Inventory } from '../src/inventory';
-import { BROKERS, openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
+import { openServiceTestStack, readTopic, waitFor } from '@qm/tests';
+import type { ServiceTestStack, TopicReader } from '@qm/tests';
 
 const log = createLogger('inventory-test', 'silent');
 
 let stack: ServiceTestStack;
 let inventory: Inventory;
 let app: ServiceApp;
-let reader: Consumer;
-const signals: KafkaMessage[] = [];
+let published: TopicReader;
 
 function sale(eventId: string, sku: string, quantity: number, day: string) {
   return encode(
@@ -63,7 +62,7 @@ async function movementCount(sku: string): Promise<number> {
 }
 
 const signalsFor = (sku: string) =>
-  signals
+  published.messages
     .map((m) => decode(RestockSignalSchema, m.value ?? Buffer.alloc(0)))
     .filter((s) => s.sku === sku);
 
@@ -85,23 +84,11 @@ beforeAll(async () => {
     metrics: stack.metrics,
   });
   await startConsumers(stack.bus, inventory);
-
-  const kafka = new Kafka({
-    brokers: BROKERS,
-    clientId: `${stack.prefix}-reader`,
-    logLevel: logLevel.NOTHING,
-  });
-  reader = kafka.consumer({ groupId: `${stack.prefix}.reader`, maxWaitTimeInMs: 100 });
-  await reader.connect();
-  await reader.subscribe({
-    topic: topicName('restockSignals', stack.bus.topicPrefix),
-    fromBeginning: true,
-  });
-  await reader.run({ eachMessage: async ({ message }) => void signals.push(message) });
+  published = await readTopic(stack, topicName('restockSignals', stack.bus.topicPrefix));
 }, 60_000);
 
 afterAll(async () => {
-  await reader?.disconnect();
+  await published?.close();
   await app?.close();
   await stack?.teardown();
 }, 60_000);

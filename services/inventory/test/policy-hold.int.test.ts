@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { Kafka, type Consumer } from 'kafkajs';
 import {
   create,
   decode,
@@ -16,7 +15,8 @@ import { salesConsumer } from '../src/adapters/consumers';
 import { createStore, type Store } from '../src/adapters/store';
 import { PolicyHold } from '../src/domain/policy-hold';
 import { createInventory, type Inventory } from '../src/inventory';
-import { BROKERS, openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
+import { openServiceTestStack, readTopic, waitFor } from '@qm/tests';
+import type { ServiceTestStack, TopicReader } from '@qm/tests';
 
 const log = createLogger('inventory-hold-test', 'silent');
 const SKUS = Array.from({ length: 8 }, (_, i) => `HOLD-${i}`);
@@ -48,8 +48,8 @@ interface Run {
   /** Policies computed so far. */
   computed: () => number;
   /** Restock signals published so far, in order. */
-  published: { sku: string; urgency: string; onHand: number }[];
-  reader: Consumer;
+  published: () => { sku: string; urgency: string; onHand: number }[];
+  reader: TopicReader;
   consumer?: ConsumerHandle;
 }
 
@@ -67,23 +67,18 @@ async function openRun(label: string, store?: (schema: string) => Store): Promis
     openingStock: 40,
     counts: { computed: (n) => (computed += n), stale: () => undefined },
   });
-  const kafka = new Kafka({ clientId: `${stack.prefix}-reader`, brokers: BROKERS, logLevel: 0 });
-  const reader = kafka.consumer({ groupId: `${stack.prefix}.reader`, maxWaitTimeInMs: 100 });
-  const published: Run['published'] = [];
-  await reader.connect();
-  await reader.subscribe({ topic: topicName('restockSignals', stack.bus.topicPrefix) });
-  await reader.run({
-    eachMessage: async ({ message }) => {
+  const reader = await readTopic(stack, topicName('restockSignals', stack.bus.topicPrefix));
+  const published = () =>
+    reader.messages.map((message) => {
       const s = decode(RestockSignalSchema, message.value ?? Buffer.alloc(0));
-      published.push({ sku: s.sku, urgency: s.urgency, onHand: s.onHand });
-    },
-  });
+      return { sku: s.sku, urgency: s.urgency, onHand: s.onHand };
+    });
   return { stack, store: ownStore, inventory, computed: () => computed, published, reader };
 }
 
 async function closeRun(run: Run | undefined): Promise<void> {
   await run?.consumer?.stop();
-  await run?.reader.disconnect();
+  await run?.reader.close();
   await run?.stack.teardown();
 }
 
@@ -157,10 +152,10 @@ describe('policies during a backlog of sales', () => {
     expect(held.computed() - whileBehind).toBe(SKUS.length);
     const opened = SKUS.filter((sku) => signals[sku]?.open);
     await waitFor('the signals published', () =>
-      opened.every((sku) => held?.published.some((p) => p.sku === sku)) ? true : undefined,
+      opened.every((sku) => held?.published().some((p) => p.sku === sku)) ? true : undefined,
     );
     for (const sku of opened) {
-      const mine = held.published.filter((p) => p.sku === sku);
+      const mine = held.published().filter((p) => p.sku === sku);
       const last = signals[sku].signal;
       expect(mine.at(-1)).toEqual({
         sku,

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import {
   ClickEventSchema,
   ClickType,
@@ -21,7 +20,8 @@ import { buildApp } from '../src/app';
 import { createEstimator } from '../src/estimates';
 import { createExperiments } from '../src/experiments';
 import { createPricing } from '../src/pricing';
-import { BROKERS, openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
+import { openServiceTestStack, readTopic, waitFor } from '@qm/tests';
+import type { ServiceTestStack, TopicReader } from '@qm/tests';
 
 // The consumer groups' first join can take tens of seconds on a busy machine.
 jest.setTimeout(180_000);
@@ -31,8 +31,7 @@ const log = createLogger('pricing-test', 'silent');
 
 let stack: ServiceTestStack;
 let app: ServiceApp;
-let reader: Consumer;
-const changes: KafkaMessage[] = [];
+let published: TopicReader;
 
 function sale(eventId: string, sku: string, quantity: number, price: number, day: string) {
   return encode(
@@ -67,7 +66,7 @@ async function unitsStored(sku: string): Promise<number> {
 }
 
 const changesFor = (id: string) =>
-  changes
+  published.messages
     .map((m) => decode(PriceChangeSchema, m.value ?? Buffer.alloc(0)))
     .filter((c) => c.recommendationId === id);
 
@@ -90,23 +89,11 @@ beforeAll(async () => {
   const experiments = createExperiments({ pool: stack.pool, log });
   app = await buildApp({ pricing, experiments, log });
   await startConsumers(stack.bus, { pool: stack.pool, experiments });
-
-  const kafka = new Kafka({
-    brokers: BROKERS,
-    clientId: `${stack.prefix}-r`,
-    logLevel: logLevel.NOTHING,
-  });
-  reader = kafka.consumer({ groupId: `${stack.prefix}.reader`, maxWaitTimeInMs: 100 });
-  await reader.connect();
-  await reader.subscribe({
-    topic: topicName('priceChanges', stack.bus.topicPrefix),
-    fromBeginning: true,
-  });
-  await reader.run({ eachMessage: async ({ message }) => void changes.push(message) });
+  published = await readTopic(stack, topicName('priceChanges', stack.bus.topicPrefix));
 }, 60_000);
 
 afterAll(async () => {
-  await reader?.disconnect();
+  await published?.close();
   await app?.close();
   await stack?.teardown();
 }, 60_000);
