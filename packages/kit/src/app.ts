@@ -42,6 +42,16 @@ export interface ServiceAppOptions {
   tags?: { name: string; description: string }[];
 }
 
+/** What a service's app takes from its server besides the service's own parts. */
+export interface ServiceAppDeps {
+  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
+  metrics?: Registry;
+  log: Logger;
+  bodyLimit?: number;
+  /** Dependencies checked by `/readyz`, by name. */
+  readiness?: Record<string, ReadinessCheck>;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Reuses a well-formed `x-request-id` from the caller, or makes one. */

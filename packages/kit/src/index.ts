@@ -1,4 +1,10 @@
-export { createServiceApp, requestIdFor, type ServiceApp, type ServiceAppOptions } from './app';
+export {
+  createServiceApp,
+  requestIdFor,
+  type ServiceApp,
+  type ServiceAppDeps,
+  type ServiceAppOptions,
+} from './app';
 export { BaseConfig, ConfigError, loadConfig, splitList } from './config';
 export { AppError, CommonErrors, defineErrors, statusText, type ErrorBody } from './errors';
 export {

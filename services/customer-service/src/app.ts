@@ -1,5 +1,4 @@
-import type { Logger } from 'pino';
-import { createServiceApp, type ReadinessCheck, type ServiceApp, type Registry } from '@qm/kit';
+import { createServiceApp, type ServiceApp, type ServiceAppDeps } from '@qm/kit';
 import type { ConversationStore } from './adapters/conversations';
 import type { HandoffSink } from './adapters/handoffs';
 import type { OrderLookup } from './adapters/orders';
@@ -9,10 +8,7 @@ import type { Policies } from './domain/replies';
 import { messageRoutes } from './routes/messages';
 import { voiceRoutes } from './routes/voice';
 
-export interface AppDeps {
-  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
-  metrics?: Registry;
-  log: Logger;
+export interface AppDeps extends ServiceAppDeps {
   classifier: IntentClassifier;
   orders: OrderLookup;
   conversations: ConversationStore;
@@ -20,11 +16,9 @@ export interface AppDeps {
   transcriber: Transcriber;
   policies: Policies;
   escalateSentiment: number;
-  bodyLimit?: number;
   voiceLimitBytes: number;
   /** Longest recording accepted, in seconds of audio. */
   voiceMaxSeconds: number;
-  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** The customer-service HTTP app, built from its dependencies. */

@@ -1,26 +1,15 @@
-import {
-  createServiceApp,
-  type Logger,
-  type ReadinessCheck,
-  type ServiceApp,
-  type Registry,
-} from '@qm/kit';
+import { createServiceApp, type ServiceApp, type ServiceAppDeps } from '@qm/kit';
 import type { ForecastPool } from './adapters/forecast-pool';
 import type { GlobalModel } from './domain/global/model';
 import type { SkuForecasts } from './domain/sku-forecasts';
 import { forecastRoutes } from './routes/forecasts';
 import { skuRoutes } from './routes/sku';
 
-export interface AppDeps {
-  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
-  metrics?: Registry;
-  log: Logger;
+export interface AppDeps extends ServiceAppDeps {
   pool: ForecastPool;
   global?: GlobalModel;
   /** Forecasts of SKUs known from sales events; absent when the service runs without storage. */
   skus?: SkuForecasts;
-  bodyLimit?: number;
-  readiness?: Record<string, ReadinessCheck>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {

@@ -1,11 +1,4 @@
-import type { Logger } from 'pino';
-import {
-  createServiceApp,
-  type Cache,
-  type ReadinessCheck,
-  type ServiceApp,
-  type Registry,
-} from '@qm/kit';
+import { createServiceApp, type Cache, type ServiceApp, type ServiceAppDeps } from '@qm/kit';
 import { createPolicyCache } from './adapters/policy-cache';
 import type { Inventory } from './inventory';
 import { movementRoutes } from './routes/movements';
@@ -14,14 +7,9 @@ import { settingsRoutes } from './routes/settings';
 import { signalRoutes } from './routes/signals';
 import { stockRoutes } from './routes/stock';
 
-export interface AppDeps {
-  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
-  metrics?: Registry;
+export interface AppDeps extends ServiceAppDeps {
   inventory: Inventory;
-  log: Logger;
   cache?: Cache;
-  bodyLimit?: number;
-  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** The inventory service's HTTP app, from its dependencies. */

@@ -1,5 +1,4 @@
-import type { Logger } from 'pino';
-import { createServiceApp, type ReadinessCheck, type ServiceApp, type Registry } from '@qm/kit';
+import { createServiceApp, type ServiceApp, type ServiceAppDeps } from '@qm/kit';
 import type { Experiments } from './experiments';
 import type { Pricing } from './pricing';
 import { approvalRoutes } from './routes/approvals';
@@ -7,14 +6,9 @@ import { estimateRoutes } from './routes/estimates';
 import { experimentRoutes } from './routes/experiments';
 import { guardrailRoutes } from './routes/guardrails';
 
-export interface AppDeps {
-  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
-  metrics?: Registry;
+export interface AppDeps extends ServiceAppDeps {
   pricing: Pricing;
   experiments: Experiments;
-  log: Logger;
-  bodyLimit?: number;
-  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** The pricing service's HTTP app, from its dependencies. */

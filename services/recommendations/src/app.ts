@@ -1,20 +1,9 @@
-import {
-  createServiceApp,
-  type Logger,
-  type ReadinessCheck,
-  type ServiceApp,
-  type Registry,
-} from '@qm/kit';
+import { createServiceApp, type ServiceApp, type ServiceAppDeps } from '@qm/kit';
 import { type Recommendations } from './recommendations';
 import { recommendationRoutes } from './routes/recommendations';
 
-export interface AppDeps {
-  /** The registry `/metrics` serves; the consumers' counts are in the one of `openConnections`. */
-  metrics?: Registry;
+export interface AppDeps extends ServiceAppDeps {
   recommendations: Recommendations;
-  log: Logger;
-  bodyLimit?: number;
-  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** The recommendations HTTP app over its dependencies. */
