@@ -116,6 +116,22 @@ function median(xs: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The answer for a SKU whose data gives no estimate at all, and why. */
+function noEstimate(
+  base: Pick<ElasticityEstimate, 'distinctPrices' | 'observations'>,
+  reason: string,
+): ElasticityEstimate {
+  return {
+    ...base,
+    elasticity: null,
+    interval: null,
+    own: null,
+    credible: false,
+    reason,
+    method: 'none',
+  };
+}
+
 /**
  * A SKU's elasticity: its own estimate shrunk toward the pooled one in proportion to how
  * little its own data says, and whether it is credible enough to move a price.
@@ -129,28 +145,10 @@ export function estimateElasticity(
   const prices = distinctPrices(points);
   const base = { distinctPrices: prices, observations: points.length };
   if (prices < 2) {
-    return {
-      ...base,
-      elasticity: null,
-      interval: null,
-      own: null,
-      credible: false,
-      reason: prices === 0 ? 'no sales' : 'one price ever: nothing to learn from',
-      method: 'none',
-    };
+    return noEstimate(base, prices === 0 ? 'no sales' : 'one price ever: nothing to learn from');
   }
   const own = fitOwnElasticity(points, options.minObservations);
-  if (own === null) {
-    return {
-      ...base,
-      elasticity: null,
-      interval: null,
-      own: null,
-      credible: false,
-      reason: 'too few days with sales for a regression',
-      method: 'none',
-    };
-  }
+  if (own === null) return noEstimate(base, 'too few days with sales for a regression');
 
   let value = own.estimate;
   let se = own.standardError;
