@@ -17,7 +17,7 @@ import { kafkaHandoffSink, pgHandoffLog, recordThenPublish } from '../src/adapte
 import { factsOrderLookup } from '../src/adapters/orders';
 import type { TurnLimits } from '../src/adapters/turns';
 import { buildApp } from '../src/app';
-import { keywordClassifier } from './fakes';
+import { keywordClassifier, TEST_SETTINGS } from './fakes';
 
 const log = pino({ level: 'warn' });
 const ROOMY: TurnLimits = { waitMs: 10_000, leaseMs: 10_000 };
@@ -53,10 +53,7 @@ describe('one conversation on two instances, with Redis, PostgreSQL and Kafka', 
       conversations: store(limits),
       handoffs: recordThenPublish(pgHandoffLog(db.pool), kafkaHandoffSink(publisher, prefix)),
       transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
-      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
-      escalateSentiment: -0.8,
-      voiceLimitBytes: 1 << 20,
-      voiceMaxSeconds: 60,
+      ...TEST_SETTINGS,
     });
     apps.push(app);
     return app;

@@ -85,3 +85,11 @@ export function memoryOrders(orders: OrderFact[]): OrderLookup {
 }
 
 export const silentLog = pino({ level: 'silent' });
+
+/** The settings of the app in the tests that build it: policies, escalation, voice limits. */
+export const TEST_SETTINGS = {
+  policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
+  escalateSentiment: -0.8,
+  voiceLimitBytes: 1 << 20,
+  voiceMaxSeconds: 60,
+} satisfies Partial<AppDeps>;

@@ -6,6 +6,7 @@ import {
   memoryOrders,
   recordingHandoffs,
   silentLog,
+  TEST_SETTINGS,
 } from './fakes';
 
 const order = {
@@ -50,10 +51,7 @@ describe('POST /v1/support/messages', () => {
       conversations,
       handoffs,
       transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
-      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
-      escalateSentiment: -0.8,
-      voiceLimitBytes: 1 << 20,
-      voiceMaxSeconds: 60,
+      ...TEST_SETTINGS,
     });
   });
 

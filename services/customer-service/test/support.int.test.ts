@@ -21,6 +21,7 @@ import { factsOrderLookup } from '../src/adapters/orders';
 import { buildApp } from '../src/app';
 import { loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
 import { createTestDatabase, waitFor, type TestDatabase } from '@qm/tests';
+import { TEST_SETTINGS } from './fakes';
 
 // Without a stored model the first run trains one, which takes minutes on a busy machine.
 jest.setTimeout(420_000);
@@ -122,10 +123,7 @@ describe('customer service with the facts writer, Redis and Kafka', () => {
       }),
       handoffs: recordThenPublish(pgHandoffLog(db.pool), kafkaHandoffSink(bus.publisher, prefix)),
       transcriber: { transcribe: async () => ({ text: '', confidence: 0 }) },
-      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
-      escalateSentiment: -0.8,
-      voiceLimitBytes: 1 << 20,
-      voiceMaxSeconds: 60,
+      ...TEST_SETTINGS,
     });
     // Lines are keyed by SKU, so they arrive on several partitions: wait for all of them.
     await waitFor(

@@ -10,7 +10,7 @@ import { buildApp } from '../src/app';
 import { encodeWav } from '../src/domain/wav';
 import { mulberry32 } from '@qm/learning';
 import { ensureSpeechModel, loadOrTrainSupportModel, modelPath } from '../src/nlu/support-model';
-import { memoryConversations, memoryOrders, recordingHandoffs } from './fakes';
+import { memoryConversations, memoryOrders, recordingHandoffs, TEST_SETTINGS } from './fakes';
 
 // Without a stored model the first run trains one, which takes minutes on a busy machine.
 jest.setTimeout(420_000);
@@ -64,10 +64,7 @@ describe('POST /v1/support/voice with PocketSphinx', () => {
       conversations: memoryConversations(),
       handoffs: recordingHandoffs(),
       transcriber: pocketsphinxTranscriber('pocketsphinx_continuous', 60_000, lm),
-      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
-      escalateSentiment: -0.8,
-      voiceLimitBytes: 1 << 20,
-      voiceMaxSeconds: 60,
+      ...TEST_SETTINGS,
     });
   });
 

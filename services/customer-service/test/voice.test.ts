@@ -9,6 +9,7 @@ import {
   memoryOrders,
   recordingHandoffs,
   silentLog,
+  TEST_SETTINGS,
 } from './fakes';
 import { wavFile } from './wav-files';
 
@@ -41,10 +42,7 @@ describe('POST /v1/support/voice', () => {
       conversations: memoryConversations(),
       handoffs: recordingHandoffs(),
       transcriber: { transcribe: async (audio) => transcriber.transcribe(audio) },
-      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
-      escalateSentiment: -0.8,
-      voiceLimitBytes: 1 << 20,
-      voiceMaxSeconds: 60,
+      ...TEST_SETTINGS,
     });
   });
 
@@ -139,10 +137,7 @@ describe('POST /v1/support/voice with the recogniser busy', () => {
       conversations: memoryConversations(),
       handoffs: recordingHandoffs(),
       transcriber: limitTranscriber(slow, { concurrency: 2, queue: 1, waitMs: 300 }),
-      policies: { refund: 'Refunds take 5 days.', cancellation: 'Cancel before dispatch.' },
-      escalateSentiment: -0.8,
-      voiceLimitBytes: 1 << 20,
-      voiceMaxSeconds: 60,
+      ...TEST_SETTINGS,
     });
   });
 
