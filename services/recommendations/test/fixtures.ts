@@ -5,7 +5,7 @@ import {
   type LoadedData,
   type StoredInteraction,
 } from '../src/adapters/store';
-import { type LiveState } from '../src/recommendations';
+import { type LiveState, type Recommendations } from '../src/recommendations';
 import {
   boughtTogether,
   popularItems,
@@ -50,6 +50,14 @@ export function shop(): { interactions: Interaction[]; products: ProductInfo[] }
     { itemId: 'lamp', title: '', description: '', category: 'home' },
   ];
   return { interactions, products };
+}
+
+/** Stores the small shop's products and interactions in a service, then trains on them. */
+export async function seedShop(recs: Recommendations): Promise<void> {
+  const { interactions, products } = shop();
+  await recs.applyProducts(products);
+  await recs.applyInteractions(interactions.map((e, n) => ({ ...e, eventId: `seed-${n}` })));
+  await recs.retrain();
 }
 
 /**

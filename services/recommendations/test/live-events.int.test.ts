@@ -13,7 +13,7 @@ import { startConsumers } from '../src/adapters/consumers';
 import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
 import { createStore } from '../src/adapters/store';
 import { createRecommendations, type Recommendations } from '../src/recommendations';
-import { shop } from './fixtures';
+import { seedShop } from './fixtures';
 import { openServiceTestStack, waitFor, type ServiceTestStack } from '@qm/tests';
 
 const log = createLogger('recommendations-test', 'silent');
@@ -127,10 +127,7 @@ beforeAll(async () => {
     log,
     historyDays: 3650,
   });
-  const { interactions, products } = shop();
-  await recs.applyProducts(products);
-  await recs.applyInteractions(interactions.map((e, n) => ({ ...e, eventId: `seed-${n}` })));
-  await recs.retrain();
+  await seedShop(recs);
   consumers = await startConsumers(stack.bus, recs);
 }, 90_000);
 
