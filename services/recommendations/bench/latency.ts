@@ -49,10 +49,6 @@ function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T
   return startChild<T>(join(__dirname, 'serving.ts'), [role, arg], started, profile);
 }
 
-function offer(loader: ChildProcess, request: LoadRequest): Promise<PaceFigures> {
-  return ask(loader, { load: request }, (m: { result?: PaceFigures }) => m.result);
-}
-
 /** What the service child sends once it is listening; `buildMs` is its first build's time. */
 interface ServiceInfo {
   url: string;
@@ -67,16 +63,22 @@ interface Path {
   serving: Record<string, ChildProcess>;
 }
 
-async function load(loader: ChildProcess, path: Path, seconds: number): Promise<Figures> {
-  const meter = await cpuMeter(path.serving);
-  const result = await offer(loader, {
+/** Has the load generator offer a path's calls at the bench's rate for `seconds`. */
+function offer(loader: ChildProcess, path: Path, seconds: number): Promise<PaceFigures> {
+  const request: LoadRequest = {
     url: path.url,
     paths: path.paths,
     headers: path.headers,
     seconds,
     rate: RATE,
     connections: CONNECTIONS,
-  });
+  };
+  return ask(loader, { load: request }, (m: { result?: PaceFigures }) => m.result);
+}
+
+async function load(loader: ChildProcess, path: Path, seconds: number): Promise<Figures> {
+  const meter = await cpuMeter(path.serving);
+  const result = await offer(loader, path, seconds);
   const cpu = await meter.perCall(result.calls);
   const { p50, p90, p99 } = result;
   return {
@@ -124,14 +126,7 @@ async function rebuildUnderLoad(
 ): Promise<string> {
   const rebuilt = rebuildOf(service);
   const seconds = Math.max(1, (0.8 * buildMs) / 1000);
-  const calls = await offer(loader, {
-    url: path.url,
-    paths: path.paths,
-    headers: path.headers,
-    seconds,
-    rate: RATE,
-    connections: CONNECTIONS,
-  });
+  const calls = await offer(loader, path, seconds);
   const { ms, maxDelayMs } = await rebuilt;
   return (
     `rebuild ${(ms / 1000).toFixed(1)} s, event loop held at most ${maxDelayMs.toFixed(0)} ms; ` +
