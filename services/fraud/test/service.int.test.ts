@@ -11,16 +11,9 @@ import {
   timestampFromDate,
   type FraudDecision,
 } from '@qm/contracts';
-import { createEventBus, type EventBus } from '@qm/events';
-import {
-  createLogger,
-  createPool,
-  createRedis,
-  migrate,
-  type Pool,
-  type Redis,
-  type ServiceApp,
-} from '@qm/kit';
+import type { EventBus } from '@qm/events';
+import { createLogger, type Pool, type Redis, type ServiceApp } from '@qm/kit';
+import { openServiceTestStack, type ServiceTestStack } from '@qm/tests';
 import { DecisionLog } from '../src/adapters/decision-log';
 import { FeedbackRepository } from '../src/adapters/feedback-repository';
 import { kafkaDecisionPublisher } from '../src/adapters/kafka-decisions';
@@ -33,16 +26,16 @@ import { ModelHolder } from '../src/model/model-holder';
 import { testArtefact } from './fakes';
 import { waitFor } from './wait';
 
-const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/quartermaster';
 const log = createLogger('fraud-it', 'warn');
 const id = randomBytes(4).toString('hex');
-const schema = `fraud_it_${id}`;
-const redisPrefix = `qm:test:fraud:${id}:`;
-const topicPrefix = `test-fraud-${id}.`;
 
 jest.setTimeout(60_000);
 
 describe('fraud service on PostgreSQL, Redis and Kafka', () => {
+  let stack: ServiceTestStack;
+  let schema: string;
+  let redisPrefix: string;
+  let topicPrefix: string;
   let pool: Pool;
   let redis: Redis;
   let bus: EventBus;
@@ -52,21 +45,10 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
   const deadSales: string[] = [];
 
   beforeAll(async () => {
-    await migrate({
-      databaseUrl: DATABASE_URL,
-      schema,
-      dir: join(__dirname, '..', 'migrations'),
-      log,
-    });
-    pool = createPool(DATABASE_URL, log);
-    redis = createRedis('redis://127.0.0.1:6379', log);
-    bus = createEventBus({
-      brokers: ['127.0.0.1:9092'],
-      clientId: `fraud-it-${id}`,
-      log,
-      topicPrefix,
-    });
-    await bus.ensureTopics();
+    stack = await openServiceTestStack('fraud', join(__dirname, '..', 'migrations'));
+    ({ pool, redis, bus, schema } = stack);
+    redisPrefix = `${stack.prefix}:`;
+    topicPrefix = bus.topicPrefix;
 
     const velocity = new RedisVelocityStore(redis, redisPrefix);
     const rules = new RulesRepository(pool, 60_000, schema);
@@ -122,15 +104,7 @@ describe('fraud service on PostgreSQL, Redis and Kafka', () => {
   afterAll(async () => {
     await app?.close();
     await decisions?.stop();
-    const admin = await bus?.admin().catch(() => undefined);
-    const topics = (await admin?.listTopics())?.filter((t) => t.startsWith(topicPrefix)) ?? [];
-    if (topics.length > 0) await admin?.deleteTopics({ topics });
-    await bus?.close();
-    const keys = await redis.keys(`${redisPrefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis?.disconnect();
-    await pool?.query(`drop schema if exists ${schema} cascade`);
-    await pool?.end();
+    await stack?.teardown();
   }, 60_000);
 
   const order = (over: Record<string, unknown> = {}) => ({
