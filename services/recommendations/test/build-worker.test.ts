@@ -17,6 +17,9 @@ function service(store: MemoryStore, builder: SnapshotBuilder) {
 }
 
 describe('rebuilds in a worker thread', () => {
+  // Each thread compiles the build's TypeScript as it starts: seconds on a busy machine.
+  jest.setTimeout(30_000);
+
   const builders: Required<SnapshotBuilder>[] = [];
   const worker = (threadFile?: string): Required<SnapshotBuilder> => {
     const builder = workerSnapshotBuilder({ threadFile });
