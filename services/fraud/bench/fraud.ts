@@ -22,7 +22,10 @@ import {
 } from '../src/training/evaluate';
 import { replay, type ReplayedSet } from '../src/training/replay';
 import { loadIpTable } from '../src/training/train-model';
+import { ceiling } from './ceiling';
 import { latency } from './latency';
+
+const TARGET_AUC_PR = 0.7;
 
 function fmt(x: number): string {
   return x.toFixed(3);
@@ -34,6 +37,19 @@ function signupRule(set: ReplayedSet, split: Split): string {
   const scores = split.held.map((i) => set.rows[i][column]);
   const labels = split.held.map((i) => set.labels[i]);
   return `AUC-PR ${fmt(averagePrecision(scores, labels))} ROC AUC ${fmt(rocAuc(scores, labels))}`;
+}
+
+/** How far any model can go on the split: the quick orders first, the later ones ranked. */
+function ceilingLine(set: ReplayedSet, split: Split): string {
+  const column = FEATURE_NAMES.indexOf('signup_gap_under_2m');
+  const quick = Uint8Array.from(split.held, (i) => set.rows[i][column]);
+  const labels = Uint8Array.from(split.held, (i) => set.labels[i]);
+  const { atChance, rocAucForTarget } = ceiling(labels, quick, TARGET_AUC_PR);
+  const needed = rocAucForTarget === null ? 'beyond 0.98' : fmt(rocAucForTarget);
+  return (
+    `  ceiling               quick orders first, later ones at chance: AUC-PR ${fmt(atChance)}; ` +
+    `AUC-PR ${TARGET_AUC_PR} needs the later ones ranked at ROC AUC ${needed}`
+  );
 }
 
 function line(label: string, f: ModelFigures, ms: number): string {
@@ -76,6 +92,7 @@ async function quality(dataDir: string): Promise<void> {
   for (const split of splits) {
     console.log(`\nsplit ${split.name}: fit ${split.fit.length}, held out ${split.held.length}`);
     console.log(`  rule signup<2min      ${signupRule(set, split)}`);
+    console.log(ceilingLine(set, split));
     for (const kind of MODEL_KINDS) {
       const t = Date.now();
       const { figures } = await fitAndMeasureKind(set, split, kind);
