@@ -333,6 +333,16 @@ describe('gateway keys, scopes and limits', () => {
     });
 
     it.each([
+      ['allowedOrigin', { allowedOrigin: ['https://shop.example'] }],
+      ['rateLimitPerMinut', { rateLimitPerMinut: 10 }],
+    ])('refuses a key with the misspelt field %s instead of dropping it', async (field, body) => {
+      const response = await createWith(body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    });
+
+    it.each([
       ['rateLimitPerMinute', { rateLimitPerMinute: '0x10' }],
       ['rateLimitPerMinute', { rateLimitPerMinute: '16' }],
       ['scopes', { scopes: 'events:write' }],
