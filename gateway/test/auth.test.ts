@@ -276,6 +276,8 @@ describe('gateway keys, scopes and limits', () => {
       ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:99999'] }],
       ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:65536'] }],
       ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:0'] }],
+      ['allowedOrigins[0]', { allowedOrigins: ['https://shop.example:443'] }],
+      ['allowedOrigins[1]', { allowedOrigins: ['http://a.example:8080', 'http://[::1]:80'] }],
       ['name', { name: '   ' }],
       ['name', { name: '\u00a0\u2003' }],
     ])('refuses a key whose %s PostgreSQL or the origin check cannot use', async (field, body) => {
