@@ -26,11 +26,44 @@ function badAmount(value: number): boolean {
   return !Number.isFinite(value) || value < 0;
 }
 
+/**
+ * The first text field holding a NUL. PostgreSQL cannot store one, so a consumer that keeps
+ * the field would dead-letter the event while one that only counts it applied it.
+ */
+function nulProblem<M>(message: M, fields: readonly (keyof M & string)[]): string | undefined {
+  const field = fields.find((name) => String(message[name]).includes('\u0000'));
+  return field === undefined ? undefined : `NUL in ${field}`;
+}
+
+const SALE_TEXT = [
+  'eventId',
+  'orderId',
+  'sku',
+  'currency',
+  'customerId',
+  'country',
+  'description',
+  'source',
+  'warehouse',
+] as const;
+const CLICK_TEXT = [
+  'eventId',
+  'userId',
+  'sessionId',
+  'itemId',
+  'query',
+  'currency',
+  'category',
+  'source',
+] as const;
+
 /** Why a sale line cannot be stored as a fact, or undefined when it can. */
 export function saleLineProblem(line: SaleLine, now = Date.now()): string | undefined {
   if (line.eventId.trim() === '') return 'missing eventId';
   if (line.orderId.trim() === '') return 'missing orderId';
   if (line.sku.trim() === '') return 'empty sku';
+  const nul = nulProblem(line, SALE_TEXT);
+  if (nul !== undefined) return nul;
   const time = timeProblem('occurredAt', line.occurredAt, now);
   if (time !== undefined) return time;
   if (line.currency.trim() === '') return 'missing currency';
@@ -60,6 +93,8 @@ export function clickEventProblem(click: ClickEvent, now = Date.now()): string |
   } else if (click.itemId.trim() === '') {
     return 'missing itemId';
   }
+  const nul = nulProblem(click, CLICK_TEXT);
+  if (nul !== undefined) return nul;
   const time = timeProblem('occurredAt', click.occurredAt, now);
   if (time !== undefined) return time;
   if (badAmount(click.price)) return 'negative or non-finite price';

@@ -52,6 +52,9 @@ describe('fact validation', () => {
     [{ kind: SaleKind.RETURN }, 'positive quantity on a return or cancellation'],
     [{ kind: SaleKind.UNSPECIFIED }, 'unknown kind'],
     [{ unitPrice: -11062.06 }, 'negative or non-finite unitPrice'],
+    [{ sku: 'QA\u0000P' }, 'NUL in sku'],
+    [{ customerId: '17850\u0000' }, 'NUL in customerId'],
+    [{ warehouse: 'main\u0000' }, 'NUL in warehouse'],
   ])('rejects a sale line with %j because of "%s"', (extra, reason) => {
     expect(saleLineProblem(sale(extra))).toBe(reason);
   });
@@ -68,6 +71,19 @@ describe('fact validation', () => {
     expect(
       clickEventProblem(click({ userId: 'u', type: ClickType.SEARCH, query: 'lantern' })),
     ).toBeUndefined();
+  });
+
+  it('rejects a line or click with a NUL in any text field, which no consumer may apply', () => {
+    const click = create(ClickEventSchema, {
+      eventId: 'e',
+      type: ClickType.VIEW,
+      userId: 'u',
+      itemId: 'i',
+      category: 'lamps\u0000',
+      occurredAt: at,
+    });
+    expect(clickEventProblem(click)).toBe('NUL in category');
+    expect(saleLineProblem(sale({ description: 'LANTERN\u0000' }))).toBe('NUL in description');
   });
 
   it('rejects a product without a SKU or a time', () => {
