@@ -223,6 +223,30 @@ describe('inventory routes', () => {
     expect(inventory.movements).toHaveLength(1);
   });
 
+  it('says a leap second is not an instant it can read, rather than out of range', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: {
+        movements: [
+          {
+            eventId: 'm8',
+            sku: 'A',
+            kind: 'RECEIPT',
+            quantity: 1,
+            occurredAt: '2011-11-12T23:59:60Z',
+          },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'INVALID_MOVEMENT',
+      field: 'movements[0].occurredAt',
+      message: 'body.movements[0].occurredAt must be a real instant',
+    });
+  });
+
   it('rejects a blank, padded or disguised SKU or warehouse in a body or a path', async () => {
     const movement = (fields: object) =>
       app.inject({
