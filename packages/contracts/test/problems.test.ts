@@ -55,6 +55,8 @@ describe('fact validation', () => {
     [{ sku: 'QA\u0000P' }, 'NUL in sku'],
     [{ customerId: '17850\u0000' }, 'NUL in customerId'],
     [{ warehouse: 'main\u0000' }, 'NUL in warehouse'],
+    [{ sku: 'Q'.repeat(65) }, 'sku over 64 characters'],
+    [{ warehouse: 'W'.repeat(65) }, 'warehouse over 64 characters'],
   ])('rejects a sale line with %j because of "%s"', (extra, reason) => {
     expect(saleLineProblem(sale(extra))).toBe(reason);
   });
@@ -73,7 +75,7 @@ describe('fact validation', () => {
     ).toBeUndefined();
   });
 
-  it('rejects a line or click with a NUL in any text field, which no consumer may apply', () => {
+  it('rejects a click with a NUL in a text field or an id no route can look up', () => {
     const click = create(ClickEventSchema, {
       eventId: 'e',
       type: ClickType.VIEW,
@@ -83,6 +85,8 @@ describe('fact validation', () => {
       occurredAt: at,
     });
     expect(clickEventProblem(click)).toBe('NUL in category');
+    const long = create(ClickEventSchema, { ...click, category: '', itemId: 'I'.repeat(129) });
+    expect(clickEventProblem(long)).toBe('itemId over 128 characters');
     expect(saleLineProblem(sale({ description: 'LANTERN\u0000' }))).toBe('NUL in description');
   });
 
