@@ -95,8 +95,10 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 500 },
     // A JSON body states its types: `"rateLimitPerMinute": "0x10"` is text, not 16. The
-    // gateway's own routes read no numbers from query strings or paths.
-    ajv: { customOptions: { coerceTypes: false } },
+    // gateway's own routes read no numbers from query strings or paths. A field a schema
+    // does not know is refused rather than dropped: `allowedOrigin` for `allowedOrigins`
+    // would otherwise create a key usable from any origin.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     clientErrorHandler,
     frameworkErrors: (error, request, reply) => {
       handleError(error, request, reply as unknown as FastifyReply);

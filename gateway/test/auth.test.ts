@@ -276,6 +276,8 @@ describe('gateway keys, scopes and limits', () => {
       ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:99999'] }],
       ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:65536'] }],
       ['allowedOrigins[0]', { allowedOrigins: ['http://shop.example:0'] }],
+      ['allowedOrigins[0]', { allowedOrigins: ['https://shop.example:443'] }],
+      ['allowedOrigins[1]', { allowedOrigins: ['http://a.example:8080', 'http://[::1]:80'] }],
       ['name', { name: '   ' }],
       ['name', { name: '\u00a0\u2003' }],
     ])('refuses a key whose %s PostgreSQL or the origin check cannot use', async (field, body) => {
@@ -330,6 +332,16 @@ describe('gateway keys, scopes and limits', () => {
 
       expect(response.statusCode).toBe(201);
       expect(response.json().expiresAt).toBe('2998-12-31T23:00:00.000Z');
+    });
+
+    it.each([
+      ['allowedOrigin', { allowedOrigin: ['https://shop.example'] }],
+      ['rateLimitPerMinut', { rateLimitPerMinut: 10 }],
+    ])('refuses a key with the misspelt field %s instead of dropping it', async (field, body) => {
+      const response = await createWith(body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
     });
 
     it.each([

@@ -270,6 +270,12 @@ describe('POST /v1/events', () => {
     expect(await rejections(sale, { [field]: value })).toEqual([field]);
   });
 
+  it('rejects an event with a field no event takes, naming it instead of dropping it', async () => {
+    expect(await rejections(view, { categroy: 'lamps' })).toEqual(['categroy']);
+    expect(await rejections(sale, { quantiy: 6, quantity: 6 })).toEqual(['quantiy']);
+    expect(await rejections(sale, { sessionId: 's-1', category: 'lamps' })).toEqual([]);
+  });
+
   it('accepts ids made of letters, digits, dots, colons, dashes and underscores', async () => {
     const ids = { userId: 'u.7:a_b-C', itemId: 'S'.repeat(64), eventId: 'e'.repeat(128) };
 

@@ -55,6 +55,30 @@ const SALE_KINDS = new Map<string, SaleKind>([
 /** Event types a storefront may send. */
 export const EVENT_TYPES = [...CLICK_TYPES.keys(), ...SALE_KINDS.keys()];
 
+/**
+ * Every field a click or a sale line reads. One that neither reads is a misspelling
+ * (`categroy`) that would otherwise be dropped without a word; a field of the other kind of
+ * event is ignored, so a storefront may send one shape for both.
+ */
+const EVENT_FIELDS = new Set([
+  'eventId',
+  'type',
+  'timestamp',
+  'userId',
+  'sessionId',
+  'itemId',
+  'query',
+  'price',
+  'currency',
+  'quantity',
+  'category',
+  'orderId',
+  'line',
+  'country',
+  'description',
+  'warehouse',
+]);
+
 /** Why one item of a batch was not accepted. */
 export interface Rejection {
   index: number;
@@ -135,6 +159,8 @@ export function parseEvent(raw: unknown): ValidEvent {
     throw new ItemError('event', 'the event must be an object');
   }
   const item = raw as Item;
+  const unknown = Object.keys(item).find((field) => !EVENT_FIELDS.has(field));
+  if (unknown !== undefined) throw fault(unknown, 'is not a field of any event');
   const eventId = requiredId(item, 'eventId');
   const type = requiredText(item, 'type', 32);
   const click = CLICK_TYPES.get(type);

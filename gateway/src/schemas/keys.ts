@@ -13,8 +13,12 @@ const PRINTABLE = `^(?!\\s*$)[^${CONTROLS}${BIDI_CONTROLS}]+$`;
 // A TCP port, 1 to 65535, written as browsers write it (no leading zero).
 const PORT =
   '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
+// Browsers leave out the scheme's default port, so an origin naming it would never match.
+const NO_DEFAULT_PORT = '(?!http://[^/]*:80$)(?!https://[^/]*:443$)';
 // An origin as browsers send it: scheme, ASCII host name or [IPv6], optional port.
-const ORIGIN = `^https?://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(:${PORT})?$`;
+const ORIGIN =
+  `^${NO_DEFAULT_PORT}https?://([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])` +
+  `(:${PORT})?$`;
 
 export const CreateKeyBody = Type.Object(
   {

@@ -26,11 +26,55 @@ function badAmount(value: number): boolean {
   return !Number.isFinite(value) || value < 0;
 }
 
+/**
+ * The first text field holding a NUL. PostgreSQL cannot store one, so a consumer that keeps
+ * the field would dead-letter the event while one that only counts it applied it.
+ */
+function nulProblem<M>(message: M, fields: readonly (keyof M & string)[]): string | undefined {
+  const field = fields.find((name) => String(message[name]).includes('\u0000'));
+  return field === undefined ? undefined : `NUL in ${field}`;
+}
+
+/** The longest SKU or warehouse code inventory's and pricing's routes take. */
+const CODE_MAX = 64;
+/** The longest item or user id recommendations' routes take. */
+const ID_MAX = 128;
+
+/** The first field longer than its limit, which a service could store but never look up. */
+function lengthProblem<M>(message: M, fields: readonly (keyof M & string)[], max: number) {
+  const field = fields.find((name) => String(message[name]).length > max);
+  return field === undefined ? undefined : `${field} over ${max} characters`;
+}
+
+const SALE_TEXT = [
+  'eventId',
+  'orderId',
+  'sku',
+  'currency',
+  'customerId',
+  'country',
+  'description',
+  'source',
+  'warehouse',
+] as const;
+const CLICK_TEXT = [
+  'eventId',
+  'userId',
+  'sessionId',
+  'itemId',
+  'query',
+  'currency',
+  'category',
+  'source',
+] as const;
+
 /** Why a sale line cannot be stored as a fact, or undefined when it can. */
 export function saleLineProblem(line: SaleLine, now = Date.now()): string | undefined {
   if (line.eventId.trim() === '') return 'missing eventId';
   if (line.orderId.trim() === '') return 'missing orderId';
   if (line.sku.trim() === '') return 'empty sku';
+  const text = nulProblem(line, SALE_TEXT) ?? lengthProblem(line, ['sku', 'warehouse'], CODE_MAX);
+  if (text !== undefined) return text;
   const time = timeProblem('occurredAt', line.occurredAt, now);
   if (time !== undefined) return time;
   if (line.currency.trim() === '') return 'missing currency';
@@ -60,6 +104,8 @@ export function clickEventProblem(click: ClickEvent, now = Date.now()): string |
   } else if (click.itemId.trim() === '') {
     return 'missing itemId';
   }
+  const text = nulProblem(click, CLICK_TEXT) ?? lengthProblem(click, ['itemId', 'userId'], ID_MAX);
+  if (text !== undefined) return text;
   const time = timeProblem('occurredAt', click.occurredAt, now);
   if (time !== undefined) return time;
   if (badAmount(click.price)) return 'negative or non-finite price';

@@ -52,6 +52,11 @@ describe('fact validation', () => {
     [{ kind: SaleKind.RETURN }, 'positive quantity on a return or cancellation'],
     [{ kind: SaleKind.UNSPECIFIED }, 'unknown kind'],
     [{ unitPrice: -11062.06 }, 'negative or non-finite unitPrice'],
+    [{ sku: 'QA\u0000P' }, 'NUL in sku'],
+    [{ customerId: '17850\u0000' }, 'NUL in customerId'],
+    [{ warehouse: 'main\u0000' }, 'NUL in warehouse'],
+    [{ sku: 'Q'.repeat(65) }, 'sku over 64 characters'],
+    [{ warehouse: 'W'.repeat(65) }, 'warehouse over 64 characters'],
   ])('rejects a sale line with %j because of "%s"', (extra, reason) => {
     expect(saleLineProblem(sale(extra))).toBe(reason);
   });
@@ -68,6 +73,21 @@ describe('fact validation', () => {
     expect(
       clickEventProblem(click({ userId: 'u', type: ClickType.SEARCH, query: 'lantern' })),
     ).toBeUndefined();
+  });
+
+  it('rejects a click with a NUL in a text field or an id no route can look up', () => {
+    const click = create(ClickEventSchema, {
+      eventId: 'e',
+      type: ClickType.VIEW,
+      userId: 'u',
+      itemId: 'i',
+      category: 'lamps\u0000',
+      occurredAt: at,
+    });
+    expect(clickEventProblem(click)).toBe('NUL in category');
+    const long = create(ClickEventSchema, { ...click, category: '', itemId: 'I'.repeat(129) });
+    expect(clickEventProblem(long)).toBe('itemId over 128 characters');
+    expect(saleLineProblem(sale({ description: 'LANTERN\u0000' }))).toBe('NUL in description');
   });
 
   it('rejects a product without a SKU or a time', () => {

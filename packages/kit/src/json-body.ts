@@ -71,24 +71,28 @@ export function badTextPath(value: unknown, path = ''): string | undefined {
 export interface JsonShape {
   /** How deep arrays and objects nest (brackets in strings aside), up to just past the limit. */
   depth: number;
-  /** Whether a string holds a `\u` escape: the only way JSON can carry a control character. */
-  unicodeEscape: boolean;
+  /**
+   * Whether a string holds a `\u` escape or a raw DEL: JSON must escape the other control
+   * characters, but takes DEL as it is.
+   */
+  mayHoldControl: boolean;
 }
 
 /** Reads a JSON text's nesting and escapes in one pass, stopping once `limit` is passed. */
 export function scanJson(text: string, limit = Infinity): JsonShape {
   let depth = 0;
   let deepest = 0;
-  let unicodeEscape = false;
+  let mayHoldControl = false;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 0x5c) {
         // A backslash: note a `\u`, and skip the escaped character.
-        if (text.charCodeAt(i + 1) === 0x75) unicodeEscape = true;
+        if (text.charCodeAt(i + 1) === 0x75) mayHoldControl = true;
         i++;
       } else if (c === 0x22) inString = false;
+      else if (c === 0x7f) mayHoldControl = true;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       depth++;
@@ -98,7 +102,7 @@ export function scanJson(text: string, limit = Infinity): JsonShape {
       }
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
-  return { depth: deepest, unicodeEscape };
+  return { depth: deepest, mayHoldControl };
 }
 
 /** Requests whose body may hold a string that validation coerces to a non-finite number. */
@@ -123,7 +127,8 @@ function policyOf(request: FastifyRequest): BodyTextPolicy {
  * Parses JSON bodies with Fastify's own parser (prototype-poisoning checks included), then
  * refuses bodies nested deeper than {@link MAX_JSON_DEPTH} and, unless the route cleans free
  * text, strings holding control characters or unpaired surrogates, naming the field. Valid
- * JSON carries those only as `\u` escapes, so bodies without one skip the walk.
+ * JSON carries those only as `\u` escapes or a raw DEL, so bodies without either skip the
+ * walk.
  */
 export function parseJsonBodies(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
@@ -145,7 +150,7 @@ export function parseJsonBodies(app: FastifyInstance): void {
       }
       if (/Infinity|[eE][+]?\d{3}/.test(text)) mayHoldNonFinite.add(request);
       const policy = policyOf(request);
-      if (policy === 'keep' || !shape.unicodeEscape) {
+      if (policy === 'keep' || !shape.mayHoldControl) {
         done(null, value);
         return;
       }

@@ -113,6 +113,12 @@ describe('service app', () => {
     expect(nested.json()).toMatchObject({ statusCode: 400, field: 'list[1].name' });
   });
 
+  it('refuses a DEL written as it is, which JSON does not make a client escape', async () => {
+    const res = await post('{"horizon": 2, "tag": "a\u007fb"}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'tag' });
+  });
+
   it('keeps tabs, line breaks, escaped letters and paired surrogates', async () => {
     const res = await post('{"horizon": 2, "tag": "a\\tb\\nc \\u00e9 \\ud83d\\ude00"}');
     expect(res.statusCode).toBe(200);
@@ -372,9 +378,10 @@ describe('log level of a failed request', () => {
 
 describe('scanJson', () => {
   it('counts nesting outside strings and tells a \\u escape from an escaped backslash', () => {
-    expect(scanJson('{"a": [1, {"b": "[[["}]}')).toEqual({ depth: 3, unicodeEscape: false });
-    expect(scanJson('{"a": "x\\u0000"}').unicodeEscape).toBe(true);
-    expect(scanJson('{"a": "x\\\\u0000"}').unicodeEscape).toBe(false);
+    expect(scanJson('{"a": [1, {"b": "[[["}]}')).toEqual({ depth: 3, mayHoldControl: false });
+    expect(scanJson('{"a": "x\\u0000"}').mayHoldControl).toBe(true);
+    expect(scanJson('{"a": "x\\\\u0000"}').mayHoldControl).toBe(false);
+    expect(scanJson('{"a": "x\u007f"}').mayHoldControl).toBe(true);
     expect(scanJson('[[[[[[', 3).depth).toBe(4);
   });
 });

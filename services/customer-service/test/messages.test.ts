@@ -93,6 +93,22 @@ describe('POST /v1/support/messages', () => {
     expect(res.json().field).toBe('customerId');
   });
 
+  it.each([
+    ['conversationId', { conversationId: 'a\u0000b' }],
+    ['conversationId', { conversationId: 'a\tb' }],
+    ['conversationId', { conversationId: '   ' }],
+    ['conversationId', { conversationId: 'lone \ud800' }],
+    ['customerId', { customerId: '17850\u0000' }],
+  ])(
+    'refuses a %s holding a control character or only blanks, not dropping them',
+    async (field, ids) => {
+      const res = await post({ text: 'where is my order 536365', ...ids });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
+      expect(conversations.states.size).toBe(0);
+    },
+  );
+
   it('answers emoji-only text with a fallback and a non-empty reply', async () => {
     const res = await post({ text: '😡😡🙈' });
     expect(res.statusCode).toBe(200);

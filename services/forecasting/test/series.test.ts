@@ -56,6 +56,17 @@ describe('turning inputs into regular series', () => {
     }
   });
 
+  it('rejects a series with both points and values or a start, naming the extra field', () => {
+    const points = [{ date: '2011-01-01', value: 1 }];
+    const both = { id: 'A', start: '2011-01-01', values: [1, 2], points };
+    expect(() => toSeries(both, 'D', 'series[0]')).toThrow(
+      expect.objectContaining({ code: 'VALUES_AND_POINTS', field: 'series[0].values' }),
+    );
+    expect(() => toSeries({ id: 'A', start: '2011-01-01', points }, 'D', 'series[0]')).toThrow(
+      expect.objectContaining({ code: 'VALUES_AND_POINTS', field: 'series[0].start' }),
+    );
+  });
+
   it('rejects an impossible date, naming the field', () => {
     expect(() =>
       toSeries({ id: 'A', points: [{ date: '2011-02-30', value: 1 }] }, 'D', 'series[0]'),

@@ -223,7 +223,31 @@ describe('inventory routes', () => {
     expect(inventory.movements).toHaveLength(1);
   });
 
-  it('rejects a blank SKU or warehouse in a body or a path, naming the field', async () => {
+  it('says a leap second is not an instant it can read, rather than out of range', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: {
+        movements: [
+          {
+            eventId: 'm8',
+            sku: 'A',
+            kind: 'RECEIPT',
+            quantity: 1,
+            occurredAt: '2011-11-12T23:59:60Z',
+          },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'INVALID_MOVEMENT',
+      field: 'movements[0].occurredAt',
+      message: 'body.movements[0].occurredAt must be a real instant',
+    });
+  });
+
+  it('rejects a blank, padded or disguised SKU or warehouse in a body or a path', async () => {
     const movement = (fields: object) =>
       app.inject({
         method: 'POST',
@@ -236,6 +260,12 @@ describe('inventory routes', () => {
       [{ sku: ' ' }, 'movements[0].sku'],
       [{ sku: '\u3000' }, 'movements[0].sku'],
       [{ warehouse: '  ' }, 'movements[0].warehouse'],
+      [{ sku: ' A' }, 'movements[0].sku'],
+      [{ sku: 'A\t' }, 'movements[0].sku'],
+      [{ sku: 'A\tB' }, 'movements[0].sku'],
+      [{ sku: 'A\u202eB' }, 'movements[0].sku'],
+      [{ sku: 'A\u0085B' }, 'movements[0].sku'],
+      [{ warehouse: 'main ' }, 'movements[0].warehouse'],
     ] as const) {
       const res = await movement(fields);
       expect(res.statusCode).toBe(400);

@@ -137,6 +137,50 @@ describe('pricing routes', () => {
     expect(competitor.json()).toMatchObject({ field: 'prices[0].sku' });
   });
 
+  it.each([
+    ['PUT', '/v1/pricing/%20A/guardrails', { floor: 1 }, 'sku'],
+    ['PUT', '/v1/pricing/categories/%20/guardrails', { floor: 1 }, 'category'],
+    ['PUT', '/v1/pricing/categories/Lamps%E2%80%AE/guardrails', { floor: 1 }, 'category'],
+    [
+      'POST',
+      '/v1/pricing/competitor-prices',
+      { prices: [{ sku: 'A\t', competitor: 'acme', price: 1 }] },
+      'prices[0].sku',
+    ],
+    [
+      'POST',
+      '/v1/pricing/competitor-prices',
+      { prices: [{ sku: 'A', competitor: '  ', price: 1 }] },
+      'prices[0].competitor',
+    ],
+    [
+      'POST',
+      '/v1/pricing/competitor-prices',
+      { prices: [{ sku: 'A', competitor: 'ac\tme', price: 1 }] },
+      'prices[0].competitor',
+    ],
+    [
+      'POST',
+      '/v1/pricing/experiments',
+      {
+        sku: 'A',
+        arms: [
+          { name: ' ', price: 1 },
+          { name: 'b', price: 2 },
+        ],
+      },
+      'arms[0].name',
+    ],
+  ] as const)(
+    'rejects %s %s holding a padded, blank or disguised name, naming the field',
+    async (method, url, payload, field) => {
+      app = await buildApp({ ...offlineDeps(), log });
+      const res = await app.inject({ method, url, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    },
+  );
+
   it('rejects a floor above the ceiling, naming the floor', async () => {
     app = await buildApp({ ...offlineDeps(), log });
     const res = await app.inject({

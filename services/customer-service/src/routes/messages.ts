@@ -1,4 +1,4 @@
-import { errorResponses, type ServiceApp } from '@qm/kit';
+import { cleanText, errorResponses, type ServiceApp } from '@qm/kit';
 import { answerMessage, type AssistantDeps } from '../domain/assistant';
 import { MessageBody, SupportAnswer } from '../schemas/messages';
 
@@ -6,8 +6,9 @@ export function messageRoutes(app: ServiceApp, deps: AssistantDeps): void {
   app.post(
     '/v1/support/messages',
     {
-      // Shoppers paste text from anywhere: stray control characters are dropped, not refused.
-      config: { bodyText: 'clean' },
+      // Shoppers paste text from anywhere: stray control characters in it are dropped, not
+      // refused. The ids are checked by their schemas as sent.
+      config: { bodyText: 'keep' },
       schema: {
         tags: ['support'],
         summary: "Answer a shopper's message, or hand the conversation to a person",
@@ -18,6 +19,7 @@ export function messageRoutes(app: ServiceApp, deps: AssistantDeps): void {
     async (request) =>
       answerMessage(deps, {
         ...request.body,
+        text: String(cleanText(request.body.text)),
         requestId: request.id,
       }),
   );

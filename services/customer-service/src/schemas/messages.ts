@@ -7,7 +7,13 @@ const CustomerId = Type.String({
   pattern: '^[A-Za-z0-9._:-]+$',
   description: "The shopper's customer id; when given, only their own orders are answered",
 });
-const ConversationId = Type.String({ minLength: 1, maxLength: 128 });
+// An id is taken as sent: control characters or lone surrogates in it are refused rather
+// than dropped, which would make `a\u0000b` the conversation `ab`; so are blank ids.
+const ConversationId = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^(?!\\s*$)[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]+$',
+});
 
 export const MessageBody = Type.Object(
   {

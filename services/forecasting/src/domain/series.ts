@@ -99,6 +99,13 @@ function interpolate(values: (number | null)[]): number[] {
 export function toSeries(input: SeriesInput, frequency: Frequency, field: string): Series {
   let raw: (number | null)[];
   let start: string;
+  // Which history to use would be a guess: the points dated their own start.
+  if (input.points !== undefined && (input.values !== undefined || input.start !== undefined)) {
+    const other = input.values !== undefined ? 'values' : 'start';
+    throw ForecastErrors.VALUES_AND_POINTS(`${field} has points and ${other}`, {
+      field: `${field}.${other}`,
+    });
+  }
   if (input.points !== undefined) {
     if (input.points.length === 0)
       throw ForecastErrors.EMPTY_HISTORY(undefined, { field: `${field}.points` });

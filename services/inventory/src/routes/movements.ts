@@ -27,12 +27,15 @@ export function movementRoutes(app: ServiceApp, deps: { inventory: Inventory }):
             { field: `movements[${i}].quantity` },
           );
         }
-        if (m.occurredAt !== undefined && !plausibleMovementTime(new Date(m.occurredAt))) {
-          throw InventoryErrors.INVALID_MOVEMENT(
-            `body.movements[${i}].occurredAt must be from 1970 to a year from now`,
-            { field: `movements[${i}].occurredAt` },
-          );
-        }
+        if (m.occurredAt === undefined) return;
+        const badTime = (problem: string) =>
+          InventoryErrors.INVALID_MOVEMENT(`body.movements[${i}].occurredAt ${problem}`, {
+            field: `movements[${i}].occurredAt`,
+          });
+        const at = new Date(m.occurredAt);
+        // The format admits a leap second (23:59:60), which Date cannot read.
+        if (Number.isNaN(at.getTime())) throw badTime('must be a real instant');
+        if (!plausibleMovementTime(at)) throw badTime('must be from 1970 to a year from now');
       });
       const movements = request.body.movements.map((m) => ({
         ...m,

@@ -1,15 +1,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_DAILY_UNITS } from '../domain/demand';
 
-// A code of blanks only would be stored and listed as a SKU or warehouse of its own.
-const NOT_BLANK = '\\S';
+// Control characters (tab included) and bidirectional formatting, which could make one code
+// show as another in a listing.
+const HIDDEN = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+// None of those, and no blank at either end: ` A` would be stored and listed as a code of its
+// own beside `A`. Blanks inside stay (`BANK CHARGES` is a code of the data set).
+const CODE = `^[^\\s${HIDDEN}]([^${HIDDEN}]*[^\\s${HIDDEN}])?$`;
 const Sku = Type.String({
   minLength: 1,
   maxLength: 64,
-  pattern: NOT_BLANK,
-  description: 'Stock code, not only blanks',
+  pattern: CODE,
+  description: 'Stock code: no control characters, no blank at either end',
 });
-const Warehouse = Type.String({ minLength: 1, maxLength: 64, pattern: NOT_BLANK });
+const Warehouse = Type.String({ minLength: 1, maxLength: 64, pattern: CODE });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const LeadTime = Type.Number({ minimum: 0, maximum: 365, description: 'Mean lead time in days' });
 const ServiceLevel = Type.Number({

@@ -1,11 +1,16 @@
 import { Type } from '@sinclair/typebox';
 
-// A code of blanks only would be stored as a SKU of its own.
+// Control characters (tab included) and bidirectional formatting, which could make one name
+// show as another in a listing.
+const HIDDEN = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+// None of those, and no blank at either end: ` A` would be stored as a code or name of its own
+// beside `A`. Blanks inside stay (`BANK CHARGES` is a SKU of the data set).
+const NAME = `^[^\\s${HIDDEN}]([^${HIDDEN}]*[^\\s${HIDDEN}])?$`;
 const Sku = Type.String({
   minLength: 1,
   maxLength: 64,
-  pattern: '\\S',
-  description: 'Stock code, not only blanks',
+  pattern: NAME,
+  description: 'Stock code: no control characters, no blank at either end',
 });
 // Below a hundredth of a penny a price means nothing, and demand at it overflows.
 const Price = Type.Number({
@@ -28,7 +33,7 @@ export const RecommendationParams = Type.Object({
   }),
 });
 export const CategoryParams = Type.Object({
-  category: Type.String({ minLength: 1, maxLength: 128 }),
+  category: Type.String({ minLength: 1, maxLength: 128, pattern: NAME }),
 });
 
 const Estimate = {
@@ -164,7 +169,7 @@ export const CompetitorPricesBody = Type.Object(
       Type.Object(
         {
           sku: Sku,
-          competitor: Type.String({ minLength: 1, maxLength: 128 }),
+          competitor: Type.String({ minLength: 1, maxLength: 128, pattern: NAME }),
           price: Price,
           observedAt: Type.Optional(
             Type.String({
@@ -218,7 +223,7 @@ export const ExperimentBody = Type.Object(
     arms: Type.Array(
       Type.Object(
         {
-          name: Type.String({ minLength: 1, maxLength: 64 }),
+          name: Type.String({ minLength: 1, maxLength: 64, pattern: NAME }),
           price: Price,
           weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000 })),
         },
