@@ -337,8 +337,13 @@ describe('POST /v1/events', () => {
     expect(res.json()).toMatchObject({ accepted: 0, rejected: [{ field: 'price' }] });
   });
 
-  it('accepts a quantity of a million and a price of ten million', async () => {
-    expect(await rejections(sale, { quantity: 1_000_000, price: 10_000_000 })).toEqual([]);
+  it('accepts a quantity of a million, a price of ten million and a line worth that', async () => {
+    expect(await rejections(sale, { quantity: 1_000_000, price: 10 })).toEqual([]);
+    expect(await rejections(sale, { quantity: 1, price: 10_000_000 })).toEqual([]);
+  });
+
+  it('rejects a sale line worth over ten million, naming price, as consumers would', async () => {
+    expect(await rejections(sale, { quantity: 1_000_000, price: 10.01 })).toEqual(['price']);
   });
 
   it('requires a user or a session, and a query for a search', async () => {

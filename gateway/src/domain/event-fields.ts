@@ -114,6 +114,13 @@ export function priceOf(item: Item, required: boolean): number {
   return value;
 }
 
+/** A sale line's value, price times quantity, is at most ten million, as a price is. */
+export function lineValueOf(quantity: number, price: number): number {
+  const value = Math.abs(quantity) * price;
+  if (value > PRICE_MAX) throw fault('price', `times quantity must be at most ${PRICE_MAX}`);
+  return value;
+}
+
 /** An ISO 4217 code such as EUR; sale lines must carry one, the facts writer needs it. */
 export function currencyOf(item: Item, required: boolean): string {
   const value = optionalText(item, 'currency', 3);

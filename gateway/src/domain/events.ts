@@ -19,6 +19,7 @@ import {
   fault,
   optionalId,
   optionalText,
+  lineValueOf,
   priceOf,
   quantityOf,
   requiredId,
@@ -131,6 +132,8 @@ function saleLine(item: Item, eventId: string, kind: SaleKind): ValidEvent {
   const sku = requiredId(item, 'itemId', SKU_MAX);
   const quantity = quantityOf(item, true);
   const line = wholeNumber(item, 'line', 0, INT32_MAX);
+  const unitPrice = priceOf(item, true);
+  lineValueOf(quantity, unitPrice);
 
   const event = create(SaleLineSchema, {
     eventId,
@@ -139,7 +142,7 @@ function saleLine(item: Item, eventId: string, kind: SaleKind): ValidEvent {
     sku,
     // Returns and cancellations take stock back: their quantity is negative on the wire.
     quantity: kind === SaleKind.SALE ? Math.abs(quantity) : -Math.abs(quantity),
-    unitPrice: priceOf(item, true),
+    unitPrice,
     currency: currencyOf(item, true),
     customerId: optionalId(item, 'userId'),
     country: optionalText(item, 'country', TEXT_MAX),

@@ -26,6 +26,23 @@ function badAmount(value: number): boolean {
   return !Number.isFinite(value) || value < 0;
 }
 
+/** The highest price, and sale line value, the gateway and fraud scoring take. */
+const PRICE_MAX = 10_000_000;
+/** The most units one sale line moves, as the gateway takes them. */
+const QUANTITY_MAX = 1_000_000;
+/** ISO 4217: three capital letters. */
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** A sale line's price, quantity and value out of the ranges every consumer can hold. */
+function saleAmountProblem(line: SaleLine): string | undefined {
+  if (badAmount(line.unitPrice)) return 'negative or non-finite unitPrice';
+  if (line.unitPrice > PRICE_MAX) return `unitPrice over ${PRICE_MAX}`;
+  if (line.quantity === 0) return 'zero quantity';
+  if (Math.abs(line.quantity) > QUANTITY_MAX) return `quantity beyond ±${QUANTITY_MAX}`;
+  const value = Math.abs(line.quantity) * line.unitPrice;
+  return value > PRICE_MAX ? `line value ${value} over ${PRICE_MAX}` : undefined;
+}
+
 /**
  * The first text field holding a NUL. PostgreSQL cannot store one, so a consumer that keeps
  * the field would dead-letter the event while one that only counts it applied it.
@@ -78,8 +95,9 @@ export function saleLineProblem(line: SaleLine, now = Date.now()): string | unde
   const time = timeProblem('occurredAt', line.occurredAt, now);
   if (time !== undefined) return time;
   if (line.currency.trim() === '') return 'missing currency';
-  if (badAmount(line.unitPrice)) return 'negative or non-finite unitPrice';
-  if (line.quantity === 0) return 'zero quantity';
+  if (!CURRENCY.test(line.currency)) return 'currency not three capital letters';
+  const amount = saleAmountProblem(line);
+  if (amount !== undefined) return amount;
   switch (line.kind) {
     case SaleKind.SALE:
       return line.quantity < 0 ? 'negative quantity on a sale' : undefined;
@@ -109,6 +127,10 @@ export function clickEventProblem(click: ClickEvent, now = Date.now()): string |
   const time = timeProblem('occurredAt', click.occurredAt, now);
   if (time !== undefined) return time;
   if (badAmount(click.price)) return 'negative or non-finite price';
+  if (click.price > PRICE_MAX) return `price over ${PRICE_MAX}`;
+  if (click.currency !== '' && !CURRENCY.test(click.currency)) {
+    return 'currency not three capital letters';
+  }
   return undefined;
 }
 

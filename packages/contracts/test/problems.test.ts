@@ -57,6 +57,11 @@ describe('fact validation', () => {
     [{ warehouse: 'main\u0000' }, 'NUL in warehouse'],
     [{ sku: 'Q'.repeat(65) }, 'sku over 64 characters'],
     [{ warehouse: 'W'.repeat(65) }, 'warehouse over 64 characters'],
+    [{ currency: 'GBPGBPGBPGBP' }, 'currency not three capital letters'],
+    [{ currency: 'gbp' }, 'currency not three capital letters'],
+    [{ unitPrice: 1e300 }, 'unitPrice over 10000000'],
+    [{ quantity: 1_000_001 }, 'quantity beyond ±1000000'],
+    [{ quantity: 1_000_000, unitPrice: 10.01 }, 'line value 10010000 over 10000000'],
   ])('rejects a sale line with %j because of "%s"', (extra, reason) => {
     expect(saleLineProblem(sale(extra))).toBe(reason);
   });
@@ -88,6 +93,23 @@ describe('fact validation', () => {
     const long = create(ClickEventSchema, { ...click, category: '', itemId: 'I'.repeat(129) });
     expect(clickEventProblem(long)).toBe('itemId over 128 characters');
     expect(saleLineProblem(sale({ description: 'LANTERN\u0000' }))).toBe('NUL in description');
+  });
+
+  it('rejects a click whose price or currency no sale line could carry', () => {
+    const click = (extra: object) =>
+      create(ClickEventSchema, {
+        eventId: 'e',
+        type: ClickType.VIEW,
+        userId: 'u',
+        itemId: 'i',
+        occurredAt: at,
+        ...extra,
+      });
+    expect(clickEventProblem(click({ price: 3.5, currency: 'USD' }))).toBeUndefined();
+    expect(clickEventProblem(click({ price: 1e300 }))).toBe('price over 10000000');
+    expect(clickEventProblem(click({ currency: 'usd' }))).toBe(
+      'currency not three capital letters',
+    );
   });
 
   it('rejects a product without a SKU or a time', () => {
