@@ -63,6 +63,25 @@ describe('fraud routes', () => {
     expect(fakes.decisions).toHaveLength(0);
   });
 
+  it.each([
+    ['negative', -5],
+    ['absurdly large', 1e308],
+    ['non-numeric', 'forty'],
+  ])('rejects a %s customerAge with a 400 naming it', async (_case, customerAge) => {
+    const res = await score(order({ customerAge }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('customerAge');
+    expect(fakes.decisions).toHaveLength(0);
+  });
+
+  it('scores an age outside 10 to 110 as unknown rather than refusing it', async () => {
+    const res = await score(order({ customerAge: 120 }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().reasons).toContainEqual(
+      expect.objectContaining({ code: 'UNKNOWN_CATEGORY' }),
+    );
+  });
+
   it('rejects a bad createdAt with a 400 naming it', async () => {
     const res = await score(order({ createdAt: 'yesterday' }));
     expect(res.statusCode).toBe(400);

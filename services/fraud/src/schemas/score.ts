@@ -25,7 +25,13 @@ export const ScoreBody = Type.Object(
     ),
     channel: Type.Optional(Text),
     browser: Type.Optional(Text),
-    customerAge: Type.Optional(Type.Number()),
+    customerAge: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 150,
+        description: 'Years; an age outside 10 to 110 is scored as unknown',
+      }),
+    ),
     customerSex: Type.Optional(Text),
     email: Type.Optional(Text),
     billingCountry: Type.Optional(Text),
