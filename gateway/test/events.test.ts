@@ -376,6 +376,14 @@ describe('POST /v1/events', () => {
     expect(fake.published).toHaveLength(0);
   });
 
+  it('refuses a batch with a field beside events, naming it, and publishes nothing', async () => {
+    const res = await post({ events: [view], x: 1 });
+
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'x' });
+    expect(fake.published).toHaveLength(0);
+  });
+
   it('refuses a batch of more than 500 events as a whole', async () => {
     const events = Array.from({ length: 501 }, (_, i) => ({ ...view, eventId: `e-${i}` }));
 

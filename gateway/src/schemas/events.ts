@@ -22,7 +22,8 @@ const ITEM_DOC = [
   '`timestamp` is ISO 8601 with seconds and a zone, a real calendar instant from',
   '1970-01-01T00:00:00Z to a day from now. `quantity` is a whole number within',
   `±${QUANTITY_MAX} (not 0 on a sale line, whose sign the type sets); \`price\` is from 0 to`,
-  `${PRICE_MAX}; \`currency\` is three capital letters (ISO 4217). Text fields (\`query\`,`,
+  `${PRICE_MAX}, and so is a sale line's price times quantity; \`currency\` is three capital`,
+  'letters (ISO 4217). Text fields (`query`,',
   '`category`, `country`, `description`) hold no control characters other than tab and line',
   'breaks, and no lone surrogates.',
 ].join(' ');
@@ -33,7 +34,7 @@ export const IngestBody = Type.Object(
       description: `At most ${MAX_EVENTS_PER_BATCH} events.`,
     }),
   },
-  { description: 'A batch of clickstream and sale events' },
+  { description: 'A batch of clickstream and sale events', additionalProperties: false },
 );
 
 export const IngestResult = Type.Object(
