@@ -11,9 +11,12 @@ export interface SeenEvent extends LiveEvent {
   transaction: string;
 }
 
-/** A user's cached answer, or what computing it takes: the live events and their generation. */
-export type UserLookup<T> =
-  { cached: T } | { cached?: undefined; recent: SeenEvent[]; generation: string };
+/**
+ * A user's cached answer (its JSON text, as it is sent), or what computing it takes: the live
+ * events and their generation.
+ */
+export type UserLookup =
+  { cached: string } | { cached?: undefined; recent: SeenEvent[]; generation: string };
 
 /**
  * A user's cached answer in one round trip; on a miss, the user's generation (a counter
@@ -153,7 +156,7 @@ export class LiveStore {
   }
 
   /** A user's cached answer under `field`, or the user's generation and events, oldest first. */
-  async lookupUser<T>(userId: string, field: string): Promise<UserLookup<T>> {
+  async lookupUser(userId: string, field: string): Promise<UserLookup> {
     this.holdWrites();
     const reply = await this.redis.recsLookupUser(
       this.generationKey(userId),
@@ -161,7 +164,7 @@ export class LiveStore {
       this.recentKey(userId),
       field,
     );
-    if (typeof reply === 'string') return { cached: JSON.parse(reply) as T };
+    if (typeof reply === 'string') return { cached: reply };
     const [generation, ...newestFirst] = reply;
     const recent = newestFirst
       .map((r) => JSON.parse(r) as Partial<SeenEvent> & LiveEvent)
@@ -172,11 +175,11 @@ export class LiveStore {
     return { recent, generation };
   }
 
-  /** Caches a user's answer unless an event of the user came after `generation` was read. */
+  /** Caches a user's answer (JSON text) unless an event of the user came after `generation`. */
   async cacheForUser(
     userId: string,
     field: string,
-    value: unknown,
+    answer: string,
     generation: string,
   ): Promise<void> {
     this.holdWrites();
@@ -185,7 +188,7 @@ export class LiveStore {
       this.userKey(userId),
       generation,
       field,
-      JSON.stringify(value),
+      answer,
       this.ttlSeconds,
     );
   }
