@@ -18,6 +18,8 @@ import { CommonErrors } from './errors';
 import { mayHoldNonFinite, nonFinitePath, parseJsonBodies } from './json-body';
 import { integerFields, nonDecimalField } from './text-integers';
 import { clientErrorHandler } from './server';
+import { isKitLogger } from './logger';
+import { RequestLines } from './request-log';
 
 /** A Fastify instance whose routes take TypeBox schemas. */
 export type ServiceApp = FastifyInstance<
@@ -109,6 +111,7 @@ const strictValidator = validators({}, { customOptions: { ...AJV_OPTIONS, coerce
 export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
+    ...(isKitLogger(options.logger) ? { logController: new RequestLines() } : {}),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     genReqId: (req) => requestIdFor(req.headers['x-request-id']),
     routerOptions: { maxParamLength: 500 },
