@@ -9,6 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.qm/run"
 LOG_DIR="$ROOT/.qm/logs"
 READY_SECONDS="${QM_READY_SECONDS:-180}"
+# V8 flags of every service and the gateway, shared with the benchmarks.
+mapfile -t NODE_FLAGS < <(grep -v -e '^#' -e '^$' "$ROOT/deploy/node-flags")
 
 # name:directory:port
 ALL=(
@@ -55,7 +57,7 @@ start_one() {
   fi
   (
     cd "$ROOT/$dir"
-    QM_HTTP_PORT="$port" nohup node --import tsx src/server.ts \
+    QM_HTTP_PORT="$port" nohup node "${NODE_FLAGS[@]}" --import tsx src/server.ts \
       >>"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"
   )

@@ -1,4 +1,6 @@
 import { fork, type ChildProcess, type Serializable } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The benches run each part (service, gateway, load generator) in a process of its own, so
@@ -6,6 +8,14 @@ import { fork, type ChildProcess, type Serializable } from 'node:child_process';
  * roles file, sends what its parent needs once it is ready, answers `cpu` with the CPU time
  * it has used, and cleans up on SIGTERM.
  */
+
+/** The V8 flags `deploy/services.sh` starts the services and the gateway with. */
+export function serverNodeFlags(): string[] {
+  const file = join(__dirname, '..', '..', 'deploy', 'node-flags');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
 
 /** Forks `script` (TypeScript, through tsx); resolves with the first message it sends. */
 export function startChild<T>(

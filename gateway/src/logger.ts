@@ -1,43 +1,8 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
-import { loggerOptions } from '@qm/kit';
+import pino, { type Logger } from 'pino';
+import { lineBlocks, loggerOptions, type LineBlocks } from '@qm/kit';
 
-/** The longest a log line waits in the buffer before it is written. */
-const FLUSH_MS = 1000;
 /** Lines are handed to the writer in blocks of about this many characters. */
 const BLOCK_CHARS = 16 * 1024;
-
-type Writer = ReturnType<typeof pino.destination>;
-
-/**
- * Collects log lines and hands them to the writer in blocks. The writer (sonic-boom) measures
- * the bytes of its whole pending buffer on every write, so lines given to it one by one cost
- * more the more it holds; given blocks, it measures once per block.
- */
-class LineBlocks implements DestinationStream {
-  private lines: string[] = [];
-  private chars = 0;
-
-  constructor(private readonly writer: Writer) {}
-
-  write(line: string): void {
-    this.lines.push(line);
-    this.chars += line.length;
-    if (this.chars >= BLOCK_CHARS) this.flush();
-  }
-
-  flush(): void {
-    if (this.lines.length === 0) return;
-    this.writer.write(this.lines.join(''));
-    this.lines = [];
-    this.chars = 0;
-  }
-
-  /** Writes what is left before the process exits. */
-  flushSync(): void {
-    this.flush();
-    this.writer.flushSync();
-  }
-}
 
 /** What the access log says of one request. */
 export interface AccessEntry {
@@ -97,16 +62,7 @@ export interface GatewayLoggers {
  * at least every second, and at exit.
  */
 export function createGatewayLoggers(level: string, dest: string | number = 1): GatewayLoggers {
-  const writer = pino.destination({ dest, minLength: 0, sync: false });
-  const blocks = new LineBlocks(writer);
+  const blocks = lineBlocks(dest, BLOCK_CHARS);
   const log = pino(loggerOptions('gateway', level), blocks);
-  setInterval(() => blocks.flush(), FLUSH_MS).unref();
-  process.once('exit', () => {
-    try {
-      blocks.flushSync();
-    } catch {
-      // A write still under way at exit cannot be waited for; its lines are lost.
-    }
-  });
   return { log, access: accessLogInto(blocks, log) };
 }

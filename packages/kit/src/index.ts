@@ -16,7 +16,15 @@ export {
 export { healthRoutes, type ReadinessCheck } from './health';
 export { createMetricsRegistry, metricsRoutes } from './metrics';
 export type { Registry } from 'prom-client';
-export { createLogger, loggerOptions, memoryLogger, type LogLine, type Logger } from './logger';
+export {
+  createLogger,
+  lineBlocks,
+  LineBlocks,
+  loggerOptions,
+  memoryLogger,
+  type LogLine,
+  type Logger,
+} from './logger';
 export {
   createPool,
   inTransaction,

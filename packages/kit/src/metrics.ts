@@ -19,13 +19,15 @@ export function metricsRoutes(app: FastifyInstance, registry: Registry): void {
     registers: [registry],
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-    duration.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    if (route !== '/metrics' && route !== '/healthz' && route !== '/readyz') {
+      duration.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    }
+    done();
   });
 
   app.get('/metrics', { logLevel: 'silent', schema: { hide: true } }, async (_request, reply) => {

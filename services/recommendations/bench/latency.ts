@@ -18,7 +18,13 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { PaceFigures } from '../../../gateway/bench/pace';
-import { ask, cpuMeter, startChild, stopChildren } from '../../../gateway/bench/processes';
+import {
+  ask,
+  cpuMeter,
+  serverNodeFlags,
+  startChild,
+  stopChildren,
+} from '../../../gateway/bench/processes';
 import type { LoadRequest, RebuildFigures } from './serving';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -41,12 +47,13 @@ interface Figures {
 
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
+/** Starts a role; the service and the gateway run with the flags production gives them. */
 function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T> {
+  const server = role !== 'loader';
   const profile =
-    PROFILE_DIR === undefined || role === 'loader'
-      ? []
-      : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
-  return startChild<T>(join(__dirname, 'serving.ts'), [role, arg], started, profile);
+    PROFILE_DIR === undefined || !server ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
+  const flags = server ? [...serverNodeFlags(), ...profile] : [];
+  return startChild<T>(join(__dirname, 'serving.ts'), [role, arg], started, flags);
 }
 
 /** What the service child sends once it is listening; `buildMs` is its first build's time. */

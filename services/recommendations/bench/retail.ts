@@ -18,8 +18,8 @@ function memoryLive(): LiveState {
   const answers = new Map<string, unknown>();
   return {
     addEvents: async () => undefined,
-    lookupUser: async <T>(userId: string, field: string) => {
-      const cached = answers.get(`${userId}|${field}`) as T | undefined;
+    lookupUser: async (userId: string, field: string) => {
+      const cached = answers.get(`${userId}|${field}`) as string | undefined;
       return cached !== undefined ? { cached } : { recent: [], generation: '0' };
     },
     cacheForUser: async (userId, field, value) => void answers.set(`${userId}|${field}`, value),

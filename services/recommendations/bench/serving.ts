@@ -10,7 +10,7 @@ import { createLogger, createRedis } from '@qm/kit';
 import { startBenchGateway } from '../../../gateway/bench/front';
 import { figures, pace } from '../../../gateway/bench/pace';
 import { workerSnapshotBuilder } from '../src/adapters/build-worker';
-import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
+import { LiveStore } from '../src/adapters/live';
 import { buildApp } from '../src/app';
 import { readConfig } from '../src/config';
 import {
@@ -61,7 +61,7 @@ async function service(
   const config = readConfig();
   // The production logger at info level, written to /dev/null.
   const log = createLogger('recommendations', 'info', '/dev/null');
-  const redis = createRedis(config.QM_REDIS_URL, log, LIVE_REDIS_OPTIONS);
+  const redis = createRedis(config.QM_REDIS_URL, log);
   const prefix = `${config.QM_REDIS_PREFIX}bench-recs-${process.pid}:`;
   const data = await retailStore();
   const builder = builderName === 'in-process' ? inProcessBuilder : workerSnapshotBuilder();

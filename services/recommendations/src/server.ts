@@ -3,7 +3,7 @@ import { openConnections } from '@qm/events';
 import { createLogger, listen } from '@qm/kit';
 import { workerSnapshotBuilder } from './adapters/build-worker';
 import { startConsumers } from './adapters/consumers';
-import { LIVE_REDIS_OPTIONS, LiveStore } from './adapters/live';
+import { LiveStore } from './adapters/live';
 import { createStore } from './adapters/store';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -20,7 +20,6 @@ async function main(): Promise<void> {
     migrations: join(__dirname, '..', 'migrations'),
     config,
     log,
-    redis: LIVE_REDIS_OPTIONS,
   });
   const { pool, redis, bus } = connections;
   const live = new LiveStore(

@@ -136,11 +136,11 @@ export class MemoryLive implements LiveState {
     return this.generations.get(userId) ?? 0;
   }
 
-  async lookupUser<T>(userId: string, field: string): Promise<UserLookup<T>> {
-    const raw = this.userCache.get(userId)?.get(field);
-    if (raw !== undefined) {
+  async lookupUser(userId: string, field: string): Promise<UserLookup> {
+    const cached = this.userCache.get(userId)?.get(field);
+    if (cached !== undefined) {
       this.hits++;
-      return { cached: JSON.parse(raw) as T };
+      return { cached };
     }
     const recent = this.events.get(userId) ?? [];
     return { recent, generation: String(this.generation(userId)) };
@@ -149,13 +149,13 @@ export class MemoryLive implements LiveState {
   async cacheForUser(
     userId: string,
     field: string,
-    value: unknown,
+    answer: string,
     generation: string,
   ): Promise<void> {
     if (generation !== String(this.generation(userId))) return;
     let map = this.userCache.get(userId);
     if (map === undefined) this.userCache.set(userId, (map = new Map()));
-    map.set(field, JSON.stringify(value));
+    map.set(field, answer);
   }
 
   async cached<T>(key: string): Promise<T | undefined> {

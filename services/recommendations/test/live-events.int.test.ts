@@ -10,7 +10,7 @@ import {
 import { type ConsumerHandle } from '@qm/events';
 import { createLogger } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
-import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
+import { LiveStore } from '../src/adapters/live';
 import { createStore } from '../src/adapters/store';
 import { createRecommendations, type Recommendations } from '../src/recommendations';
 import { seedShop } from './fixtures';
@@ -117,9 +117,7 @@ const recentHolds = (userId: string, count: number): Promise<string[]> =>
   });
 
 beforeAll(async () => {
-  stack = await openServiceTestStack('recs-live', join(__dirname, '..', 'migrations'), {
-    redis: LIVE_REDIS_OPTIONS,
-  });
+  stack = await openServiceTestStack('recs-live', join(__dirname, '..', 'migrations'));
   live = new SeamedLiveStore(stack.redis, `${stack.prefix}:recs:`, 60, 50);
   recs = createRecommendations({
     store: createStore(stack.pool, stack.schema),
@@ -212,5 +210,30 @@ describe('live events on PostgreSQL, Redis and Kafka', () => {
       stack.redis.sendCommand = original;
     }
     expect(sent).toHaveLength(1);
+  });
+
+  it('sends the lookups of calls answered in one turn of the event loop in one write', async () => {
+    const users = ['u1', 'u2', 'u3', 'u4'];
+    await Promise.all(users.map((u) => userList(u)));
+    const stream = stack.redis.stream;
+    const writes = { single: 0, batched: 0 };
+    const write = stream._write.bind(stream);
+    const writev = stream._writev?.bind(stream);
+    stream._write = (...args) => {
+      writes.single += 1;
+      write(...args);
+    };
+    stream._writev = (...args) => {
+      writes.batched += 1;
+      writev?.(...args);
+    };
+    try {
+      const lists = await Promise.all(users.map((u) => userList(u)));
+      expect(lists.map((l) => l.items.length > 0)).toEqual([true, true, true, true]);
+    } finally {
+      stream._write = write;
+      stream._writev = writev;
+    }
+    expect(writes).toEqual({ single: 0, batched: 1 });
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '@qm/contracts';
 import { createLogger, type ServiceApp } from '@qm/kit';
 import { startConsumers } from '../src/adapters/consumers';
-import { LIVE_REDIS_OPTIONS, LiveStore } from '../src/adapters/live';
+import { LiveStore } from '../src/adapters/live';
 import { createStore } from '../src/adapters/store';
 import { buildApp } from '../src/app';
 import { createRecommendations, type Recommendations } from '../src/recommendations';
@@ -45,9 +45,7 @@ function sale(eventId: string, customerId: string, sku: string): Buffer {
 }
 
 beforeAll(async () => {
-  stack = await openServiceTestStack('recs', join(__dirname, '..', 'migrations'), {
-    redis: LIVE_REDIS_OPTIONS,
-  });
+  stack = await openServiceTestStack('recs', join(__dirname, '..', 'migrations'));
   recs = createRecommendations({
     store: createStore(stack.pool, stack.schema),
     live: new LiveStore(stack.redis, `${stack.prefix}:`, 60, 50),

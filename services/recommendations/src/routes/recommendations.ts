@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { errorResponses, type ServiceApp } from '@qm/kit';
 import { RecsErrors } from '../errors';
 import { type Recommendations } from '../recommendations';
@@ -23,6 +24,14 @@ export function windowDays(window: string): number {
   return days;
 }
 
+/**
+ * Sends an answer that is JSON text already, as the cache holds it: Fastify passes a string
+ * with a JSON content type through without serializing it again.
+ */
+function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
+
 function excludeList(values: string[] | undefined): string[] | undefined {
   return values?.flatMap((v) => v.split(','));
 }
@@ -40,11 +49,10 @@ export function recommendationRoutes(app: ServiceApp, recs: Recommendations): vo
         response: { 200: UserList, ...errorResponses(400) },
       },
     },
-    async (request) => {
-      const { userId } = request.params;
+    async (request, reply) => {
       const q = request.query;
-      const list = await recs.forUser(userId, { ...q, exclude: excludeList(q.exclude) });
-      return { userId, ...list };
+      const options = { ...q, exclude: excludeList(q.exclude) };
+      return sendJsonText(reply, await recs.userAnswer(request.params.userId, options));
     },
   );
 
