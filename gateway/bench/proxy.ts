@@ -30,7 +30,13 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult, LoadRun } from './load';
-import { cpuMeter, startChild, stopChildren, type BenchTarget as Target } from './processes';
+import {
+  cpuMeter,
+  serverNodeFlags,
+  startChild,
+  stopChildren,
+  type BenchTarget as Target,
+} from './processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -66,14 +72,15 @@ interface Report {
   paced: [Figures, Figures];
 }
 
-/** Starts a role of `roles.ts` in its own process. */
+/** Starts a role of `roles.ts` in its own process, with the V8 flags servers run with. */
 function child<T>(
   role: string,
   arg: string,
   started: ChildProcess[],
   extraArgs: string[] = [],
 ): Promise<T> {
-  return startChild<T>(join(__dirname, 'roles.ts'), [role, arg], started, extraArgs);
+  const args = [...serverNodeFlags(), ...extraArgs];
+  return startChild<T>(join(__dirname, 'roles.ts'), [role, arg], started, args);
 }
 
 /** Runs a load in the load generator's process and waits for its figures. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { waitFor } from '../support';
@@ -27,7 +28,10 @@ export interface Started {
 
 /** Runs a TypeScript entry point of the repository the way `deploy/services.sh` does. */
 export function startEntry(name: string, entry: string, env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, entry)], {
+  const flags = readFileSync(resolve(ROOT, 'deploy/node-flags'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', resolve(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, QM_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

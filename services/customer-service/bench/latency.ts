@@ -9,7 +9,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { figures, pace } from '../../../gateway/bench/pace';
-import { cpuMeter, startChild, stopChildren } from '../../../gateway/bench/processes';
+import {
+  cpuMeter,
+  serverNodeFlags,
+  startChild,
+  stopChildren,
+} from '../../../gateway/bench/processes';
 
 const TEXTS = [
   'where is my order 536365?',
@@ -41,9 +46,9 @@ interface Figures {
   cpu: Record<string, number>;
 }
 
-/** Starts a bench process and resolves with the first message it sends. */
+/** Starts a serving process as production does and resolves with its first message. */
 function start<T>(file: string, args: string[], started: ChildProcess[]): Promise<T> {
-  return startChild<T>(join(__dirname, file), args, started);
+  return startChild<T>(join(__dirname, file), args, started, serverNodeFlags());
 }
 
 async function load(

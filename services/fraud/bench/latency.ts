@@ -12,6 +12,7 @@ import { inTimeOrder, purchaseToOrder } from '../src/training/replay';
 import { figures, pace } from '../../../gateway/bench/pace';
 import {
   cpuMeter,
+  serverNodeFlags,
   startChild,
   stopChildren,
   type BenchTarget as Target,
@@ -42,7 +43,10 @@ interface Figures {
 /** Starts a role of `roles.ts` in its own process; resolves with what it sends once ready. */
 function child<T>(role: string, arg: string, started: ChildProcess[]): Promise<T> {
   const profile = PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
-  return startChild<T>(join(__dirname, 'roles.ts'), [role, arg], started, profile);
+  return startChild<T>(join(__dirname, 'roles.ts'), [role, arg], started, [
+    ...serverNodeFlags(),
+    ...profile,
+  ]);
 }
 
 /** Waits for `/readyz`: on a first start without an artefact the service trains first. */
