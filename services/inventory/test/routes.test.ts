@@ -308,6 +308,19 @@ describe('inventory routes', () => {
     expect((await movement({ sku: 'BANK CHARGES' })).statusCode).toBe(200);
   });
 
+  it('rejects a blank or padded movement eventId, naming it', async () => {
+    for (const eventId of ['   ', '\u3000', ' m4', 'm4\t']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: { movements: [{ eventId, sku: 'A', kind: 'RECEIPT', quantity: 1 }] },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().field).toBe('movements[0].eventId');
+    }
+    expect(inventory.movements).toHaveLength(0);
+  });
+
   it('merges a settings update over the current settings', async () => {
     const res = await app.inject({
       method: 'PUT',
