@@ -53,6 +53,32 @@ describe('extractEntities', () => {
     expect(values).toEqual(['2010-12-01', '05/01/2011']);
   });
 
+  it('takes no impossible calendar day as a date', () => {
+    for (const text of [
+      'ordered on 2011-02-30',
+      'ordered on 2011-13-01',
+      'delivered 31/02/2011',
+      'delivered 13/13/2011',
+      'due the 30th of February 2011',
+      'due February 29, 2011',
+      'due 31 april',
+    ]) {
+      expect(extractEntities(text).filter((e) => e.type === 'date')).toEqual([]);
+    }
+  });
+
+  it('still reads a real day written day first, month first or without a year', () => {
+    const text = 'on 2012-02-29, 12/31/2011, 31.12.11, 29 February 2012 or Feb 29';
+    const dates = extractEntities(text).filter((e) => e.type === 'date');
+    expect(dates.map((e) => e.value)).toEqual([
+      '2012-02-29',
+      '12/31/2011',
+      '31.12.11',
+      '29 February 2012',
+      'Feb 29',
+    ]);
+  });
+
   it('finds nothing in a message without entities', () => {
     expect(extractEntities('I want to speak to a person')).toEqual([]);
   });

@@ -140,6 +140,31 @@ describe('forecast routes', () => {
     expect(huge.json().field).toBe('series[0].values[0]');
   });
 
+  it('refuses a series whose forecast would run past 2200-12-31, naming where it is placed', async () => {
+    const late = await post({
+      horizon: 28,
+      series: [{ id: 'LATE', start: '2200-12-31', values: [1, 2, 3] }],
+    });
+    expect(late.statusCode).toBe(400);
+    expect(late.json()).toMatchObject({ code: 'INVALID_DATE', field: 'series[0].start' });
+
+    const dated = await post({
+      horizon: 28,
+      series: [{ id: 'DATED', points: [{ date: '2200-12-20', value: 1 }] }],
+    });
+    expect(dated.statusCode).toBe(400);
+    expect(dated.json()).toMatchObject({ code: 'INVALID_DATE', field: 'series[0].points' });
+
+    const last = await post({
+      horizon: 30,
+      model: 'naive',
+      series: [{ id: 'LAST', start: '2200-11-29', values: [1, 2, 3] }],
+    });
+    expect(last.statusCode).toBe(200);
+    expect(last.json().forecasts[0]).toMatchObject({ start: '2200-12-02' });
+    expect(last.json().forecasts[0].mean).toHaveLength(30);
+  });
+
   it('refuses two series of one id, naming the second', async () => {
     const one = { id: 'mug', start: '2011-01-01', values: [1, 2, 3] };
     const reply = await post({ series: [one, { id: 'jug', values: [4] }, one] });

@@ -2,6 +2,7 @@ import { defineErrors } from '@qm/kit';
 
 export const InventoryErrors = defineErrors({
   SKU_NOT_FOUND: [404, 'no such SKU'],
+  WAREHOUSE_NOT_FOUND: [404, 'the SKU was never in this warehouse'],
   INVALID_CURSOR: [400, 'the cursor is not valid'],
   INVALID_MOVEMENT: [400, 'the movement is not valid'],
   INVALID_SETTINGS: [400, 'the settings are not valid'],

@@ -298,6 +298,11 @@ export function createInventory(deps: InventoryDeps) {
     };
     const asOf = await store.businessDate(pool);
     const rows = await store.stock(pool, { sku, warehouse: q.warehouse, limit: 1000 });
+    if (q.warehouse !== undefined && rows.length === 0) {
+      throw InventoryErrors.WAREHOUSE_NOT_FOUND(`no SKU ${sku} in warehouse ${q.warehouse}`, {
+        field: 'warehouse',
+      });
+    }
     const stock = rows.reduce<StockLevel>(
       (s, r) => ({
         onHand: s.onHand + r.onHand,

@@ -300,6 +300,12 @@ describe('inventory service on the real stack', () => {
       const policy = async (url: string) =>
         (await first.inject({ method: 'GET', url })).json<{ leadTimeDays: number }>();
       const urls = ['/v1/inventory/policies/FRESH', '/v1/inventory/policies/FRESH?warehouse=main'];
+      const receipt = await first.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: { movements: [{ eventId: 'fresh', sku: 'FRESH', kind: 'RECEIPT', quantity: 1 }] },
+      });
+      expect(receipt.statusCode).toBe(200);
       expect((await put(7)).statusCode).toBe(200);
       for (const url of urls) expect(await policy(url)).toMatchObject({ leadTimeDays: 7 });
 
@@ -351,6 +357,30 @@ describe('inventory service on the real stack', () => {
     const unknown = await app.inject({ method: 'GET', url: '/v1/inventory/policies/NEVER' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().field).toBe('sku');
+  });
+
+  it('answers 404 naming the warehouse for a policy in a warehouse the SKU was never in', async () => {
+    const receipt = await app.inject({
+      method: 'POST',
+      url: '/v1/inventory/movements',
+      payload: { movements: [{ eventId: 'wh-1', sku: 'WH', kind: 'RECEIPT', quantity: 4 }] },
+    });
+    expect(receipt.statusCode).toBe(200);
+
+    const elsewhere = await app.inject({
+      method: 'GET',
+      url: '/v1/inventory/policies/WH?warehouse=NOPE',
+    });
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json()).toMatchObject({ code: 'WAREHOUSE_NOT_FOUND', field: 'warehouse' });
+    expect(elsewhere.json().message).toContain('NOPE');
+
+    const here = await app.inject({
+      method: 'GET',
+      url: '/v1/inventory/policies/WH?warehouse=main',
+    });
+    expect(here.statusCode).toBe(200);
+    expect(here.json()).toMatchObject({ sku: 'WH', inventoryPosition: 4 });
   });
 
   it('keeps consuming sales and forecasts with totals far beyond any real SKU', async () => {

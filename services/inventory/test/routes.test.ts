@@ -144,6 +144,25 @@ describe('inventory routes', () => {
     expect(res.json()).toMatchObject({ field: 'forecast.lower95[1]' });
   });
 
+  it('rejects forecast bands that are not as long as the mean, naming the band', async () => {
+    const post = (forecast: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/inventory/policies',
+        payload: { history: [1, 2], onHand: 0, leadTimeDays: 7, serviceLevel: 0.95, forecast },
+      });
+    for (const [forecast, field] of [
+      [{ mean: [1, 2, 3], lower95: [1], upper95: [] }, 'forecast.lower95'],
+      [{ mean: [1, 2, 3], lower95: [0, 1, 2], upper95: [2, 3, 4, 5] }, 'forecast.upper95'],
+    ] as const) {
+      const res = await post(forecast);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'INVALID_POLICY_REQUEST', field });
+    }
+    const ok = await post({ mean: [1, 2, 3], lower95: [0, 1, 2], upper95: [2, 3, 4] });
+    expect(ok.statusCode).toBe(200);
+  });
+
   it('answers 404 naming the SKU when it is unknown', async () => {
     const policy = await app.inject({ method: 'GET', url: '/v1/inventory/policies/NOPE' });
     expect(policy.statusCode).toBe(404);
@@ -287,6 +306,19 @@ describe('inventory routes', () => {
     expect(policy.json().field).toBe('sku');
     expect(inventory.movements).toHaveLength(0);
     expect((await movement({ sku: 'BANK CHARGES' })).statusCode).toBe(200);
+  });
+
+  it('rejects a blank or padded movement eventId, naming it', async () => {
+    for (const eventId of ['   ', '\u3000', ' m4', 'm4\t']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/inventory/movements',
+        payload: { movements: [{ eventId, sku: 'A', kind: 'RECEIPT', quantity: 1 }] },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().field).toBe('movements[0].eventId');
+    }
+    expect(inventory.movements).toHaveLength(0);
   });
 
   it('merges a settings update over the current settings', async () => {

@@ -83,7 +83,9 @@ export class ForecastPool {
 
   /** Validates and regularises the inputs (throwing coded errors), then forecasts them all. */
   async forecast(inputs: SeriesInput[], options: ForecastOptions, withBacktest = false) {
-    const series = inputs.map((s, i) => toSeries(s, options.frequency, `series[${i}]`));
+    const series = inputs.map((s, i) =>
+      toSeries(s, options.frequency, `series[${i}]`, options.horizon),
+    );
     return this.forecastSeries(series, options, withBacktest);
   }
 

@@ -22,7 +22,7 @@ export interface Series {
 
 /** Most periods a series may have, sent as values or spanned by its dated points. */
 export const MAX_SERIES_LENGTH = 20_000;
-/** Dates a series may carry: any business history, and far beyond any horizon. */
+/** Dates a series and its forecast may carry: any business history, and far beyond it. */
 export const FIRST_DATE = '1900-01-01';
 export const LAST_DATE = '2200-12-31';
 
@@ -94,9 +94,15 @@ function interpolate(values: (number | null)[]): number[] {
 /**
  * Turns `values` (from `start`) or dated `points` into a regular series. Missing dates count
  * as 0 and duplicate dates are summed; a null is a missing observation, filled by
- * interpolation and reported in `warnings`.
+ * interpolation and reported in `warnings`. The series and the `horizon` periods after it
+ * must end by `LAST_DATE`.
  */
-export function toSeries(input: SeriesInput, frequency: Frequency, field: string): Series {
+export function toSeries(
+  input: SeriesInput,
+  frequency: Frequency,
+  field: string,
+  horizon = 0,
+): Series {
   let raw: (number | null)[];
   let start: string;
   // Which history to use would be a guess: the points dated their own start.
@@ -153,6 +159,13 @@ export function toSeries(input: SeriesInput, frequency: Frequency, field: string
   const missing = raw.filter((v) => v === null).length;
   if (missing === raw.length) {
     throw ForecastErrors.EMPTY_HISTORY(`${field} has no known value`, { field: `${field}.values` });
+  }
+  const last = addSteps(start, raw.length + horizon - 1, frequency);
+  if (last > LAST_DATE) {
+    throw ForecastErrors.INVALID_DATE(
+      `${field} and its forecast run to ${last}, after ${LAST_DATE}`,
+      { field: input.points !== undefined ? `${field}.points` : `${field}.start` },
+    );
   }
   const warnings = missing > 0 ? [`${missing} missing value(s) filled by interpolation`] : [];
   return { id: input.id, start, y: interpolate(raw), warnings };

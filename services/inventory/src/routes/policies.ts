@@ -12,7 +12,10 @@ import {
   type PolicyBodyT,
 } from '../schemas/inventory';
 
-/** Rejects what the body schema cannot express: a real `asOf`, ordered forecast bounds. */
+/**
+ * Rejects what the body schema cannot express: a real `asOf`, forecast bounds as long as the
+ * mean and ordered.
+ */
 export function checkPolicyBody(body: PolicyBodyT): void {
   if (body.asOf !== undefined && !plausibleDay(body.asOf)) {
     throw InventoryErrors.INVALID_POLICY_REQUEST(
@@ -22,8 +25,15 @@ export function checkPolicyBody(body: PolicyBodyT): void {
   }
   const f = body.forecast;
   if (!f) return;
-  const days = Math.min(f.lower95.length, f.upper95.length);
-  for (let i = 0; i < days; i++) {
+  for (const band of ['lower95', 'upper95'] as const) {
+    if (f[band].length !== f.mean.length) {
+      throw InventoryErrors.INVALID_POLICY_REQUEST(
+        `body.forecast.${band} must have as many days as body.forecast.mean`,
+        { field: `forecast.${band}` },
+      );
+    }
+  }
+  for (let i = 0; i < f.mean.length; i++) {
     if (f.lower95[i] > f.upper95[i]) {
       throw InventoryErrors.INVALID_POLICY_REQUEST(
         `body.forecast.lower95[${i}] must not be above body.forecast.upper95[${i}]`,

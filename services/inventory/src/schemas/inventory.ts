@@ -14,6 +14,13 @@ const Sku = Type.String({
   description: 'Stock code: no control characters, no blank at either end',
 });
 const Warehouse = Type.String({ minLength: 1, maxLength: 64, pattern: CODE });
+// Held to the same rule: `m1 ` would be applied again beside `m1`.
+const EventId = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: CODE,
+  description: 'Applied once: no control characters, no blank at either end',
+});
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const LeadTime = Type.Number({ minimum: 0, maximum: 365, description: 'Mean lead time in days' });
 const ServiceLevel = Type.Number({
@@ -205,7 +212,7 @@ export const MovementBody = Type.Object(
     movements: Type.Array(
       Type.Object(
         {
-          eventId: Type.String({ minLength: 1, maxLength: 200 }),
+          eventId: EventId,
           sku: Sku,
           warehouse: Type.Optional(Warehouse),
           kind: MovementKindSchema,
