@@ -32,4 +32,22 @@ describe('validating Kafka messages', () => {
       expect(validateMovement(movement(iso))).toMatch(/occurredAt/);
     }
   });
+
+  it('rejects movements whose event id, SKU or warehouse the route would refuse', () => {
+    const movement = (extra: object) =>
+      create(InventoryMovementSchema, {
+        eventId: 'e',
+        sku: 'A',
+        kind: MovementKind.RECEIPT,
+        quantity: 1,
+        ...extra,
+      });
+    expect(validateMovement(movement({ sku: 'BANK CHARGES', warehouse: 'main' }))).toBeUndefined();
+    expect(validateMovement(movement({ eventId: '   ' }))).toMatch(/eventId/);
+    expect(validateMovement(movement({ eventId: 'm1 ' }))).toMatch(/eventId/);
+    expect(validateMovement(movement({ sku: 'QA\tX' }))).toMatch(/sku/);
+    expect(validateMovement(movement({ sku: 'QA\u202eX' }))).toMatch(/sku/);
+    expect(validateMovement(movement({ warehouse: ' main' }))).toMatch(/warehouse/);
+    expect(validateMovement(movement({ sku: 'S'.repeat(65) }))).toMatch(/sku/);
+  });
 });

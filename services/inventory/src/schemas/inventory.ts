@@ -7,6 +7,8 @@ const HIDDEN = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u20
 // None of those, and no blank at either end: ` A` would be stored and listed as a code of its
 // own beside `A`. Blanks inside stay (`BANK CHARGES` is a code of the data set).
 const CODE = `^[^\\s${HIDDEN}]([^${HIDDEN}]*[^\\s${HIDDEN}])?$`;
+/** The rule codes and event ids keep, for the messages that reach inventory from Kafka. */
+export const CODE_RULE = new RegExp(CODE, 'u');
 const Sku = Type.String({
   minLength: 1,
   maxLength: 64,
