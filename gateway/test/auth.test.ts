@@ -280,6 +280,8 @@ describe('gateway keys, scopes and limits', () => {
       ['allowedOrigins[1]', { allowedOrigins: ['http://a.example:8080', 'http://[::1]:80'] }],
       ['name', { name: '   ' }],
       ['name', { name: '\u00a0\u2003' }],
+      ['name', { name: '\u200b\u200b' }],
+      ['name', { name: 'two\u2028lines' }],
     ])('refuses a key whose %s PostgreSQL or the origin check cannot use', async (field, body) => {
       const response = await createWith(body);
 
@@ -304,6 +306,12 @@ describe('gateway keys, scopes and limits', () => {
 
     it('accepts a key name in a right-to-left script', async () => {
       const response = await createWith({ name: 'متجر الرياض' });
+
+      expect(response.statusCode).toBe(201);
+    });
+
+    it('accepts a key name with an emoji joined by zero-width joiners', async () => {
+      const response = await createWith({ name: 'family shop \u{1f468}\u200d\u{1f469}' });
 
       expect(response.statusCode).toBe(201);
     });

@@ -8,8 +8,12 @@ const CONTROLS = '\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff';
 // Bidirectional marks, embeddings, overrides and isolates, which reorder the text around
 // them: `invoice\u202etxt.exe` shows as `invoiceexe.txt` in a listing or a log line.
 const BIDI_CONTROLS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
-// None of those, and something other than white space.
-const PRINTABLE = `^(?!\\s*$)[^${CONTROLS}${BIDI_CONTROLS}]+$`;
+// Line and paragraph separators break a listing's line like a newline.
+const SEPARATORS = '\\u2028\\u2029';
+// Zero-width characters: allowed inside a name (emoji sequences join with them), not alone.
+const INVISIBLE = '\\u200b-\\u200d\\u2060\\ufeff';
+// None of those, and something visible.
+const PRINTABLE = `^(?![\\s${INVISIBLE}]*$)[^${CONTROLS}${BIDI_CONTROLS}${SEPARATORS}]+$`;
 // A TCP port, 1 to 65535, written as browsers write it (no leading zero).
 const PORT =
   '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
@@ -27,8 +31,8 @@ export const CreateKeyBody = Type.Object(
       maxLength: 100,
       pattern: PRINTABLE,
       description:
-        'Who uses the key; no control or bidirectional formatting characters, ' +
-        'not only white space',
+        'Who uses the key; no control, bidirectional formatting or line separator ' +
+        'characters, not only white space or zero-width characters',
     }),
     scopes: Type.Array(Scope, { minItems: 1, uniqueItems: true }),
     rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
