@@ -46,7 +46,7 @@ describe('BestEffortCache', () => {
     late?.disconnect();
   });
 
-  it('computes while the connection is closed, warns once, and caches once it is back', async () => {
+  it('computes while the connection is closed, warns once, and caches once back', async () => {
     late = createRedis(config.QM_REDIS_URL, createLogger('test', 'silent'));
     await late.ping();
     late.disconnect();

@@ -55,7 +55,7 @@ describe('request log lines', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('are the lines pino writes for the same requests, built without its generic path', async () => {
+  it('are the lines pino writes for the same requests, built without its serializers', async () => {
     const built = join(dir, 'built.log');
     const generic = join(dir, 'generic.log');
     const kitLog = createLogger('lines', 'info', built);

@@ -194,7 +194,7 @@ describe('one conversation on two instances, with Redis, PostgreSQL and Kafka', 
     expect(await conversations.save(state, next)).toBe(true);
   });
 
-  it('records one row for a hand-off retried after its first publish outlasted the wait', async () => {
+  it('records one row for a hand-off retried after its first publish timed out', async () => {
     // Kafka holds the first publish until the retry is done: it lands late, as a slow one.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));

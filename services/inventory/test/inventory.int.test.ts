@@ -359,7 +359,7 @@ describe('inventory service on the real stack', () => {
     expect(unknown.json().field).toBe('sku');
   });
 
-  it('answers 404 naming the warehouse for a policy in a warehouse the SKU was never in', async () => {
+  it('answers 404 naming a warehouse the SKU was never in, for its policy', async () => {
     const receipt = await app.inject({
       method: 'POST',
       url: '/v1/inventory/movements',

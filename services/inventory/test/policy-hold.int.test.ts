@@ -125,7 +125,7 @@ describe('policies during a backlog of sales', () => {
     await Promise.all([closeRun(held), closeRun(live)]);
   }, 60_000);
 
-  it('recomputes each SKU once after catching up, to the signals of recomputing each batch', async () => {
+  it('recomputes each SKU once after catching up, to the signals of each batch', async () => {
     if (!held || !live) throw new Error('runs not opened');
     // Behind by any message at all: only the first slice, before any lag is told, is live.
     const hold = new PolicyHold({ holdLag: 0 });

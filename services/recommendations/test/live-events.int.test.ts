@@ -178,7 +178,7 @@ describe('live events on PostgreSQL, Redis and Kafka', () => {
     expect(await storedRecent('echo')).toHaveLength(1);
   });
 
-  it('counts a view as live when a rebuild read the history while it was being stored', async () => {
+  it('counts a view as live when a rebuild read the history while storing it', async () => {
     const write = live.holdNextEventWrite();
     await publishView('mid-rebuild', 'midway', 'candle');
     await write.reached;
