@@ -140,7 +140,7 @@ describe('forecast routes', () => {
     expect(huge.json().field).toBe('series[0].values[0]');
   });
 
-  it('refuses a series whose forecast runs past 2200-12-31, naming its start or points', async () => {
+  it('refuses a series whose forecast runs past 2200-12-31, naming start or points', async () => {
     const late = await post({
       horizon: 28,
       series: [{ id: 'LATE', start: '2200-12-31', values: [1, 2, 3] }],
