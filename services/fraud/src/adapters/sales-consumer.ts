@@ -10,7 +10,7 @@ import { claimEvents, consumerGroupId, type ConsumerSpec } from '@qm/events';
 import { inTransaction } from '@qm/kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { implausibleLine, saleObservationId, saleObservations } from '../domain/sales';
+import { saleObservationId, saleObservations } from '../domain/sales';
 import type { VelocityStore } from '../domain/velocity';
 
 /**
@@ -35,7 +35,8 @@ export function salesConsumer(deps: {
     groupId: consumerGroupId('fraud.sales', deps.groupPrefix),
     topic: deps.topic,
     decode: (value) => decode(SaleLineSchema, value),
-    validate: (line) => saleLineProblem(line) ?? implausibleLine(line),
+    // The shared rule bounds prices and line values as fraud's amounts are bounded.
+    validate: (line) => saleLineProblem(line),
     async handle(events) {
       const lines = events.map((e) => e.value);
       const { orders, failure } = await inTransaction(deps.pool, async (client) => {

@@ -13,7 +13,7 @@ export interface SaleFact {
 }
 
 /** Why a sale line cannot be counted: a quantity, price or value no order has; else undefined. */
-export function implausibleLine(
+function implausibleLine(
   line: Pick<SaleFact, 'quantity' | 'unitPrice'>,
 ): string | undefined {
   if (!Number.isFinite(line.quantity)) return `quantity ${line.quantity} is not finite`;
