@@ -15,7 +15,7 @@ import {
   type SaleLine,
 } from '@qm/contracts';
 import { plausibleMovementTime } from '../domain/ledger';
-import { CODE_RULE } from '../schemas/inventory';
+import { CODE_MAX, CODE_RULE, EVENT_ID_MAX } from '../schemas/inventory';
 import type { MovementInput, ForecastInput } from '../inventory';
 import type { SignalRow } from './store';
 
@@ -66,16 +66,18 @@ export function saleMovement(line: SaleLine): MovementInput {
   };
 }
 
+function isCode(text: string, max: number): boolean {
+  return text.length <= max && CODE_RULE.test(text);
+}
+
 /** A movement from Kafka held to the rules of `POST /v1/inventory/movements`. */
 export function validateMovement(m: InventoryMovement): string | undefined {
   if (!m.eventId) return 'no event id';
   if (!m.sku) return 'no sku';
   // As the route refuses them: `m1 ` would be applied again beside `m1`, ` A` stored beside `A`.
-  if (m.eventId.length > 200 || !CODE_RULE.test(m.eventId)) return 'eventId breaks the code rule';
-  if (m.sku.length > 64 || !CODE_RULE.test(m.sku)) return 'sku breaks the code rule';
-  if (m.warehouse !== '' && (m.warehouse.length > 64 || !CODE_RULE.test(m.warehouse))) {
-    return 'warehouse breaks the code rule';
-  }
+  if (!isCode(m.eventId, EVENT_ID_MAX)) return 'eventId breaks the code rule';
+  if (!isCode(m.sku, CODE_MAX)) return 'sku breaks the code rule';
+  if (m.warehouse !== '' && !isCode(m.warehouse, CODE_MAX)) return 'warehouse breaks the code rule';
   if (m.kind === ProtoMovementKind.UNSPECIFIED) return 'no kind';
   if (m.kind !== ProtoMovementKind.ADJUSTMENT && m.quantity < 0) return 'negative quantity';
   if (m.occurredAt && !plausibleMovementTime(timestampDate(m.occurredAt))) {

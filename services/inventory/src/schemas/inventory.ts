@@ -9,17 +9,21 @@ const HIDDEN = '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u20
 const CODE = `^[^\\s${HIDDEN}]([^${HIDDEN}]*[^\\s${HIDDEN}])?$`;
 /** The rule codes and event ids keep, for the messages that reach inventory from Kafka. */
 export const CODE_RULE = new RegExp(CODE, 'u');
+/** The longest SKU or warehouse code. */
+export const CODE_MAX = 64;
+/** The longest movement event id. */
+export const EVENT_ID_MAX = 200;
 const Sku = Type.String({
   minLength: 1,
-  maxLength: 64,
+  maxLength: CODE_MAX,
   pattern: CODE,
   description: 'Stock code: no control characters, no blank at either end',
 });
-const Warehouse = Type.String({ minLength: 1, maxLength: 64, pattern: CODE });
+const Warehouse = Type.String({ minLength: 1, maxLength: CODE_MAX, pattern: CODE });
 // Held to the same rule: `m1 ` would be applied again beside `m1`.
 const EventId = Type.String({
   minLength: 1,
-  maxLength: 200,
+  maxLength: EVENT_ID_MAX,
   pattern: CODE,
   description: 'Applied once: no control characters, no blank at either end',
 });
