@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { serverNodeFlags } from '../../gateway/bench/processes';
 import { waitFor } from '../support';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -28,10 +28,8 @@ export interface Started {
 
 /** Runs a TypeScript entry point of the repository the way `deploy/services.sh` does. */
 export function startEntry(name: string, entry: string, env: Record<string, string>): Started {
-  const flags = readFileSync(resolve(ROOT, 'deploy/node-flags'), 'utf8')
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', resolve(ROOT, entry)], {
+  const args = [...serverNodeFlags(), '--import', 'tsx', resolve(ROOT, entry)];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, QM_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

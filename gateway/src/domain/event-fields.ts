@@ -114,11 +114,11 @@ export function priceOf(item: Item, required: boolean): number {
   return value;
 }
 
-/** A sale line's value, price times quantity, is at most ten million, as a price is. */
-export function lineValueOf(quantity: number, price: number): number {
-  const value = Math.abs(quantity) * price;
-  if (value > PRICE_MAX) throw fault('price', `times quantity must be at most ${PRICE_MAX}`);
-  return value;
+/** Refuses a sale line worth over ten million (price times quantity), as a price is bounded. */
+export function checkLineValue(quantity: number, price: number): void {
+  if (Math.abs(quantity) * price > PRICE_MAX) {
+    throw fault('price', `times quantity must be at most ${PRICE_MAX}`);
+  }
 }
 
 /** An ISO 4217 code such as EUR; sale lines must carry one, the facts writer needs it. */

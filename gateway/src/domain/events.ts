@@ -16,10 +16,10 @@ import {
   SESSION_ID_MAX,
   SKU_MAX,
   currencyOf,
+  checkLineValue,
   fault,
   optionalId,
   optionalText,
-  lineValueOf,
   priceOf,
   quantityOf,
   requiredId,
@@ -133,7 +133,7 @@ function saleLine(item: Item, eventId: string, kind: SaleKind): ValidEvent {
   const quantity = quantityOf(item, true);
   const line = wholeNumber(item, 'line', 0, INT32_MAX);
   const unitPrice = priceOf(item, true);
-  lineValueOf(quantity, unitPrice);
+  checkLineValue(quantity, unitPrice);
 
   const event = create(SaleLineSchema, {
     eventId,
