@@ -13,9 +13,7 @@ export interface SaleFact {
 }
 
 /** Why a sale line cannot be counted: a quantity, price or value no order has; else undefined. */
-function implausibleLine(
-  line: Pick<SaleFact, 'quantity' | 'unitPrice'>,
-): string | undefined {
+function implausibleLine(line: Pick<SaleFact, 'quantity' | 'unitPrice'>): string | undefined {
   if (!Number.isFinite(line.quantity)) return `quantity ${line.quantity} is not finite`;
   if (!Number.isFinite(line.unitPrice)) return `unitPrice ${line.unitPrice} is not finite`;
   const value = Math.abs(line.quantity * line.unitPrice);
